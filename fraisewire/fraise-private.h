@@ -1,0 +1,49 @@
+/* fraise-private.h: helpers shared inside the library (not installed)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib/gi18n-lib.h>
+#include "fraisewire.h"
+
+G_BEGIN_DECLS
+
+/* Server messages (ErrorResponse / NoticeResponse fields). */
+FraiseServerMessage *_fraise_server_message_new (void);
+/* Sets field @code to @len bytes of @value (a copy is kept; not NUL-terminated input is fine). */
+void _fraise_server_message_set_field (FraiseServerMessage *message,
+                                       char                 code,
+                                       const char          *value,
+                                       gsize                len);
+
+/* Builds a FRAISE_ERROR carrying @message (may be NULL) as extended error data. */
+GError *_fraise_error_new_with_message (FraiseError          code,
+                                        FraiseServerMessage *message,
+                                        const char          *format,
+                                        ...) G_GNUC_PRINTF (3, 4);
+
+/* Formats "<message> (SQLSTATE xxxxx)" plus detail/hint, for user-facing errors. */
+char *_fraise_server_message_describe (const FraiseServerMessage *message);
+
+/* Debug flags from FRAISE_DEBUG. */
+typedef enum {
+  FRAISE_DEBUG_PROTOCOL = 1 << 0,
+  FRAISE_DEBUG_AUTH = 1 << 1,
+  FRAISE_DEBUG_STREAM = 1 << 2,
+  FRAISE_DEBUG_CONNECTION = 1 << 3,
+} FraiseDebugFlags;
+
+guint _fraise_debug_flags (void);
+
+#define FRAISE_NOTE(flag, ...)                                            \
+  G_STMT_START {                                                          \
+    if (G_UNLIKELY (_fraise_debug_flags () & FRAISE_DEBUG_##flag))        \
+      g_log_structured_standard (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, __FILE__, \
+                                 G_STRINGIFY (__LINE__), G_STRFUNC, __VA_ARGS__); \
+  } G_STMT_END
+
+void _fraise_ensure_i18n (void);
+
+G_END_DECLS

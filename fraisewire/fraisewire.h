@@ -1,0 +1,20 @@
+/* fraisewire.h: umbrella header
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#define __FRAISEWIRE_H_INSIDE__
+
+#include <glib-object.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "fraise-version.h"
+#include "fraise-enum-types.h"
+#include "fraise-error.h"
+#include "fraise-server-message.h"
+#include "fraise-client.h"
+
+#undef __FRAISEWIRE_H_INSIDE__

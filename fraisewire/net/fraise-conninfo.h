@@ -1,0 +1,96 @@
+/* fraise-conninfo.h: libpq-compatible connection strings (not installed)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include "fraise-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  FRAISE_SSL_DISABLE,
+  FRAISE_SSL_ALLOW,
+  FRAISE_SSL_PREFER,
+  FRAISE_SSL_REQUIRE,
+  FRAISE_SSL_VERIFY_CA,
+  FRAISE_SSL_VERIFY_FULL,
+} FraiseSslMode;
+
+typedef enum {
+  FRAISE_CHANNEL_BINDING_DISABLE,
+  FRAISE_CHANNEL_BINDING_PREFER,
+  FRAISE_CHANNEL_BINDING_REQUIRE,
+} FraiseChannelBinding;
+
+typedef enum {
+  FRAISE_TARGET_ANY,
+  FRAISE_TARGET_READ_WRITE,
+  FRAISE_TARGET_READ_ONLY,
+  FRAISE_TARGET_PRIMARY,
+  FRAISE_TARGET_STANDBY,
+  FRAISE_TARGET_PREFER_STANDBY,
+} FraiseTargetSessionAttrs;
+
+/* Bits for require_auth. */
+typedef enum {
+  FRAISE_AUTH_NONE = 1 << 0,      /* "none": trust, no request at all */
+  FRAISE_AUTH_PASSWORD = 1 << 1,  /* cleartext */
+  FRAISE_AUTH_MD5 = 1 << 2,
+  FRAISE_AUTH_SCRAM = 1 << 3,     /* scram-sha-256 */
+  FRAISE_AUTH_GSS = 1 << 4,
+  FRAISE_AUTH_SSPI = 1 << 5,
+  FRAISE_AUTH_ALL = 0x3f,
+} FraiseAuthMask;
+
+typedef struct {
+  char *host;      /* host name, IP literal (no brackets) or absolute Unix socket directory */
+  char *hostaddr;  /* numeric address to connect to instead of resolving @host, or NULL */
+  guint16 port;
+  gboolean is_unix;
+} FraiseConninfoHost;
+
+typedef struct {
+  GPtrArray *hosts; /* FraiseConninfoHost*, at least one */
+  char *dbname;
+  char *user;
+  char *password;   /* from the string or PGPASSWORD; NULL if none (then .pgpass is consulted per host) */
+  char *passfile;   /* resolved path of the password file (may not exist) */
+  char *application_name;  /* application_name, else fallback_application_name, else NULL */
+  char *options;    /* NULL unless set */
+  guint connect_timeout_s; /* 0 = none; default 10; values 1 are raised to 2 as libpq does */
+  FraiseSslMode sslmode;
+  char *sslrootcert, *sslcert, *sslkey, *sslpassword, *sslcrl;
+  gboolean sslnegotiation_direct;
+  char *ssl_min_protocol_version; /* "TLSv1.2" by default */
+  FraiseChannelBinding channel_binding;
+  guint require_auth;     /* FraiseAuthMask of allowed methods; FRAISE_AUTH_ALL if unset */
+  FraiseTargetSessionAttrs target_session_attrs;
+  gboolean load_balance_random;
+  gboolean keepalives;    /* default TRUE */
+  guint keepalives_idle_s, keepalives_interval_s, keepalives_count; /* defaults 30, 10, 3 */
+  guint tcp_user_timeout_ms; /* default 0 (OS default) */
+} FraiseConninfo;
+
+/* Parses @conninfo (URI or key=value form; NULL or "" means all defaults),
+ * then applies the environment (@envp as from g_get_environ(); NULL = the
+ * process environment), a service file entry if `service` is set, and libpq's
+ * built-in defaults. Every value is validated: an unknown keyword or a bad
+ * value is FRAISE_ERROR_CONFIG naming the keyword. Passwords never appear in
+ * error messages. */
+FraiseConninfo *fraise_conninfo_parse (const char *conninfo, const char *const *envp, GError **error);
+void fraise_conninfo_free (FraiseConninfo *info);
+
+/* The password to use for @host: the explicit one if any, else the matching
+ * .pgpass line (file must not be group/world accessible: such a file is
+ * ignored with a warning, as libpq does), else NULL. */
+char *fraise_conninfo_get_password (const FraiseConninfo *info, const FraiseConninfoHost *host);
+
+/* A description safe for logs: every field but the password. */
+char *fraise_conninfo_to_string (const FraiseConninfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseConninfo, fraise_conninfo_free)
+
+G_END_DECLS

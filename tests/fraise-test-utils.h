@@ -1,0 +1,26 @@
+/* fraise-test-utils.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "fraise-private.h"
+
+G_BEGIN_DECLS
+
+/* Environment variables exported by the test server harness (scripts/pg-harness.sh). */
+#define FRAISE_TEST_ENV_URI "FRAISE_TEST_URI"                 /* trust, Unix socket */
+#define FRAISE_TEST_ENV_URI_SCRAM "FRAISE_TEST_URI_SCRAM"     /* scram-sha-256, TCP */
+#define FRAISE_TEST_ENV_URI_MD5 "FRAISE_TEST_URI_MD5"         /* md5, TCP */
+#define FRAISE_TEST_ENV_URI_PASSWORD "FRAISE_TEST_URI_PASSWORD" /* cleartext, TCP */
+
+/* Returns the URI from @env_name. When it is unset the current test is marked
+ * failed if CI is set in the environment (a live test must never skip under
+ * CI), skipped otherwise; the caller then returns. */
+const char *fraise_test_get_uri (const char *env_name);
+
+/* Runs the default main context until *@flag becomes TRUE (or 30 s pass: test failure). */
+void fraise_test_wait_for (gboolean *flag);
+
+G_END_DECLS
