@@ -37,6 +37,8 @@ typedef enum {
 
 guint _fraise_debug_flags (void);
 
+#define FRAISE_NOTE_ENABLED(flag) (G_UNLIKELY (_fraise_debug_flags () & FRAISE_DEBUG_##flag))
+
 #define FRAISE_NOTE(flag, ...)                                            \
   G_STMT_START {                                                          \
     if (G_UNLIKELY (_fraise_debug_flags () & FRAISE_DEBUG_##flag))        \
@@ -45,5 +47,22 @@ guint _fraise_debug_flags (void);
   } G_STMT_END
 
 void _fraise_ensure_i18n (void);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Replaces *@str with a copy of @new_str; returns whether it changed
+ * (g_set_str arrived only in GLib 2.76). */
+static inline gboolean
+_fraise_set_str (char       **str,
+                 const char  *new_str)
+{
+  if (*str == new_str || g_strcmp0 (*str, new_str) == 0)
+    return FALSE;
+  g_free (*str);
+  *str = g_strdup (new_str);
+  return TRUE;
+}
 
 G_END_DECLS

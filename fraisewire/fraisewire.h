@@ -16,5 +16,8 @@
 #include "fraise-error.h"
 #include "fraise-server-message.h"
 #include "fraise-client.h"
+#include "fraise-row.h"
+#include "fraise-query.h"
+#include "fraise-stream.h"
 
 #undef __FRAISEWIRE_H_INSIDE__

@@ -66,4 +66,28 @@ void fraise_secure_wipe (gpointer p, gsize len);
 /* g_free() after wiping strlen(s) bytes. */
 void fraise_secure_free_string (char *s);
 
+/* Behaviour notes (implementation in fraise-scram.c):
+ *  - max_iterations 0 means FRAISE_SCRAM_DEFAULT_MAX_ITERATIONS.
+ *  - The password goes through fraise_saslprep(); when that returns NULL the
+ *    raw bytes are used. The password copy is wiped right after PBKDF2.
+ *  - @cb_data is ignored unless @binding is BOUND; BOUND with NULL/empty
+ *    @cb_data is a programmer error (g_return_val_if_fail, returns NULL).
+ *  - fraise_scram_new() returns NULL only if gnutls_rnd() fails.
+ *  - fraise_scram_get_client_first() may be called again until the
+ *    server-first-message is handled; after that it returns NULL (*len = 0).
+ *  - Any error moves the exchange to a failed state: every later call fails.
+ *  - fraise_md5_password() returns NULL only if GnuTLS refuses MD5 (FIPS). */
+
+/* Test vectors only (RFC 7677 sends "n=user"): like
+ * fraise_scram_new_with_nonce() but puts @username (escaped as an RFC 5802
+ * saslname) in the client-first-message. Production code sends "n=" (empty),
+ * as PostgreSQL clients do. */
+FraiseScram *fraise_scram_new_for_test (const char         *password,
+                                        FraiseScramBinding  binding,
+                                        const guint8       *cb_data,
+                                        gsize               cb_len,
+                                        guint               max_iterations,
+                                        const char         *client_nonce,
+                                        const char         *username);
+
 G_END_DECLS

@@ -72,6 +72,10 @@ typedef struct {
   gboolean keepalives;    /* default TRUE */
   guint keepalives_idle_s, keepalives_interval_s, keepalives_count; /* defaults 30, 10, 3 */
   guint tcp_user_timeout_ms; /* default 0 (OS default) */
+  /* Added by the parser (appended, existing fields unchanged): */
+  char *default_socket_dir; /* the directory used for an empty host slot: the first existing of
+                             * /run/postgresql, /var/run/postgresql, /tmp. In the password file a
+                             * Unix-socket host equal to it matches "localhost", as in libpq. */
 } FraiseConninfo;
 
 /* Parses @conninfo (URI or key=value form; NULL or "" means all defaults),
@@ -90,6 +94,25 @@ char *fraise_conninfo_get_password (const FraiseConninfo *info, const FraiseConn
 
 /* A description safe for logs: every field but the password. */
 char *fraise_conninfo_to_string (const FraiseConninfo *info);
+
+/* Wipes and frees a secret, such as the result of
+ * fraise_conninfo_get_password(). NULL is fine. */
+void fraise_conninfo_secret_free (char *secret);
+
+/* Notes on field values (appended):
+ * - A host slot given only by hostaddr has host = a copy of hostaddr (libpq
+ *   leaves the host name empty there and refuses sslmode=verify-full for it:
+ *   "host name must be specified for a verified SSL connection").
+ * - hostaddr, when set, decides the address and is_unix is FALSE even if
+ *   host starts with "/".
+ * - keepalives_idle_s / keepalives_interval_s / keepalives_count /
+ *   tcp_user_timeout_ms: an explicit 0 (or a negative value, clamped to 0 as
+ *   libpq does) means "leave the OS default".
+ * - ssl_min_protocol_version is one of "TLSv1", "TLSv1.1", "TLSv1.2",
+ *   "TLSv1.3" (canonical case); an explicit empty value means no minimum
+ *   and is reported as "TLSv1".
+ * - password and sslpassword are NULL when empty; application_name, options
+ *   and the ssl* paths likewise. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseConninfo, fraise_conninfo_free)
 

@@ -176,3 +176,24 @@ gboolean fraise_proto_write_sasl_response (GByteArray *out, const guint8 *data, 
 void fraise_proto_write_terminate (GByteArray *out);
 
 G_END_DECLS
+
+/* ---- additions ----------------------------------------------------------
+ *
+ * Reader contract details:
+ * - fraise_proto_reader_get_write_space(): *available is an output only and
+ *   is always at least 1. The area is sized for the message being assembled
+ *   (when its checked size exceeds the buffer, the buffer grows to exactly that
+ *   size; once such a message is consumed the buffer shrinks back to 64 KiB).
+ *   Call it after next_frame() returned NEED_MORE: if complete frames are left
+ *   unread and fill the buffer, it grows by a small step instead.
+ * - Once a header is refused (by get_write_space() or next_frame()), every
+ *   later next_frame() returns a copy of the same error, committed or fed
+ *   bytes are discarded, and get_write_space() still returns a usable area.
+ * - fraise_proto_reader_feed() takes all of @data (the caller already holds
+ *   it, so the buffer may grow past the current message to hold it).
+ *
+ * Writers: fraise_proto_write_startup() refuses an empty parameter name, a
+ * NULL value, and a message over FRAISE_PROTO_MAX_STARTUP_MESSAGE (which the
+ * server would refuse), all with FRAISE_ERROR_CONFIG; write_sasl_initial_response()
+ * with @data NULL sends length -1 (no initial response). */
+#define FRAISE_PROTO_MAX_STARTUP_MESSAGE 10000 /* the server's MAX_STARTUP_PACKET_LENGTH */

@@ -1,0 +1,1106 @@
+/* fraise-query.c: a query builder for SELECT data FROM <source> ...
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "fraise-private.h"
+#include "fraise-client-private.h"
+#include "fraise-query-private.h"
+#include "fraise-stream-private.h"
+#include "fraise-sql.h"
+
+/**
+ * FraiseQuery:
+ *
+ * Builds and runs one query of the form
+ *
+ * ```sql
+ * SELECT data FROM <source>
+ *   [WHERE (<p1>) AND (<p2>) ...]
+ *   [ORDER BY ...] [LIMIT n] [OFFSET m]
+ * ```
+ *
+ * where `<source>` is a relation whose single column `data` is `json` or
+ * `jsonb`. Predicates come from raw SQL ([method@Fraise.Query.add_where_sql])
+ * or from safe conditions on JSON paths
+ * ([method@Fraise.Query.add_condition]), whose values are always rendered as
+ * escaped literals. [method@Fraise.Query.to_sql] shows the exact SQL.
+ *
+ * Get one from [method@Fraise.Client.query], then run it with
+ * [method@Fraise.Query.execute_async] to get a [class@Fraise.Stream].
+ *
+ * Since: 1.0
+ */
+
+#define DEFAULT_CHUNK_SIZE 256
+#define DEFAULT_MAX_MEMORY (8u * 1024 * 1024)
+#define DEFAULT_MAX_ROW_SIZE (64u * 1024 * 1024)
+#define MAX_ROW_SIZE_LIMIT (1u << 30)
+
+struct _FraiseQuery {
+  GObject parent_instance;
+
+  char *source;
+  FraiseClient *client;
+  GPtrArray *where;    /* rendered predicates */
+  GPtrArray *order_by; /* rendered order items */
+  char *order_by_sql;
+  char *projection;
+  gint64 limit;
+  gint64 offset;
+  GPtrArray *local_names;
+  GPtrArray *local_values;
+  guint timeout_ms;
+  GError *build_error; /* first invalid setting, reported by to_sql/execute */
+
+  FraiseQueryOptions options;
+};
+
+enum {
+  PROP_0,
+  PROP_SOURCE,
+  PROP_CLIENT,
+  PROP_CHUNK_SIZE,
+  PROP_ADAPTIVE_CHUNKING,
+  PROP_MAX_MEMORY,
+  PROP_MAX_ROW_SIZE,
+  PROP_LIMIT,
+  PROP_OFFSET,
+  PROP_PROJECTION,
+  PROP_ORDER_BY_SQL,
+  PROP_TIMEOUT,
+  PROP_ROW_TYPE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (FraiseQuery, fraise_query, G_TYPE_OBJECT)
+
+static void
+fraise_query_finalize (GObject *object)
+{
+  FraiseQuery *self = FRAISE_QUERY (object);
+
+  g_free (self->source);
+  g_clear_object (&self->client);
+  g_ptr_array_unref (self->where);
+  g_ptr_array_unref (self->order_by);
+  g_free (self->order_by_sql);
+  g_free (self->projection);
+  g_ptr_array_unref (self->local_names);
+  g_ptr_array_unref (self->local_values);
+  g_clear_error (&self->build_error);
+  if (self->options.filter_destroy != NULL)
+    self->options.filter_destroy (self->options.filter_data);
+
+  G_OBJECT_CLASS (fraise_query_parent_class)->finalize (object);
+}
+
+static void
+fraise_query_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FraiseQuery *self = FRAISE_QUERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      g_value_set_string (value, self->source);
+      break;
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_CHUNK_SIZE:
+      g_value_set_uint (value, self->options.chunk_size);
+      break;
+    case PROP_ADAPTIVE_CHUNKING:
+      g_value_set_boolean (value, self->options.adaptive_chunking);
+      break;
+    case PROP_MAX_MEMORY:
+      g_value_set_uint64 (value, self->options.max_memory);
+      break;
+    case PROP_MAX_ROW_SIZE:
+      g_value_set_uint64 (value, self->options.max_row_size);
+      break;
+    case PROP_LIMIT:
+      g_value_set_int64 (value, self->limit);
+      break;
+    case PROP_OFFSET:
+      g_value_set_int64 (value, self->offset);
+      break;
+    case PROP_PROJECTION:
+      g_value_set_string (value, self->projection);
+      break;
+    case PROP_ORDER_BY_SQL:
+      g_value_set_string (value, self->order_by_sql);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout_ms);
+      break;
+    case PROP_ROW_TYPE:
+      g_value_set_gtype (value, self->options.row_type);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fraise_query_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  FraiseQuery *self = FRAISE_QUERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_SOURCE:
+      g_free (self->source);
+      self->source = g_value_dup_string (value);
+      break;
+    case PROP_CLIENT:
+      fraise_query_set_client (self, g_value_get_object (value));
+      break;
+    case PROP_CHUNK_SIZE:
+      fraise_query_set_chunk_size (self, g_value_get_uint (value));
+      break;
+    case PROP_ADAPTIVE_CHUNKING:
+      fraise_query_set_adaptive_chunking (self, g_value_get_boolean (value));
+      break;
+    case PROP_MAX_MEMORY:
+      fraise_query_set_max_memory (self, g_value_get_uint64 (value));
+      break;
+    case PROP_MAX_ROW_SIZE:
+      fraise_query_set_max_row_size (self, g_value_get_uint64 (value));
+      break;
+    case PROP_LIMIT:
+      fraise_query_set_limit (self, g_value_get_int64 (value));
+      break;
+    case PROP_OFFSET:
+      fraise_query_set_offset (self, g_value_get_int64 (value));
+      break;
+    case PROP_PROJECTION:
+      fraise_query_set_projection (self, g_value_get_string (value));
+      break;
+    case PROP_ORDER_BY_SQL:
+      fraise_query_set_order_by_sql (self, g_value_get_string (value));
+      break;
+    case PROP_TIMEOUT:
+      fraise_query_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_ROW_TYPE:
+      fraise_query_set_row_type (self, g_value_get_gtype (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fraise_query_class_init (FraiseQueryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = fraise_query_finalize;
+  object_class->get_property = fraise_query_get_property;
+  object_class->set_property = fraise_query_set_property;
+
+  /**
+   * FraiseQuery:source:
+   *
+   * The relation to read: `[schema.]name` of letters, digits and `_`, or
+   * double-quoted identifiers (`v_user`, `app."Order Lines"`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SOURCE] =
+    g_param_spec_string ("source", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FraiseQuery:client:
+   *
+   * The client the query runs on.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL, FRAISE_TYPE_CLIENT, rw);
+
+  /**
+   * FraiseQuery:chunk-size:
+   *
+   * Rows per batch (`rows` signal, next_batch); the stream buffers at most
+   * twice this many rows before it stops reading. 0 is invalid (the query
+   * then fails with %FRAISE_ERROR_CONFIG).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CHUNK_SIZE] =
+    g_param_spec_uint ("chunk-size", NULL, NULL, 0, 1 << 20, DEFAULT_CHUNK_SIZE, rw);
+
+  /**
+   * FraiseQuery:adaptive-chunking:
+   *
+   * Let the batch size follow the consumer between 16 and 1024 rows: ×1.5
+   * while it keeps up, ÷1.5 while the buffer stays above 80 %.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ADAPTIVE_CHUNKING] =
+    g_param_spec_boolean ("adaptive-chunking", NULL, NULL, FALSE, rw);
+
+  /**
+   * FraiseQuery:max-memory:
+   *
+   * The byte bound of the stream's buffer: reading stops when buffered row
+   * data reaches it. A single row larger than this fails the stream with
+   * %FRAISE_ERROR_MEMORY_LIMIT; rows are never dropped.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_MEMORY] =
+    g_param_spec_uint64 ("max-memory", NULL, NULL, 1, G_MAXUINT64, DEFAULT_MAX_MEMORY, rw);
+
+  /**
+   * FraiseQuery:max-row-size:
+   *
+   * The largest row accepted, checked from the message header before any
+   * allocation (%FRAISE_ERROR_RESOURCE_LIMIT beyond it). At most 1 GiB.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_ROW_SIZE] =
+    g_param_spec_uint64 ("max-row-size", NULL, NULL, 1, MAX_ROW_SIZE_LIMIT, DEFAULT_MAX_ROW_SIZE, rw);
+
+  /**
+   * FraiseQuery:limit:
+   *
+   * `LIMIT`, or -1 for none.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LIMIT] = g_param_spec_int64 ("limit", NULL, NULL, -1, G_MAXINT64, -1, rw);
+
+  /**
+   * FraiseQuery:offset:
+   *
+   * `OFFSET`, or -1 for none.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_OFFSET] = g_param_spec_int64 ("offset", NULL, NULL, -1, G_MAXINT64, -1, rw);
+
+  /**
+   * FraiseQuery:projection:
+   *
+   * An SQL expression yielding one json/jsonb value to select instead of
+   * `data` (`jsonb_build_object('id', data->'id')`).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROJECTION] = g_param_spec_string ("projection", NULL, NULL, NULL, rw);
+
+  /**
+   * FraiseQuery:order-by-sql:
+   *
+   * A raw `ORDER BY` clause body; replaces the items added with
+   * [method@Fraise.Query.add_order_by].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ORDER_BY_SQL] = g_param_spec_string ("order-by-sql", NULL, NULL, NULL, rw);
+
+  /**
+   * FraiseQuery:timeout:
+   *
+   * A client-side deadline in milliseconds for the whole query (0: none).
+   * When it passes, the query is cancelled on the server and the stream
+   * fails with %FRAISE_ERROR_TIMEOUT.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 0, rw);
+
+  /**
+   * FraiseQuery:row-type:
+   *
+   * A #GObject type for typed streaming (see [method@Fraise.Row.dup_object]),
+   * or %G_TYPE_NONE.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ROW_TYPE] = g_param_spec_gtype ("row-type", NULL, NULL, G_TYPE_NONE, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fraise_query_init (FraiseQuery *self)
+{
+  self->where = g_ptr_array_new_with_free_func (g_free);
+  self->order_by = g_ptr_array_new_with_free_func (g_free);
+  self->local_names = g_ptr_array_new_with_free_func (g_free);
+  self->local_values = g_ptr_array_new_with_free_func (g_free);
+  self->limit = -1;
+  self->offset = -1;
+  self->options.chunk_size = DEFAULT_CHUNK_SIZE;
+  self->options.max_memory = DEFAULT_MAX_MEMORY;
+  self->options.max_row_size = DEFAULT_MAX_ROW_SIZE;
+  self->options.row_type = G_TYPE_NONE;
+}
+
+/**
+ * fraise_query_new:
+ * @source: the relation to read (`v_user`, `app.tv_project`)
+ *
+ * Creates a query not yet tied to a client; set one with
+ * [method@Fraise.Query.set_client] before executing. The source is
+ * validated by [method@Fraise.Query.to_sql] and execution.
+ *
+ * Returns: (transfer full): a new query
+ *
+ * Since: 1.0
+ */
+FraiseQuery *
+fraise_query_new (const char *source)
+{
+  g_return_val_if_fail (source != NULL, NULL);
+  return g_object_new (FRAISE_TYPE_QUERY, "source", source, NULL);
+}
+
+/**
+ * fraise_client_query:
+ * @client: a client
+ * @source: the relation to read (`v_user`, `app.tv_project`)
+ *
+ * Creates a query on @client.
+ *
+ * Returns: (transfer full): a new query
+ *
+ * Since: 1.0
+ */
+FraiseQuery *
+fraise_client_query (FraiseClient *client,
+                     const char   *source)
+{
+  g_return_val_if_fail (FRAISE_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (source != NULL, NULL);
+  return g_object_new (FRAISE_TYPE_QUERY, "source", source, "client", client, NULL);
+}
+
+/**
+ * fraise_query_get_source:
+ * @query: a query
+ *
+ * The relation the query reads.
+ *
+ * Returns: the source
+ *
+ * Since: 1.0
+ */
+const char *
+fraise_query_get_source (FraiseQuery *query)
+{
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
+  return query->source;
+}
+
+/**
+ * fraise_query_get_client:
+ * @query: a query
+ *
+ * The client the query runs on.
+ *
+ * Returns: (transfer none) (nullable): the client
+ *
+ * Since: 1.0
+ */
+FraiseClient *
+fraise_query_get_client (FraiseQuery *query)
+{
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
+  return query->client;
+}
+
+/**
+ * fraise_query_set_client:
+ * @query: a query
+ * @client: (nullable): the client to run on
+ *
+ * Sets the client the query runs on.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_client (FraiseQuery  *query,
+                         FraiseClient *client)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+  g_return_if_fail (client == NULL || FRAISE_IS_CLIENT (client));
+
+  if (g_set_object (&query->client, client))
+    g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_CLIENT]);
+}
+
+static void
+remember_error (FraiseQuery *self,
+                GError      *error)
+{
+  if (self->build_error == NULL)
+    self->build_error = g_error_copy (error);
+}
+
+/**
+ * fraise_query_add_where_sql:
+ * @query: a query
+ * @predicate: an SQL boolean expression over `data`
+ *
+ * Adds a raw SQL predicate. Several are ANDed, each wrapped in parentheses,
+ * so `a OR b` stays one predicate. The text is sent as written: never
+ * build it from untrusted input (use [method@Fraise.Query.add_condition]).
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_add_where_sql (FraiseQuery *query,
+                            const char  *predicate)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+  g_return_if_fail (predicate != NULL);
+
+  g_ptr_array_add (query->where, g_strdup (predicate));
+}
+
+/**
+ * fraise_query_add_condition:
+ * @query: a query
+ * @path: a JSON path of dot-separated keys (`status`, `address.city`)
+ * @op: the operator
+ * @value: (nullable): the value: a string, number or boolean #GVariant, an
+ *   array for `in`, `not-in`, `array-contains` and `array-overlaps`, %NULL
+ *   for `is-null` and `is-not-null`; a floating reference is sunk
+ * @error: return location for a %FRAISE_ERROR_CONFIG error
+ *
+ * Adds a safe predicate: the path and the value are rendered as escaped SQL
+ * literals with the right casts (`(data->>'status') = 'active'`, numeric
+ * casts for numbers, `jsonb @>` for containment). Values must be valid
+ * UTF-8 without NUL; LIKE wildcards in contains/starts-with/ends-with are
+ * escaped.
+ *
+ * Returns: %TRUE if the condition was added
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_query_add_condition (FraiseQuery   *query,
+                            const char    *path,
+                            FraiseOperator op,
+                            GVariant      *value,
+                            GError       **error)
+{
+  g_autoptr(GVariant) owned = value != NULL ? g_variant_ref_sink (value) : NULL;
+  char *predicate;
+
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  predicate = fraise_sql_render_condition (path, (FraiseSqlOperator) op, owned, error);
+  if (predicate == NULL)
+    return FALSE;
+  g_ptr_array_add (query->where, predicate);
+  return TRUE;
+}
+
+/**
+ * fraise_query_set_filter_func:
+ * @query: a query
+ * @func: (nullable) (scope notified) (closure user_data) (destroy destroy): the
+ *   predicate, or %NULL to remove it
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * Sets a client-side predicate called for each row before delivery; rows
+ * it rejects are counted in `rows-filtered`. It runs after the server's
+ * `LIMIT`/`OFFSET`, so a limited query may deliver fewer rows.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_filter_func (FraiseQuery        *query,
+                              FraiseRowFilterFunc func,
+                              gpointer            user_data,
+                              GDestroyNotify      destroy)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (query->options.filter_destroy != NULL)
+    query->options.filter_destroy (query->options.filter_data);
+  query->options.filter = func;
+  query->options.filter_data = user_data;
+  query->options.filter_destroy = destroy;
+}
+
+/**
+ * fraise_query_add_order_by:
+ * @query: a query
+ * @path: a JSON path (`name`, `address.city`); it orders by the text value
+ *   (`->>`) so a collation applies
+ * @collation: (nullable): a collation name such as `C` or `en_US`, validated
+ *   and double-quoted
+ * @direction: ascending or descending
+ * @nulls: where NULLs go
+ * @error: return location for a %FRAISE_ERROR_CONFIG error
+ *
+ * Appends an `ORDER BY` item.
+ *
+ * Returns: %TRUE if the item was added
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_query_add_order_by (FraiseQuery        *query,
+                           const char         *path,
+                           const char         *collation,
+                           FraiseSortDirection direction,
+                           FraiseNulls         nulls,
+                           GError            **error)
+{
+  char *item;
+
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  item = fraise_sql_render_order_item (path, collation, (FraiseSqlSortDirection) direction,
+                                       (FraiseSqlNulls) nulls, error);
+  if (item == NULL)
+    return FALSE;
+  g_ptr_array_add (query->order_by, item);
+  return TRUE;
+}
+
+/**
+ * fraise_query_set_order_by_sql:
+ * @query: a query
+ * @order_by: (nullable): the body of an `ORDER BY` clause, sent as written
+ *
+ * Sets a raw `ORDER BY`, replacing items from
+ * [method@Fraise.Query.add_order_by].
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_order_by_sql (FraiseQuery *query,
+                               const char  *order_by)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (_fraise_set_str (&query->order_by_sql, order_by))
+    g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_ORDER_BY_SQL]);
+}
+
+/**
+ * fraise_query_set_limit:
+ * @query: a query
+ * @limit: the maximum number of rows, or -1 for no limit
+ *
+ * Sets `LIMIT`.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_limit (FraiseQuery *query,
+                        gint64       limit)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (limit < -1)
+    {
+      g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                             _("invalid limit %" G_GINT64_FORMAT
+                                               " (expected -1 or more)"), limit);
+      remember_error (query, error);
+      return;
+    }
+  if (query->limit != limit)
+    {
+      query->limit = limit;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_LIMIT]);
+    }
+}
+
+/**
+ * fraise_query_set_offset:
+ * @query: a query
+ * @offset: rows to skip, or -1 for none
+ *
+ * Sets `OFFSET`.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_offset (FraiseQuery *query,
+                         gint64       offset)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (offset < -1)
+    {
+      g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                             _("invalid offset %" G_GINT64_FORMAT
+                                               " (expected -1 or more)"), offset);
+      remember_error (query, error);
+      return;
+    }
+  if (query->offset != offset)
+    {
+      query->offset = offset;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_OFFSET]);
+    }
+}
+
+/**
+ * fraise_query_set_projection:
+ * @query: a query
+ * @expression: (nullable): an SQL expression yielding one json/jsonb value
+ *
+ * Selects @expression instead of `data`. The result column keeps the name
+ * `data`. Conditions and ordering still apply to the source's `data`
+ * column.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_projection (FraiseQuery *query,
+                             const char  *expression)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (_fraise_set_str (&query->projection, expression))
+    g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_PROJECTION]);
+}
+
+/**
+ * fraise_query_set_local:
+ * @query: a query
+ * @name: a server setting name (`statement_timeout`, `work_mem`)
+ * @value: its value, sent as an escaped literal
+ * @error: return location for a %FRAISE_ERROR_CONFIG error
+ *
+ * Sends `SET LOCAL name = 'value'` in the same Query message as the
+ * SELECT: the setting lasts for this query only and never leaks to other
+ * users of a pooled connection.
+ *
+ * Returns: %TRUE if the setting was accepted
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_query_set_local (FraiseQuery *query,
+                        const char  *name,
+                        const char  *value,
+                        GError     **error)
+{
+  g_autofree char *literal = NULL;
+
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
+  g_return_val_if_fail (name != NULL && value != NULL, FALSE);
+
+  if (!fraise_sql_validate_setting_name (name, error))
+    return FALSE;
+  literal = fraise_sql_quote_literal (value, -1, error);
+  if (literal == NULL)
+    return FALSE;
+  g_ptr_array_add (query->local_names, g_strdup (name));
+  g_ptr_array_add (query->local_values, g_strdup (value));
+  return TRUE;
+}
+
+/**
+ * fraise_query_set_statement_timeout:
+ * @query: a query
+ * @milliseconds: the server-side statement timeout
+ *
+ * Sets `statement_timeout` for this query only (`SET LOCAL`); the server
+ * then ends the query with SQLSTATE 57014 after that long.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_statement_timeout (FraiseQuery *query,
+                                    guint        milliseconds)
+{
+  g_autofree char *value = g_strdup_printf ("%u", milliseconds);
+
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+  fraise_query_set_local (query, "statement_timeout", value, NULL);
+}
+
+/**
+ * fraise_query_set_timeout:
+ * @query: a query
+ * @milliseconds: the client deadline, 0 for none
+ *
+ * Sets the `timeout` property.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_timeout (FraiseQuery *query,
+                          guint        milliseconds)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (query->timeout_ms != milliseconds)
+    {
+      query->timeout_ms = milliseconds;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_TIMEOUT]);
+    }
+}
+
+/**
+ * fraise_query_set_chunk_size:
+ * @query: a query
+ * @chunk_size: rows per batch; 0 is invalid
+ *
+ * Sets the `chunk-size` property.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_chunk_size (FraiseQuery *query,
+                             guint        chunk_size)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (query->options.chunk_size != chunk_size)
+    {
+      query->options.chunk_size = chunk_size;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_CHUNK_SIZE]);
+    }
+}
+
+/**
+ * fraise_query_get_chunk_size:
+ * @query: a query
+ *
+ * The `chunk-size` property.
+ *
+ * Returns: rows per batch
+ *
+ * Since: 1.0
+ */
+guint
+fraise_query_get_chunk_size (FraiseQuery *query)
+{
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), 0);
+  return query->options.chunk_size;
+}
+
+/**
+ * fraise_query_set_max_memory:
+ * @query: a query
+ * @max_memory: the stream buffer's byte bound
+ *
+ * Sets the `max-memory` property.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_max_memory (FraiseQuery *query,
+                             guint64      max_memory)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (max_memory == 0)
+    {
+      g_autoptr(GError) error = g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                                     _("max-memory must be at least 1 byte"));
+      remember_error (query, error);
+      return;
+    }
+  if (query->options.max_memory != max_memory)
+    {
+      query->options.max_memory = max_memory;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_MAX_MEMORY]);
+    }
+}
+
+/**
+ * fraise_query_set_max_row_size:
+ * @query: a query
+ * @max_row_size: the largest row accepted, in bytes (at most 1 GiB)
+ *
+ * Sets the `max-row-size` property.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_max_row_size (FraiseQuery *query,
+                               guint64      max_row_size)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  if (max_row_size == 0 || max_row_size > MAX_ROW_SIZE_LIMIT)
+    {
+      g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                             _("invalid max-row-size %" G_GUINT64_FORMAT
+                                               " (expected 1 to %u bytes)"),
+                                             max_row_size, MAX_ROW_SIZE_LIMIT);
+      remember_error (query, error);
+      return;
+    }
+  if (query->options.max_row_size != max_row_size)
+    {
+      query->options.max_row_size = max_row_size;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_MAX_ROW_SIZE]);
+    }
+}
+
+/**
+ * fraise_query_set_adaptive_chunking:
+ * @query: a query
+ * @adaptive: whether the batch size adapts to the consumer
+ *
+ * Sets the `adaptive-chunking` property.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_adaptive_chunking (FraiseQuery *query,
+                                    gboolean     adaptive)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+
+  adaptive = !!adaptive;
+  if (query->options.adaptive_chunking != adaptive)
+    {
+      query->options.adaptive_chunking = adaptive;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_ADAPTIVE_CHUNKING]);
+    }
+}
+
+/**
+ * fraise_query_set_row_type:
+ * @query: a query
+ * @row_type: a #GObject type, or %G_TYPE_NONE
+ *
+ * Typed streaming: each row of the stream is also available as an object
+ * of @row_type through [method@Fraise.Row.get_object]. A row that does not
+ * fit gives %FRAISE_ERROR_DESERIALIZATION for that row only.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_set_row_type (FraiseQuery *query,
+                           GType        row_type)
+{
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+  g_return_if_fail (row_type == G_TYPE_NONE || G_TYPE_IS_OBJECT (row_type));
+
+  if (query->options.row_type != row_type)
+    {
+      query->options.row_type = row_type;
+      g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_ROW_TYPE]);
+    }
+}
+
+/**
+ * fraise_query_to_sql:
+ * @query: a query
+ * @error: return location for a %FRAISE_ERROR_CONFIG error
+ *
+ * The exact SQL that execution sends, after validating the source and
+ * every setting.
+ *
+ * Returns: (transfer full) (nullable): the SQL, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+char *
+fraise_query_to_sql (FraiseQuery *query,
+                     GError     **error)
+{
+  g_autofree char *order_by = NULL;
+  FraiseSqlSelect select = { 0 };
+
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
+
+  if (query->build_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (query->build_error));
+      return NULL;
+    }
+  if (query->order_by_sql != NULL)
+    order_by = g_strdup (query->order_by_sql);
+  else if (query->order_by->len > 0)
+    {
+      g_ptr_array_add (query->order_by, NULL);
+      order_by = g_strjoinv (", ", (char **) query->order_by->pdata);
+      g_ptr_array_remove_index (query->order_by, query->order_by->len - 1);
+    }
+
+  select.source = query->source;
+  select.projection = query->projection;
+  select.where = query->where;
+  select.order_by = order_by;
+  select.limit = query->limit;
+  select.offset = query->offset;
+  select.set_local_names = query->local_names;
+  select.set_local_values = query->local_values;
+  return fraise_sql_build_select (&select, error);
+}
+
+const FraiseQueryOptions *
+_fraise_query_get_options (FraiseQuery *query)
+{
+  return &query->options;
+}
+
+guint
+_fraise_query_get_timeout (FraiseQuery *query)
+{
+  return query->timeout_ms;
+}
+
+gboolean
+_fraise_query_has_projection (FraiseQuery *query)
+{
+  return query->projection != NULL;
+}
+
+guint
+_fraise_query_count_set_locals (FraiseQuery *query)
+{
+  return query->local_names->len;
+}
+
+static gboolean
+check_options (FraiseQuery *query,
+               GError     **error)
+{
+  if (query->options.chunk_size == 0)
+    {
+      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                           _("chunk-size must be at least 1 row"));
+      return FALSE;
+    }
+  if (query->client == NULL)
+    {
+      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                           _("the query has no client: create it with fraise_client_query() "
+                             "or call fraise_query_set_client()"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fraise_query_execute_async:
+ * @query: a query
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the result's shape has been checked
+ * @user_data: data for @callback
+ *
+ * Sends the query. Execution finishes when the server's RowDescription has
+ * been checked: exactly one column, named `data` unless a projection is
+ * set, of type json or jsonb, in text format. Otherwise it fails with
+ * %FRAISE_ERROR_INVALID_SCHEMA naming what came back, and the connection
+ * is drained and stays usable. Server errors before the first row fail with
+ * %FRAISE_ERROR_SERVER.
+ *
+ * Since: 1.0
+ */
+void
+fraise_query_execute_async (FraiseQuery        *query,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autofree char *sql = NULL;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (FRAISE_IS_QUERY (query));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (query, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fraise_query_execute_async);
+
+  if (!check_options (query, &error) || (sql = fraise_query_to_sql (query, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  _fraise_stream_execute (query, sql, task);
+}
+
+/**
+ * fraise_query_execute_finish:
+ * @query: a query
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Fraise.Query.execute_async].
+ *
+ * Returns: (transfer full) (nullable): the stream of rows, or %NULL with
+ *   @error set
+ *
+ * Since: 1.0
+ */
+FraiseStream *
+fraise_query_execute_finish (FraiseQuery  *query,
+                             GAsyncResult *result,
+                             GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, query), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/**
+ * fraise_query_execute_sync:
+ * @query: a query
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Executes like [method@Fraise.Query.execute_async], blocking the calling
+ * thread (which must own the client's main context).
+ *
+ * Returns: (transfer full) (nullable): the stream of rows, or %NULL with
+ *   @error set
+ *
+ * Since: 1.0
+ */
+FraiseStream *
+fraise_query_execute_sync (FraiseQuery  *query,
+                           GCancellable *cancellable,
+                           GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
+
+  if (query->client == NULL)
+    {
+      GError *local = NULL;
+      check_options (query, &local);
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  fraise_query_execute_async (query, cancellable, store_result, &result);
+  _fraise_client_wait (query->client, &result);
+  return fraise_query_execute_finish (query, result, error);
+}

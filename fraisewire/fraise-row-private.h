@@ -1,0 +1,18 @@
+/* fraise-row-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "fraise-private.h"
+
+G_BEGIN_DECLS
+
+#define FRAISE_ROW_DEFAULT_MAX_DEPTH 512
+
+/* The one copy of a row's bytes out of the socket buffer. */
+FraiseRow *_fraise_row_new (const char *text, gsize len, gboolean is_null, guint64 index);
+gsize _fraise_row_get_size (FraiseRow *row);
+
+G_END_DECLS

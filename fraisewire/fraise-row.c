@@ -1,0 +1,576 @@
+/* fraise-row.c: one JSON row of a stream
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "fraise-private.h"
+#include "fraise-row-private.h"
+#include "fraise-json-private.h"
+
+#include <string.h>
+
+/**
+ * FraiseRow:
+ *
+ * One row of a [class@Fraise.Stream]: the JSON text of the `data` column,
+ * copied once out of the socket buffer, with lazy parsing.
+ *
+ * [method@Fraise.Row.get_text] gives the raw text without parsing;
+ * [method@Fraise.Row.get_node] parses it on first use (and caches the
+ * immutable tree); [method@Fraise.Row.get_string] and its siblings read one
+ * field by path (`"name"`, `"address.city"`, `"tags[0]"`) without building a
+ * tree. An SQL NULL arrives as a row whose text is `null`.
+ *
+ * A row is immutable once created; the cached tree is built on first use,
+ * so share rows across threads only after calling get_node() or not at all.
+ *
+ * Since: 1.0
+ */
+
+struct _FraiseRow {
+  gatomicrefcount ref_count;
+  gboolean is_null;
+  guint max_depth;
+  guint64 index;
+  JsonNode *node;
+  gsize len;
+  char text[]; /* len bytes + NUL */
+};
+
+G_DEFINE_BOXED_TYPE (FraiseRow, fraise_row, fraise_row_ref, fraise_row_unref)
+
+FraiseRow *
+_fraise_row_new (const char *text,
+                 gsize       len,
+                 gboolean    is_null,
+                 guint64     index)
+{
+  FraiseRow *row;
+
+  if (is_null)
+    {
+      text = "null";
+      len = 4;
+    }
+  row = g_malloc (sizeof (FraiseRow) + len + 1);
+  g_atomic_ref_count_init (&row->ref_count);
+  row->is_null = is_null;
+  row->max_depth = FRAISE_ROW_DEFAULT_MAX_DEPTH;
+  row->index = index;
+  row->node = NULL;
+  row->len = len;
+  memcpy (row->text, text, len);
+  row->text[len] = '\0';
+  return row;
+}
+
+/**
+ * fraise_row_new:
+ * @text: (array length=len) (element-type guint8): JSON text
+ * @len: length of @text in bytes, or -1 if it is NUL-terminated
+ * @index: the row's position in its stream
+ *
+ * Creates a row holding a copy of @text, for tests and for elements that
+ * make rows of their own. The text is not validated until parsed.
+ *
+ * Returns: (transfer full): a new row
+ *
+ * Since: 1.0
+ */
+FraiseRow *
+fraise_row_new (const char *text,
+                gssize      len,
+                guint64     index)
+{
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+
+  return _fraise_row_new (text, len < 0 ? strlen (text) : (gsize) len, FALSE, index);
+}
+
+/**
+ * fraise_row_ref:
+ * @row: a row
+ *
+ * Takes a reference.
+ *
+ * Returns: (transfer full): @row
+ *
+ * Since: 1.0
+ */
+FraiseRow *
+fraise_row_ref (FraiseRow *row)
+{
+  g_return_val_if_fail (row != NULL, NULL);
+
+  g_atomic_ref_count_inc (&row->ref_count);
+  return row;
+}
+
+/**
+ * fraise_row_unref:
+ * @row: (transfer full): a row
+ *
+ * Drops a reference; the row is freed with the last one.
+ *
+ * Since: 1.0
+ */
+void
+fraise_row_unref (FraiseRow *row)
+{
+  g_return_if_fail (row != NULL);
+
+  if (!g_atomic_ref_count_dec (&row->ref_count))
+    return;
+  g_clear_pointer (&row->node, json_node_unref);
+  g_free (row);
+}
+
+gsize
+_fraise_row_get_size (FraiseRow *row)
+{
+  return row->len;
+}
+
+/**
+ * fraise_row_get_text:
+ * @row: a row
+ * @len: (out) (optional): return location for the length in bytes
+ *
+ * The row's JSON text exactly as the server sent it, never parsed. It is
+ * NUL-terminated (JSON text from the server contains no NUL byte).
+ *
+ * Returns: (transfer none): the JSON text
+ *
+ * Since: 1.0
+ */
+const char *
+fraise_row_get_text (FraiseRow *row,
+                     gsize     *len)
+{
+  g_return_val_if_fail (row != NULL, NULL);
+
+  if (len != NULL)
+    *len = row->len;
+  return row->text;
+}
+
+/**
+ * fraise_row_get_bytes:
+ * @row: a row
+ *
+ * The row's JSON text as bytes (without the terminating NUL). The bytes
+ * share the row's memory: no copy is made.
+ *
+ * Returns: (transfer full): the JSON text
+ *
+ * Since: 1.0
+ */
+GBytes *
+fraise_row_get_bytes (FraiseRow *row)
+{
+  g_return_val_if_fail (row != NULL, NULL);
+
+  return g_bytes_new_with_free_func (row->text, row->len, (GDestroyNotify) fraise_row_unref,
+                                     fraise_row_ref (row));
+}
+
+/**
+ * fraise_row_is_null:
+ * @row: a row
+ *
+ * Whether the `data` column was SQL NULL. Such a row's text is `null` and
+ * its node a JSON null.
+ *
+ * Returns: %TRUE for an SQL NULL
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_row_is_null (FraiseRow *row)
+{
+  g_return_val_if_fail (row != NULL, FALSE);
+  return row->is_null;
+}
+
+/**
+ * fraise_row_get_index:
+ * @row: a row
+ *
+ * The row's position in its stream, counting from 0 over the rows the server
+ * sent (rows dropped by a client-side filter still count).
+ *
+ * Returns: the index
+ *
+ * Since: 1.0
+ */
+guint64
+fraise_row_get_index (FraiseRow *row)
+{
+  g_return_val_if_fail (row != NULL, 0);
+  return row->index;
+}
+
+/**
+ * fraise_row_get_node:
+ * @row: a row
+ * @error: return location for a %FRAISE_ERROR_JSON error
+ *
+ * Parses the row on first call and caches the tree; later calls return the
+ * same node. The tree is sealed (immutable). Nesting deeper than 512 levels
+ * is an error, as is invalid JSON (the message names the row index and the
+ * byte offset). Integers beyond 64 bits and long decimals become doubles in
+ * the tree; [method@Fraise.Row.get_number_text] keeps their exact text.
+ *
+ * Returns: (transfer none): the parsed JSON, or %NULL on error
+ *
+ * Since: 1.0
+ */
+JsonNode *
+fraise_row_get_node (FraiseRow *row,
+                     GError   **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (row != NULL, NULL);
+
+  if (row->node != NULL)
+    return row->node;
+  row->node = fraise_json_parse (row->text, row->len, row->max_depth, &local);
+  if (row->node == NULL)
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %" G_GUINT64_FORMAT ": %s"),
+                 row->index, local->message);
+  return row->node;
+}
+
+static gboolean
+lookup (FraiseRow       *row,
+        const char      *path,
+        FraiseJsonValue *value,
+        GError         **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (fraise_json_lookup (row->text, row->len, path, value, &local))
+    return TRUE;
+  if (local != NULL)
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %" G_GUINT64_FORMAT ": %s"),
+                 row->index, local->message);
+  else
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
+                 _("row %" G_GUINT64_FORMAT " has no field \"%s\""), row->index, path);
+  return FALSE;
+}
+
+static gboolean
+convert_error (FraiseRow  *row,
+               const char *path,
+               GError     *local,
+               GError    **error)
+{
+  if (local == NULL)
+    return TRUE;
+  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
+               _("row %" G_GUINT64_FORMAT ", field \"%s\": %s"), row->index, path, local->message);
+  g_error_free (local);
+  return FALSE;
+}
+
+/**
+ * fraise_row_has_path:
+ * @row: a row
+ * @path: a path such as `name`, `address.city` or `tags[0]`
+ *
+ * Whether the field exists (with any value, JSON null included), read
+ * without building a tree.
+ *
+ * Returns: %TRUE if the path exists
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_row_has_path (FraiseRow  *row,
+                     const char *path)
+{
+  FraiseJsonValue value;
+
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  return fraise_json_lookup (row->text, row->len, path, &value, NULL);
+}
+
+/**
+ * fraise_row_get_string:
+ * @row: a row
+ * @path: a path such as `name`, `address.city` or `tags[0]`
+ * @error: return location for a %FRAISE_ERROR_JSON error
+ *
+ * Reads one string field without building a tree.
+ *
+ * Returns: (transfer full) (nullable): the decoded string, or %NULL if the
+ *   field is missing or not a string (with @error set)
+ *
+ * Since: 1.0
+ */
+char *
+fraise_row_get_string (FraiseRow  *row,
+                       const char *path,
+                       GError    **error)
+{
+  FraiseJsonValue value;
+  GError *local = NULL;
+  char *result;
+
+  g_return_val_if_fail (row != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!lookup (row, path, &value, error))
+    return NULL;
+  result = fraise_json_value_dup_string (&value, &local);
+  convert_error (row, path, local, error);
+  return result;
+}
+
+/**
+ * fraise_row_get_int:
+ * @row: a row
+ * @path: a path such as `age` or `stats.count`
+ * @error: return location for a %FRAISE_ERROR_JSON error
+ *
+ * Reads one integer field (it must fit in 64 bits) without building a tree.
+ *
+ * Returns: the value, or 0 with @error set
+ *
+ * Since: 1.0
+ */
+gint64
+fraise_row_get_int (FraiseRow  *row,
+                    const char *path,
+                    GError    **error)
+{
+  FraiseJsonValue value;
+  GError *local = NULL;
+  gint64 result = 0;
+
+  g_return_val_if_fail (row != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
+
+  if (!lookup (row, path, &value, error))
+    return 0;
+  fraise_json_value_get_int (&value, &result, &local);
+  return convert_error (row, path, local, error) ? result : 0;
+}
+
+/**
+ * fraise_row_get_double:
+ * @row: a row
+ * @path: a path such as `score`
+ * @error: return location for a %FRAISE_ERROR_JSON error
+ *
+ * Reads one number field as a double without building a tree.
+ *
+ * Returns: the value, or 0 with @error set
+ *
+ * Since: 1.0
+ */
+double
+fraise_row_get_double (FraiseRow  *row,
+                       const char *path,
+                       GError    **error)
+{
+  FraiseJsonValue value;
+  GError *local = NULL;
+  double result = 0;
+
+  g_return_val_if_fail (row != NULL, 0);
+  g_return_val_if_fail (path != NULL, 0);
+
+  if (!lookup (row, path, &value, error))
+    return 0;
+  fraise_json_value_get_double (&value, &result, &local);
+  return convert_error (row, path, local, error) ? result : 0;
+}
+
+/**
+ * fraise_row_get_boolean:
+ * @row: a row
+ * @path: a path such as `active`
+ * @error: return location for a %FRAISE_ERROR_JSON error
+ *
+ * Reads one boolean field without building a tree.
+ *
+ * Returns: the value, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_row_get_boolean (FraiseRow  *row,
+                        const char *path,
+                        GError    **error)
+{
+  FraiseJsonValue value;
+  GError *local = NULL;
+  gboolean result = FALSE;
+
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!lookup (row, path, &value, error))
+    return FALSE;
+  fraise_json_value_get_boolean (&value, &result, &local);
+  return convert_error (row, path, local, error) ? result : FALSE;
+}
+
+/**
+ * fraise_row_get_number_text:
+ * @row: a row
+ * @path: a path such as `balance`
+ * @error: return location for a %FRAISE_ERROR_JSON error
+ *
+ * The exact source text of a number field, for integers beyond 64 bits and
+ * decimals that a double cannot hold exactly.
+ *
+ * Returns: (transfer full) (nullable): the number's text, or %NULL with
+ *   @error set
+ *
+ * Since: 1.0
+ */
+char *
+fraise_row_get_number_text (FraiseRow  *row,
+                            const char *path,
+                            GError    **error)
+{
+  GError *local = NULL;
+  char *result;
+
+  g_return_val_if_fail (row != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  result = fraise_json_get_number_text (row->text, row->len, path, &local);
+  convert_error (row, path, local, error);
+  return result;
+}
+
+static gboolean
+node_fits_pspec (JsonNode   *node,
+                 GParamSpec *pspec)
+{
+  GType type = G_TYPE_FUNDAMENTAL (pspec->value_type);
+  GType node_type;
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return type == G_TYPE_STRING || type == G_TYPE_OBJECT || type == G_TYPE_BOXED ||
+           type == G_TYPE_POINTER || type == G_TYPE_VARIANT;
+  node_type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  switch (type)
+    {
+    case G_TYPE_STRING:
+      return node_type == G_TYPE_STRING;
+    case G_TYPE_BOOLEAN:
+      return node_type == G_TYPE_BOOLEAN;
+    case G_TYPE_INT:
+    case G_TYPE_UINT:
+    case G_TYPE_LONG:
+    case G_TYPE_ULONG:
+    case G_TYPE_INT64:
+    case G_TYPE_UINT64:
+    case G_TYPE_CHAR:
+    case G_TYPE_UCHAR:
+      return node_type == G_TYPE_INT64;
+    case G_TYPE_FLOAT:
+    case G_TYPE_DOUBLE:
+      return node_type == G_TYPE_INT64 || node_type == G_TYPE_DOUBLE;
+    case G_TYPE_ENUM:
+    case G_TYPE_FLAGS:
+      return node_type == G_TYPE_INT64 || node_type == G_TYPE_STRING;
+    default:
+      return TRUE; /* boxed, objects, variants: json-glib decides */
+    }
+}
+
+static const char *
+json_kind (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return "object";
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return "array";
+  if (JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  return g_type_name (json_node_get_value_type (node));
+}
+
+/* json-glib only warns on a mismatch; check each member first so the error
+ * names the type and the field. */
+static gboolean
+check_members (FraiseRow    *row,
+               JsonObject   *object,
+               GObjectClass *klass,
+               GError      **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, name);
+
+      if (pspec == NULL || (pspec->flags & G_PARAM_WRITABLE) == 0)
+        continue;
+      if (!node_fits_pspec (member, pspec))
+        {
+          g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+                       _("row %" G_GUINT64_FORMAT " does not fit %s: field \"%s\" is %s, "
+                         "property \"%s\" is %s"),
+                       row->index, G_OBJECT_CLASS_NAME (klass), name, json_kind (member),
+                       pspec->name, g_type_name (pspec->value_type));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * fraise_row_dup_object:
+ * @row: a row
+ * @object_type: a #GObject type whose properties match the row's fields
+ * @error: return location for an error
+ *
+ * Builds a new object of @object_type from the row with
+ * json_gobject_deserialize(): each member sets the property of the same
+ * name; unknown members are ignored. A member whose JSON type does not fit
+ * its property gives %FRAISE_ERROR_DESERIALIZATION naming the type and the
+ * field.
+ *
+ * Returns: (transfer full) (nullable): the new object, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GObject *
+fraise_row_dup_object (FraiseRow *row,
+                       GType      object_type,
+                       GError   **error)
+{
+  g_autoptr(GTypeClass) klass = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (row != NULL, NULL);
+  g_return_val_if_fail (G_TYPE_IS_OBJECT (object_type), NULL);
+
+  node = fraise_row_get_node (row, error);
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+                   _("row %" G_GUINT64_FORMAT " is a JSON %s, not an object: cannot build "
+                     "a %s"), row->index, json_kind (node), g_type_name (object_type));
+      return NULL;
+    }
+  klass = g_type_class_ref (object_type);
+  if (!check_members (row, json_node_get_object (node), G_OBJECT_CLASS (klass), error))
+    return NULL;
+  return json_gobject_deserialize (object_type, node);
+}

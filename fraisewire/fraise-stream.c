@@ -1,0 +1,1534 @@
+/* fraise-stream.c: the rows of one query, with backpressure
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "fraise-private.h"
+#include "fraise-client-private.h"
+#include "fraise-query-private.h"
+#include "fraise-row-private.h"
+#include "fraise-stream-private.h"
+#include "fraise-connection.h"
+
+#include <string.h>
+
+/**
+ * FraiseStream:
+ *
+ * The rows of one query, in order, with bounded memory.
+ *
+ * Rows can be pulled ([method@Fraise.Stream.next_sync],
+ * [method@Fraise.Stream.next_async], [method@Fraise.Stream.next_batch_async])
+ * or pushed: after [method@Fraise.Stream.start] the stream emits
+ * [signal@Fraise.Stream::rows] once per batch, [signal@Fraise.Stream::row]
+ * per row when a handler is connected, and
+ * [signal@Fraise.Stream::finished] exactly once at the end.
+ *
+ * Both share one bounded buffer: the socket is read only while the buffer
+ * holds fewer than twice `chunk-size` rows and less than `max-memory`
+ * bytes, and while the stream is not paused. Beyond that the kernel buffers
+ * fill, TCP flow control stops the server, and memory stays bounded; no row
+ * is ever dropped.
+ *
+ * [method@Fraise.Stream.cancel], or dropping the last reference of an
+ * unfinished stream, cancels the query on the server and drains the
+ * connection so the client can run the next query.
+ *
+ * Since: 1.0
+ */
+
+#define ADAPTIVE_MIN 16
+#define ADAPTIVE_MAX 1024
+
+typedef struct {
+  FraiseRow **rows;
+  guint capacity; /* power of two */
+  guint head;
+  guint len;
+} RowRing;
+
+struct _FraiseStream {
+  GObject parent_instance;
+
+  FraiseClient *client;
+  FraiseConnection *connection;
+  GMainContext *context;
+  FraiseQueryOptions options; /* copied from the query; filter data borrowed */
+  FraiseQuery *query;         /* keeps the filter data alive */
+
+  RowRing ring;
+  guint64 bytes_buffered;
+  guint chunk_size;
+  guint high_rows;
+  gboolean reading;
+
+  FraiseStreamState state;
+  gboolean described;      /* RowDescription accepted */
+  gboolean server_done;    /* ReadyForQuery received or the connection failed */
+  gboolean aborting;       /* rows are being discarded: cancel, timeout, limit */
+  gboolean cancelled;
+  gboolean finished;
+  gboolean push_mode;
+  GError *pending_error;   /* reported once the buffered rows are delivered */
+  GError *final_error;
+  FraiseServerMessage *server_message;
+
+  gboolean paused;
+  char *pause_reason;
+  guint pause_timeout_ms;
+  FraisePauseTimeoutAction pause_timeout_action;
+  GSource *pause_timer;
+  GSource *query_timer;
+  GSource *deliver_idle;
+
+  GTask *execute_task;
+  GSource *execute_cancel_source;
+  GTask *next_task;
+  gboolean next_is_batch;
+  GSource *next_cancel_source;
+
+  guint64 next_index;
+  FraiseStreamStats stats;
+  gint64 start_time;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_PAUSE_TIMEOUT,
+  PROP_PAUSE_TIMEOUT_ACTION,
+  PROP_CHUNK_SIZE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ROWS,
+  SIGNAL_ROW,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (FraiseStream, fraise_stream, G_TYPE_OBJECT)
+
+G_DEFINE_BOXED_TYPE (FraiseStreamStats, fraise_stream_stats, fraise_stream_stats_copy,
+                     fraise_stream_stats_free)
+
+static void deliver (FraiseStream *self);
+static void maybe_finish (FraiseStream *self);
+static void schedule_delivery (FraiseStream *self);
+
+/* ---- ring buffer ----------------------------------------------------------- */
+
+static void
+ring_push (RowRing   *ring,
+           FraiseRow *row)
+{
+  if (ring->len == ring->capacity)
+    {
+      guint capacity = MAX (16, ring->capacity * 2);
+      FraiseRow **rows = g_new (FraiseRow *, capacity);
+      guint i;
+
+      for (i = 0; i < ring->len; i++)
+        rows[i] = ring->rows[(ring->head + i) & (ring->capacity - 1)];
+      g_free (ring->rows);
+      ring->rows = rows;
+      ring->capacity = capacity;
+      ring->head = 0;
+    }
+  ring->rows[(ring->head + ring->len) & (ring->capacity - 1)] = row;
+  ring->len++;
+}
+
+static FraiseRow *
+ring_pop (RowRing *ring)
+{
+  FraiseRow *row = ring->rows[ring->head];
+
+  ring->head = (ring->head + 1) & (ring->capacity - 1);
+  ring->len--;
+  return row;
+}
+
+/* ---- object ---------------------------------------------------------------- */
+
+static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
+drop_buffered_rows (FraiseStream *self)
+{
+  while (self->ring.len > 0)
+    fraise_row_unref (ring_pop (&self->ring));
+  self->bytes_buffered = 0;
+}
+
+static void
+fraise_stream_dispose (GObject *object)
+{
+  FraiseStream *self = FRAISE_STREAM (object);
+
+  if (self->connection != NULL && !self->server_done)
+    fraise_connection_abandon_query (self->connection, self, FRAISE_CANCEL_TIMEOUT_MS);
+  self->server_done = TRUE;
+  destroy_source (&self->pause_timer);
+  destroy_source (&self->query_timer);
+  destroy_source (&self->deliver_idle);
+  destroy_source (&self->next_cancel_source);
+  destroy_source (&self->execute_cancel_source);
+  drop_buffered_rows (self);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->client);
+  g_clear_object (&self->query);
+
+  G_OBJECT_CLASS (fraise_stream_parent_class)->dispose (object);
+}
+
+static void
+fraise_stream_finalize (GObject *object)
+{
+  FraiseStream *self = FRAISE_STREAM (object);
+
+  g_free (self->ring.rows);
+  g_clear_error (&self->pending_error);
+  g_clear_error (&self->final_error);
+  g_clear_pointer (&self->server_message, fraise_server_message_unref);
+  g_free (self->pause_reason);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (fraise_stream_parent_class)->finalize (object);
+}
+
+static void
+fraise_stream_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FraiseStream *self = FRAISE_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_PAUSE_TIMEOUT:
+      g_value_set_uint (value, self->pause_timeout_ms);
+      break;
+    case PROP_PAUSE_TIMEOUT_ACTION:
+      g_value_set_enum (value, self->pause_timeout_action);
+      break;
+    case PROP_CHUNK_SIZE:
+      g_value_set_uint (value, self->chunk_size);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fraise_stream_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FraiseStream *self = FRAISE_STREAM (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSE_TIMEOUT:
+      fraise_stream_set_pause_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_PAUSE_TIMEOUT_ACTION:
+      fraise_stream_set_pause_timeout_action (self, g_value_get_enum (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fraise_stream_class_init (FraiseStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fraise_stream_dispose;
+  object_class->finalize = fraise_stream_finalize;
+  object_class->get_property = fraise_stream_get_property;
+  object_class->set_property = fraise_stream_set_property;
+
+  /**
+   * FraiseStream:state:
+   *
+   * Where the stream is in its life: running, paused, completed, failed or
+   * cancelled.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, FRAISE_TYPE_STREAM_STATE, FRAISE_STREAM_STATE_RUNNING,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * FraiseStream:pause-timeout:
+   *
+   * Milliseconds a paused stream may stay paused (0: forever); then
+   * `pause-timeout-action` applies.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PAUSE_TIMEOUT] =
+    g_param_spec_uint ("pause-timeout", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * FraiseStream:pause-timeout-action:
+   *
+   * What happens when `pause-timeout` expires: fail the stream with
+   * %FRAISE_ERROR_TIMEOUT (the default) or resume it.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PAUSE_TIMEOUT_ACTION] =
+    g_param_spec_enum ("pause-timeout-action", NULL, NULL, FRAISE_TYPE_PAUSE_TIMEOUT_ACTION,
+                       FRAISE_PAUSE_TIMEOUT_FAIL,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * FraiseStream:chunk-size:
+   *
+   * The current batch size (it changes with adaptive chunking).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CHUNK_SIZE] =
+    g_param_spec_uint ("chunk-size", NULL, NULL, 1, G_MAXUINT, 256,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FraiseStream::rows:
+   * @stream: the stream
+   * @rows: (element-type Fraise.Row) (transfer none): the batch, at most
+   *   `chunk-size` rows
+   *
+   * Emitted once per batch after [method@Fraise.Stream.start]. Batches are
+   * delivered as soon as the socket has no more complete rows, so the first
+   * row never waits for a chunk to fill. Take references to keep rows.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ROWS] =
+    g_signal_new ("rows", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+
+  /**
+   * FraiseStream::row:
+   * @stream: the stream
+   * @row: (transfer none): one row
+   *
+   * Emitted for each row after [method@Fraise.Stream.start], only when a
+   * handler is connected (per-row signals cost more than batches).
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ROW] =
+    g_signal_new ("row", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, FRAISE_TYPE_ROW);
+
+  /**
+   * FraiseStream::finished:
+   * @stream: the stream
+   * @error: (nullable): why the stream failed, %G_IO_ERROR_CANCELLED if it
+   *   was cancelled, or %NULL when every row was delivered
+   *
+   * Emitted exactly once, after the last row.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+fraise_stream_init (FraiseStream *self)
+{
+  self->state = FRAISE_STREAM_STATE_RUNNING;
+  self->reading = TRUE;
+  self->stats.time_to_first_row_us = -1;
+}
+
+static void
+set_state (FraiseStream     *self,
+           FraiseStreamState state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/* ---- reading control ------------------------------------------------------- */
+
+static void
+set_reading (FraiseStream *self,
+             gboolean      reading)
+{
+  if (self->reading == reading || self->server_done || self->connection == NULL)
+    return;
+  self->reading = reading;
+  if (!reading)
+    self->stats.pauses++;
+  fraise_connection_set_reading (self->connection, reading);
+}
+
+static gboolean
+above_high_water (FraiseStream *self)
+{
+  return self->ring.len >= self->high_rows || self->bytes_buffered >= self->options.max_memory;
+}
+
+static void
+maybe_resume_reading (FraiseStream *self)
+{
+  if (self->reading || self->paused)
+    return;
+  if (self->aborting ||
+      (self->ring.len <= self->high_rows / 2 && self->bytes_buffered <= self->options.max_memory / 2))
+    set_reading (self, TRUE);
+}
+
+static void
+set_chunk_size (FraiseStream *self,
+                guint         chunk_size)
+{
+  if (self->chunk_size == chunk_size)
+    return;
+  self->chunk_size = chunk_size;
+  self->high_rows = MAX (2, chunk_size * 2);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHUNK_SIZE]);
+}
+
+/* ×1.5 when the consumer emptied the buffer, ÷1.5 when it stays above 80 %. */
+static void
+adapt_chunk_size (FraiseStream *self)
+{
+  guint size = self->chunk_size;
+
+  if (!self->options.adaptive_chunking)
+    return;
+  if (self->ring.len == 0 && !self->server_done)
+    size = MIN (ADAPTIVE_MAX, size + MAX (1, size / 2));
+  else if (self->ring.len * 5 > self->high_rows * 4)
+    size = MAX (ADAPTIVE_MIN, size * 2 / 3);
+  set_chunk_size (self, size);
+}
+
+/* ---- ending ---------------------------------------------------------------- */
+
+/* Stops the query: buffered rows are dropped, the server cancels it, and
+ * the stream ends with @error (or as cancelled when @error is NULL) once the
+ * connection is back to ReadyForQuery. */
+static void
+abort_stream (FraiseStream *self,
+              GError       *error)
+{
+  if (self->finished || self->aborting)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  self->aborting = TRUE;
+  if (error == NULL)
+    self->cancelled = TRUE;
+  else if (self->pending_error == NULL)
+    self->pending_error = g_steal_pointer (&error);
+  g_clear_error (&error);
+  drop_buffered_rows (self);
+  destroy_source (&self->pause_timer);
+  self->paused = FALSE;
+
+  if (!self->server_done && self->connection != NULL)
+    {
+      fraise_connection_cancel_query (self->connection, FRAISE_CANCEL_TIMEOUT_MS);
+      self->reading = TRUE;
+    }
+  schedule_delivery (self);
+}
+
+static GError *
+cancelled_error (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("the stream was cancelled"));
+}
+
+static void
+complete_execute (FraiseStream *self)
+{
+  GTask *task = g_steal_pointer (&self->execute_task);
+
+  if (task == NULL)
+    return;
+  destroy_source (&self->execute_cancel_source);
+  if (self->cancelled)
+    g_task_return_error (task, cancelled_error ());
+  else if (self->pending_error != NULL && (!self->described || self->server_done))
+    g_task_return_error (task, g_error_copy (self->pending_error));
+  else
+    g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+  g_object_unref (task);
+}
+
+static void
+complete_next_task (FraiseStream *self)
+{
+  GTask *task = g_steal_pointer (&self->next_task);
+
+  destroy_source (&self->next_cancel_source);
+  if (task == NULL)
+    return;
+
+  if (self->ring.len > 0)
+    {
+      if (self->next_is_batch)
+        {
+          GPtrArray *batch = g_ptr_array_new_full (MIN (self->ring.len, self->chunk_size),
+                                                   (GDestroyNotify) fraise_row_unref);
+          while (self->ring.len > 0 && batch->len < self->chunk_size)
+            {
+              FraiseRow *row = ring_pop (&self->ring);
+              self->bytes_buffered -= _fraise_row_get_size (row);
+              g_ptr_array_add (batch, row);
+            }
+          self->stats.rows_delivered += batch->len;
+          adapt_chunk_size (self);
+          g_task_return_pointer (task, batch, (GDestroyNotify) g_ptr_array_unref);
+        }
+      else
+        {
+          FraiseRow *row = ring_pop (&self->ring);
+          self->bytes_buffered -= _fraise_row_get_size (row);
+          self->stats.rows_delivered++;
+          g_task_return_pointer (task, row, (GDestroyNotify) fraise_row_unref);
+        }
+    }
+  else if (self->final_error != NULL)
+    g_task_return_error (task, g_error_copy (self->final_error));
+  else if (self->next_is_batch)
+    g_task_return_pointer (task, g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref),
+                           (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_pointer (task, NULL, NULL);
+  g_object_unref (task);
+}
+
+static void
+maybe_finish (FraiseStream *self)
+{
+  if (self->finished || !self->server_done || self->ring.len > 0)
+    return;
+
+  self->finished = TRUE;
+  destroy_source (&self->pause_timer);
+  destroy_source (&self->query_timer);
+  self->stats.elapsed_us = g_get_monotonic_time () - self->start_time;
+
+  if (self->cancelled)
+    self->final_error = cancelled_error ();
+  else
+    self->final_error = g_steal_pointer (&self->pending_error);
+
+  FRAISE_NOTE (STREAM, "stream finished: %" G_GUINT64_FORMAT " rows received, %s",
+               self->stats.rows_received, self->final_error ? self->final_error->message : "ok");
+
+  g_object_ref (self);
+  complete_execute (self);
+  set_state (self, self->cancelled ? FRAISE_STREAM_STATE_CANCELLED
+                   : self->final_error ? FRAISE_STREAM_STATE_FAILED
+                                       : FRAISE_STREAM_STATE_COMPLETED);
+  complete_next_task (self);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, self->final_error);
+  g_object_unref (self);
+}
+
+/* ---- delivery ------------------------------------------------------------------ */
+
+static void
+emit_batch (FraiseStream *self)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+  guint i;
+
+  batch = g_ptr_array_new_full (MIN (self->ring.len, self->chunk_size),
+                                (GDestroyNotify) fraise_row_unref);
+  while (self->ring.len > 0 && batch->len < self->chunk_size)
+    {
+      FraiseRow *row = ring_pop (&self->ring);
+      self->bytes_buffered -= _fraise_row_get_size (row);
+      g_ptr_array_add (batch, row);
+    }
+  self->stats.rows_delivered += batch->len;
+
+  if (g_signal_has_handler_pending (self, signals[SIGNAL_ROW], 0, TRUE))
+    for (i = 0; i < batch->len && !self->aborting; i++)
+      g_signal_emit (self, signals[SIGNAL_ROW], 0, g_ptr_array_index (batch, i));
+  if (!self->aborting)
+    g_signal_emit (self, signals[SIGNAL_ROWS], 0, batch);
+}
+
+/* Runs from the stream's idle source (never inside the connection's socket
+ * callback), so application callbacks may iterate the main context. */
+static void
+deliver (FraiseStream *self)
+{
+  g_object_ref (self);
+  if (self->execute_task != NULL && (self->described || self->server_done))
+    complete_execute (self);
+  if (self->push_mode)
+    {
+      while (self->ring.len > 0 && !self->paused && !self->aborting)
+        emit_batch (self);
+    }
+  else if (self->next_task != NULL && self->ring.len > 0)
+    complete_next_task (self);
+
+  maybe_resume_reading (self);
+  maybe_finish (self);
+  g_object_unref (self);
+}
+
+static gboolean
+on_deliver_idle (gpointer user_data)
+{
+  FraiseStream *self = user_data;
+
+  g_clear_pointer (&self->deliver_idle, g_source_unref);
+  deliver (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Delivers from the main loop rather than from inside an application call. */
+static void
+schedule_delivery (FraiseStream *self)
+{
+  if (self->deliver_idle != NULL)
+    return;
+  self->deliver_idle = g_idle_source_new ();
+  g_source_set_priority (self->deliver_idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->deliver_idle, on_deliver_idle, self, NULL);
+  g_source_attach (self->deliver_idle, self->context);
+}
+
+/* ---- frames from the connection --------------------------------------------------- */
+
+static GError *
+check_row_description (FraiseStream           *self,
+                       const FraiseProtoFrame *frame)
+{
+  FraiseProtoColumn column;
+  GError *error = NULL;
+  guint n_columns = 0;
+  gboolean projected = self->query != NULL && _fraise_query_has_projection (self->query);
+
+  if (!fraise_proto_parse_row_description (frame, &column, 1, &n_columns, &error))
+    return error;
+  if (n_columns != 1)
+    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                        _("query returned %u columns, expected 1 json/jsonb column named \"data\""),
+                        n_columns);
+  if (!projected && !g_str_equal (column.name, "data"))
+    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                        _("query returned a column named \"%s\", expected 1 json/jsonb column "
+                          "named \"data\""), column.name);
+  if (column.type_oid != FRAISE_OID_JSON && column.type_oid != FRAISE_OID_JSONB)
+    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                        _("column \"%s\" has type OID %u, expected json (114) or jsonb (3802)"),
+                        column.name, column.type_oid);
+  if (column.format != 0)
+    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                        _("column \"%s\" uses format code %d, expected text (0)"),
+                        column.name, column.format);
+  return NULL;
+}
+
+static void
+on_row_description (FraiseStream           *self,
+                    const FraiseProtoFrame *frame)
+{
+  GError *error;
+
+  if (self->described)
+    {
+      abort_stream (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                                               _("query returned several result sets; send one "
+                                                 "SELECT per query")));
+      return;
+    }
+  error = check_row_description (self, frame);
+  if (error != NULL)
+    {
+      abort_stream (self, error);
+      return;
+    }
+  self->described = TRUE;
+  schedule_delivery (self);
+}
+
+static void
+on_data_row (FraiseStream           *self,
+             const FraiseProtoFrame *frame)
+{
+  FraiseProtoField field;
+  GError *error = NULL;
+  FraiseRow *row;
+  gsize len;
+
+  if (self->aborting)
+    return;
+  if (!self->described)
+    {
+      error = g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
+                                   _("server sent a DataRow before its RowDescription"));
+      fraise_connection_fail (self->connection, error);
+      g_error_free (error);
+      return;
+    }
+  if (!fraise_proto_parse_data_row (frame, &field, 1, &error))
+    {
+      fraise_connection_fail (self->connection, error);
+      g_error_free (error);
+      return;
+    }
+  len = field.len < 0 ? 4 : (gsize) field.len;
+  if (len > self->options.max_memory)
+    {
+      abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_MEMORY_LIMIT,
+                                       _("row %" G_GUINT64_FORMAT " is %" G_GSIZE_FORMAT
+                                         " bytes, more than max-memory (%" G_GUINT64_FORMAT
+                                         " bytes) — raise max-memory"),
+                                       self->next_index, len, self->options.max_memory));
+      return;
+    }
+
+  row = _fraise_row_new ((const char *) field.value, len, field.len < 0, self->next_index++);
+  self->stats.rows_received++;
+  self->stats.bytes_received += len;
+  if (self->stats.time_to_first_row_us < 0)
+    self->stats.time_to_first_row_us = g_get_monotonic_time () - self->start_time;
+
+  if (self->options.filter != NULL && !self->options.filter (row, self->options.filter_data))
+    {
+      self->stats.rows_filtered++;
+      fraise_row_unref (row);
+      return;
+    }
+
+  ring_push (&self->ring, row);
+  self->bytes_buffered += len;
+  self->stats.peak_bytes_buffered = MAX (self->stats.peak_bytes_buffered, self->bytes_buffered);
+
+  if (self->push_mode && !self->paused && self->ring.len >= self->chunk_size)
+    emit_batch (self);
+  if (above_high_water (self))
+    set_reading (self, FALSE);
+}
+
+static void
+on_server_error (FraiseStream           *self,
+                 const FraiseProtoFrame *frame)
+{
+  g_autofree char *described = NULL;
+  FraiseServerMessage *message;
+  GError *error = NULL;
+  guint64 delivered;
+
+  message = fraise_proto_parse_error_fields (frame, &error);
+  if (message == NULL)
+    {
+      fraise_connection_fail (self->connection, error);
+      g_error_free (error);
+      return;
+    }
+  g_clear_pointer (&self->server_message, fraise_server_message_unref);
+  self->server_message = message;
+  if (self->aborting || self->pending_error != NULL)
+    return;
+
+  described = _fraise_server_message_describe (message);
+  delivered = self->stats.rows_received - self->stats.rows_filtered;
+  if (self->stats.rows_received == 0)
+    self->pending_error = _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message, "%s",
+                                                         described);
+  else
+    self->pending_error = _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message,
+                                                         _("%s — the stream ended after %"
+                                                           G_GUINT64_FORMAT " rows were "
+                                                           "delivered"),
+                                                         described, delivered);
+}
+
+static void
+on_ready_for_query (FraiseStream *self)
+{
+  self->server_done = TRUE;
+  self->reading = TRUE;
+  if (!self->described && self->pending_error == NULL && !self->cancelled)
+    self->pending_error = g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                                              _("the query returned no rows description (it "
+                                                "was not a SELECT); expected 1 json/jsonb "
+                                                "column named \"data\""));
+  schedule_delivery (self);
+}
+
+static void
+on_frame (gpointer                user_data,
+          const FraiseProtoFrame *frame)
+{
+  FraiseStream *self = user_data;
+  GError *error = NULL;
+
+  g_object_ref (self);
+  switch (frame->type)
+    {
+    case 'D':
+      on_data_row (self, frame);
+      break;
+    case 'T':
+      on_row_description (self, frame);
+      break;
+    case 'C':
+    case 'd':
+    case 'c':
+      break;
+    case 'E':
+      on_server_error (self, frame);
+      break;
+    case 'I':
+      abort_stream (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                                               _("the query was empty")));
+      break;
+    case 'H':
+      abort_stream (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+                                               _("the query started a COPY; expected a SELECT "
+                                                 "of 1 json/jsonb column named \"data\"")));
+      break;
+    case 'Z':
+      on_ready_for_query (self);
+      break;
+    default:
+      /* CopyIn/CopyBoth would wait for data we never send; anything else is
+       * not part of the simple query protocol. Close the connection. */
+      error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
+                           _("server sent an unexpected %s message during the query"),
+                           fraise_proto_backend_message_name (frame->type));
+      fraise_connection_fail (self->connection, error);
+      g_error_free (error);
+      break;
+    }
+  g_object_unref (self);
+}
+
+static void
+on_failed (gpointer      user_data,
+           const GError *error)
+{
+  FraiseStream *self = user_data;
+
+  g_object_ref (self);
+  self->server_done = TRUE;
+  if (self->pending_error == NULL && !self->cancelled)
+    self->pending_error = g_error_copy (error);
+  schedule_delivery (self);
+  g_object_unref (self);
+}
+
+static void
+on_drained (gpointer user_data)
+{
+  FraiseStream *self = user_data;
+
+  if (self->ring.len == 0 || self->paused)
+    return;
+  if (self->push_mode)
+    {
+      g_object_ref (self);
+      while (self->ring.len > 0 && !self->paused && !self->aborting)
+        emit_batch (self);
+      maybe_resume_reading (self);
+      g_object_unref (self);
+    }
+  else if (self->next_task != NULL)
+    schedule_delivery (self);
+}
+
+static const FraiseQuerySink stream_sink = {
+  .frame = on_frame,
+  .failed = on_failed,
+  .drained = on_drained,
+};
+
+static gboolean
+on_query_timeout (gpointer user_data)
+{
+  FraiseStream *self = user_data;
+  guint timeout = self->query != NULL ? _fraise_query_get_timeout (self->query) : 0;
+
+  g_clear_pointer (&self->query_timer, g_source_unref);
+  abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
+                                   _("the query did not finish within its timeout of %u ms; it "
+                                     "was cancelled on the server"), timeout));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_execute_cancellable (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  FraiseStream *self = user_data;
+
+  g_clear_pointer (&self->execute_cancel_source, g_source_unref);
+  if (self->execute_task != NULL)
+    abort_stream (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+_fraise_stream_execute (FraiseQuery *query,
+                        const char  *sql,
+                        GTask       *task)
+{
+  FraiseClient *client = fraise_query_get_client (query);
+  FraiseConnection *connection = _fraise_client_get_connection (client);
+  FraiseStream *self;
+  GError *error = NULL;
+  guint timeout;
+
+  if (connection == NULL)
+    {
+      g_task_return_new_error (task, FRAISE_ERROR, FRAISE_ERROR_CLOSED,
+                               _("the client is not connected: call fraise_client_connect_async() "
+                                 "first"));
+      g_object_unref (task);
+      return;
+    }
+
+  self = g_object_new (FRAISE_TYPE_STREAM, NULL);
+  self->client = g_object_ref (client);
+  self->connection = g_object_ref (connection);
+  self->context = g_main_context_ref (_fraise_client_get_context (client));
+  self->query = g_object_ref (query);
+  self->options = *_fraise_query_get_options (query);
+  self->chunk_size = self->options.adaptive_chunking
+                       ? CLAMP (self->options.chunk_size, ADAPTIVE_MIN, ADAPTIVE_MAX)
+                       : self->options.chunk_size;
+  self->high_rows = MAX (2, self->chunk_size * 2);
+  self->start_time = g_get_monotonic_time ();
+  self->execute_task = task;
+  g_task_set_task_data (task, self, g_object_unref);
+
+  if (!fraise_connection_start_query (connection, sql, strlen (sql), &stream_sink, self, &error))
+    {
+      self->server_done = TRUE;
+      self->execute_task = NULL;
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  fraise_connection_set_max_row_size (connection, self->options.max_row_size);
+
+  timeout = _fraise_query_get_timeout (query);
+  if (timeout > 0)
+    {
+      self->query_timer = g_timeout_source_new (timeout);
+      g_source_set_callback (self->query_timer, on_query_timeout, self, NULL);
+      g_source_attach (self->query_timer, self->context);
+    }
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      self->execute_cancel_source = g_cancellable_source_new (g_task_get_cancellable (task));
+      g_source_set_callback (self->execute_cancel_source, G_SOURCE_FUNC (on_execute_cancellable),
+                             self, NULL);
+      g_source_attach (self->execute_cancel_source, self->context);
+    }
+}
+
+/* ---- pulling ------------------------------------------------------------------- */
+
+static FraiseRow *
+pop_row (FraiseStream *self)
+{
+  FraiseRow *row = ring_pop (&self->ring);
+
+  self->bytes_buffered -= _fraise_row_get_size (row);
+  self->stats.rows_delivered++;
+  maybe_resume_reading (self);
+  if (self->ring.len == 0 && self->server_done)
+    schedule_delivery (self);
+  return row;
+}
+
+static gboolean
+on_next_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  FraiseStream *self = user_data;
+  GTask *task = g_steal_pointer (&self->next_task);
+
+  g_clear_pointer (&self->next_cancel_source, g_source_unref);
+  if (task != NULL)
+    {
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_next (FraiseStream       *self,
+            gboolean            batch,
+            GCancellable       *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer            user_data,
+            gpointer            source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->next_task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("another next call is already pending on this stream"));
+      g_object_unref (task);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  self->next_task = task;
+  self->next_is_batch = batch;
+  if (cancellable != NULL)
+    {
+      self->next_cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->next_cancel_source, G_SOURCE_FUNC (on_next_cancelled), self,
+                             NULL);
+      g_source_attach (self->next_cancel_source, self->context);
+    }
+  if (self->ring.len > 0 || self->finished)
+    {
+      if (self->finished)
+        complete_next_task (self);
+      else
+        schedule_delivery (self);
+    }
+  else
+    maybe_resume_reading (self);
+}
+
+/**
+ * fraise_stream_next_async:
+ * @stream: a stream
+ * @cancellable: (nullable): a #GCancellable; cancelling it fails this call
+ *   only (use [method@Fraise.Stream.cancel] to stop the query)
+ * @callback: (scope async): called with the next row
+ * @user_data: data for @callback
+ *
+ * Asks for the next row. One call may be pending at a time. For high
+ * throughput prefer [method@Fraise.Stream.next_batch_async].
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_next_async (FraiseStream       *stream,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+  start_next (stream, FALSE, cancellable, callback, user_data, fraise_stream_next_async);
+}
+
+/**
+ * fraise_stream_next_finish:
+ * @stream: a stream
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Fraise.Stream.next_async].
+ *
+ * Returns: (transfer full) (nullable): the next row, or %NULL at the end of
+ *   the stream or on error (then @error is set)
+ *
+ * Since: 1.0
+ */
+FraiseRow *
+fraise_stream_next_finish (FraiseStream *stream,
+                           GAsyncResult *result,
+                           GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * fraise_stream_next_batch_async:
+ * @stream: a stream
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the next batch
+ * @user_data: data for @callback
+ *
+ * Asks for the rows buffered now (at least one, at most `chunk-size`), as
+ * soon as there is one.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_next_batch_async (FraiseStream       *stream,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+  start_next (stream, TRUE, cancellable, callback, user_data, fraise_stream_next_batch_async);
+}
+
+/**
+ * fraise_stream_next_batch_finish:
+ * @stream: a stream
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes [method@Fraise.Stream.next_batch_async].
+ *
+ * Returns: (transfer full) (element-type Fraise.Row) (nullable): the rows;
+ *   empty at the end of the stream, %NULL on error
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+fraise_stream_next_batch_finish (FraiseStream *stream,
+                                 GAsyncResult *result,
+                                 GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the stream's context until a row is buffered or the stream ended.
+ * Returns FALSE with @error set on cancellation. */
+static gboolean
+wait_for_rows (FraiseStream *self,
+               GCancellable *cancellable,
+               GError      **error)
+{
+  GSource *cancel_source = NULL;
+  gboolean ok = TRUE;
+
+  if (cancellable != NULL)
+    {
+      cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (cancel_source, G_SOURCE_FUNC (wake_up), NULL, NULL);
+      g_source_attach (cancel_source, self->context);
+    }
+  g_main_context_push_thread_default (self->context);
+  while (self->ring.len == 0 && !self->finished)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      maybe_resume_reading (self);
+      g_main_context_iteration (self->context, TRUE);
+    }
+  g_main_context_pop_thread_default (self->context);
+  if (cancel_source != NULL)
+    {
+      g_source_destroy (cancel_source);
+      g_source_unref (cancel_source);
+    }
+  return ok;
+}
+
+static gboolean
+end_of_stream (FraiseStream *self,
+               GError      **error)
+{
+  if (self->final_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->final_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fraise_stream_next_sync:
+ * @stream: a stream
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Returns the next row, blocking while none is buffered (the client's main
+ * context is iterated meanwhile, so call it from the thread that owns it).
+ * When rows are buffered this costs no main loop iteration at all: it is
+ * the fast path for C loops and scripts.
+ *
+ * Returns: (transfer full) (nullable): the next row, or %NULL at the end of
+ *   the stream or on error (then @error is set)
+ *
+ * Since: 1.0
+ */
+FraiseRow *
+fraise_stream_next_sync (FraiseStream *stream,
+                         GCancellable *cancellable,
+                         GError      **error)
+{
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+
+  if (stream->ring.len == 0 && !wait_for_rows (stream, cancellable, error))
+    return NULL;
+  if (stream->ring.len == 0)
+    {
+      end_of_stream (stream, error);
+      return NULL;
+    }
+  return pop_row (stream);
+}
+
+/**
+ * fraise_stream_next_batch_sync:
+ * @stream: a stream
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Returns the rows buffered now (at least one, at most `chunk-size`),
+ * blocking while none is buffered.
+ *
+ * Returns: (transfer full) (element-type Fraise.Row) (nullable): the rows;
+ *   empty at the end of the stream, %NULL on error
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+fraise_stream_next_batch_sync (FraiseStream *stream,
+                               GCancellable *cancellable,
+                               GError      **error)
+{
+  GPtrArray *batch;
+
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+
+  if (stream->ring.len == 0 && !wait_for_rows (stream, cancellable, error))
+    return NULL;
+  if (stream->ring.len == 0 && !end_of_stream (stream, error))
+    return NULL;
+  batch = g_ptr_array_new_full (MIN (stream->ring.len, stream->chunk_size),
+                                (GDestroyNotify) fraise_row_unref);
+  while (stream->ring.len > 0 && batch->len < stream->chunk_size)
+    g_ptr_array_add (batch, pop_row (stream));
+  adapt_chunk_size (stream);
+  return batch;
+}
+
+/* ---- pushing and flow control ----------------------------------------------------- */
+
+/**
+ * fraise_stream_start:
+ * @stream: a stream
+ *
+ * Switches the stream to push mode: rows are emitted with the
+ * [signal@Fraise.Stream::rows] and [signal@Fraise.Stream::row] signals on
+ * the client's main context, then [signal@Fraise.Stream::finished].
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_start (FraiseStream *stream)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+
+  stream->push_mode = TRUE;
+  schedule_delivery (stream);
+}
+
+static gboolean
+on_pause_timeout (gpointer user_data)
+{
+  FraiseStream *self = user_data;
+
+  g_clear_pointer (&self->pause_timer, g_source_unref);
+  if (self->pause_timeout_action == FRAISE_PAUSE_TIMEOUT_RESUME)
+    fraise_stream_resume (self);
+  else
+    abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
+                                     _("the stream stayed paused longer than its pause-timeout "
+                                       "of %u ms%s%s"), self->pause_timeout_ms,
+                                     self->pause_reason ? _("; pause reason: ") : "",
+                                     self->pause_reason ? self->pause_reason : ""));
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * fraise_stream_pause:
+ * @stream: a stream
+ * @reason: (nullable): why, for logs and [method@Fraise.Stream.get_pause_reason]
+ *
+ * Stops delivering rows and stops reading the socket, so the server is held
+ * back by TCP flow control. Idempotent; does nothing on an ended stream.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_pause (FraiseStream *stream,
+                     const char   *reason)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+
+  if (stream->finished || stream->aborting)
+    return;
+  _fraise_set_str (&stream->pause_reason, reason);
+  if (stream->paused)
+    return;
+  FRAISE_NOTE (STREAM, "pausing stream%s%s", reason ? ": " : "", reason ? reason : "");
+  stream->paused = TRUE;
+  set_reading (stream, FALSE);
+  if (stream->pause_timeout_ms > 0)
+    {
+      stream->pause_timer = g_timeout_source_new (stream->pause_timeout_ms);
+      g_source_set_callback (stream->pause_timer, on_pause_timeout, stream, NULL);
+      g_source_attach (stream->pause_timer, stream->context);
+    }
+  set_state (stream, FRAISE_STREAM_STATE_PAUSED);
+}
+
+/**
+ * fraise_stream_resume:
+ * @stream: a stream
+ *
+ * Resumes a paused stream. Idempotent.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_resume (FraiseStream *stream)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+
+  if (!stream->paused)
+    return;
+  stream->paused = FALSE;
+  destroy_source (&stream->pause_timer);
+  set_state (stream, FRAISE_STREAM_STATE_RUNNING);
+  maybe_resume_reading (stream);
+  schedule_delivery (stream);
+}
+
+/**
+ * fraise_stream_cancel:
+ * @stream: a stream
+ *
+ * Stops the query: buffered rows are dropped, a CancelRequest goes to the
+ * server on a side connection, and the connection is drained to
+ * ReadyForQuery (or closed if that takes more than 2 seconds). The stream
+ * then finishes with %G_IO_ERROR_CANCELLED and the client can run the next
+ * query. Does nothing on an ended stream.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_cancel (FraiseStream *stream)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+
+  abort_stream (stream, NULL);
+}
+
+/**
+ * fraise_stream_get_state:
+ * @stream: a stream
+ *
+ * The stream's state.
+ *
+ * Returns: the state
+ *
+ * Since: 1.0
+ */
+FraiseStreamState
+fraise_stream_get_state (FraiseStream *stream)
+{
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), FRAISE_STREAM_STATE_FAILED);
+  return stream->state;
+}
+
+/**
+ * fraise_stream_get_stats:
+ * @stream: a stream
+ *
+ * A snapshot of the stream's counters.
+ *
+ * Returns: (transfer full): the statistics
+ *
+ * Since: 1.0
+ */
+FraiseStreamStats *
+fraise_stream_get_stats (FraiseStream *stream)
+{
+  FraiseStreamStats *stats;
+
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+
+  stats = fraise_stream_stats_copy (&stream->stats);
+  stats->rows_buffered = stream->ring.len;
+  stats->bytes_buffered = stream->bytes_buffered;
+  stats->chunk_size = stream->chunk_size;
+  if (!stream->finished)
+    stats->elapsed_us = g_get_monotonic_time () - stream->start_time;
+  return stats;
+}
+
+/**
+ * fraise_stream_get_error:
+ * @stream: a stream
+ *
+ * Why the stream ended, once it has.
+ *
+ * Returns: (transfer none) (nullable): the error, or %NULL while running or
+ *   after a complete stream
+ *
+ * Since: 1.0
+ */
+const GError *
+fraise_stream_get_error (FraiseStream *stream)
+{
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+  return stream->final_error;
+}
+
+/**
+ * fraise_stream_get_server_message:
+ * @stream: a stream
+ *
+ * The last ErrorResponse the server sent during the query, with every
+ * field (SQLSTATE, detail, hint, position, ...).
+ *
+ * Returns: (transfer none) (nullable): the server message, or %NULL
+ *
+ * Since: 1.0
+ */
+FraiseServerMessage *
+fraise_stream_get_server_message (FraiseStream *stream)
+{
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+  return stream->server_message;
+}
+
+/**
+ * fraise_stream_get_pause_reason:
+ * @stream: a stream
+ *
+ * The reason given to the last [method@Fraise.Stream.pause].
+ *
+ * Returns: (nullable): the reason
+ *
+ * Since: 1.0
+ */
+const char *
+fraise_stream_get_pause_reason (FraiseStream *stream)
+{
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+  return stream->paused ? stream->pause_reason : NULL;
+}
+
+/**
+ * fraise_stream_set_pause_timeout:
+ * @stream: a stream
+ * @milliseconds: how long a pause may last, 0 for ever
+ *
+ * Sets the `pause-timeout` property; it applies to later pauses.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_set_pause_timeout (FraiseStream *stream,
+                                 guint         milliseconds)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+
+  if (stream->pause_timeout_ms == milliseconds)
+    return;
+  stream->pause_timeout_ms = milliseconds;
+  g_object_notify_by_pspec (G_OBJECT (stream), properties[PROP_PAUSE_TIMEOUT]);
+}
+
+/**
+ * fraise_stream_set_pause_timeout_action:
+ * @stream: a stream
+ * @action: fail or resume
+ *
+ * Sets the `pause-timeout-action` property.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_set_pause_timeout_action (FraiseStream            *stream,
+                                        FraisePauseTimeoutAction action)
+{
+  g_return_if_fail (FRAISE_IS_STREAM (stream));
+
+  if (stream->pause_timeout_action == action)
+    return;
+  stream->pause_timeout_action = action;
+  g_object_notify_by_pspec (G_OBJECT (stream), properties[PROP_PAUSE_TIMEOUT_ACTION]);
+}
+
+/* ---- stats ----------------------------------------------------------------------- */
+
+/**
+ * fraise_stream_stats_copy:
+ * @stats: statistics
+ *
+ * Copies @stats.
+ *
+ * Returns: (transfer full): a copy
+ *
+ * Since: 1.0
+ */
+FraiseStreamStats *
+fraise_stream_stats_copy (const FraiseStreamStats *stats)
+{
+  return g_memdup2 (stats, sizeof *stats);
+}
+
+/**
+ * fraise_stream_stats_free:
+ * @stats: statistics
+ *
+ * Frees @stats.
+ *
+ * Since: 1.0
+ */
+void
+fraise_stream_stats_free (FraiseStreamStats *stats)
+{
+  g_free (stats);
+}

@@ -1,0 +1,162 @@
+/* fraise-sql.h: building the SQL text of a query (not installed; no I/O)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Queries go out through the simple Query protocol, so there are no $n
+ * placeholders: every value is inlined as an escaped literal. The rules:
+ *
+ *  - a value must be valid UTF-8 without NUL, or it is refused (never
+ *    "best effort"; see CVE-2025-1094). The connection's client_encoding
+ *    must be UTF8, which the client sets at startup;
+ *  - literals are '...' with ' doubled; a value containing a backslash is
+ *    written E'...' with backslashes doubled too, so it reads the same
+ *    whatever standard_conforming_strings is;
+ *  - numbers are parenthesised, so a negative number never forms "--" with
+ *    a preceding minus (CVE-2024-27289);
+ *  - identifiers are validated or double-quoted.
+ *
+ * Every function returns a new string, or NULL / FALSE with a
+ * FRAISE_ERROR_CONFIG error.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include "fraise-private.h"
+
+G_BEGIN_DECLS
+
+/* Mirrors of the public FraiseOperator, FraiseSortDirection and FraiseNulls
+ * (same values), kept as plain ints so that this header never clashes with
+ * the public one. */
+typedef int FraiseSqlOperator;
+#define FRAISE_SQL_OP_EQ 0
+#define FRAISE_SQL_OP_NE 1
+#define FRAISE_SQL_OP_LT 2
+#define FRAISE_SQL_OP_LE 3
+#define FRAISE_SQL_OP_GT 4
+#define FRAISE_SQL_OP_GE 5
+#define FRAISE_SQL_OP_IN 6
+#define FRAISE_SQL_OP_NOT_IN 7
+#define FRAISE_SQL_OP_LIKE 8
+#define FRAISE_SQL_OP_ILIKE 9
+#define FRAISE_SQL_OP_CONTAINS 10
+#define FRAISE_SQL_OP_STARTS_WITH 11
+#define FRAISE_SQL_OP_ENDS_WITH 12
+#define FRAISE_SQL_OP_IS_NULL 13
+#define FRAISE_SQL_OP_IS_NOT_NULL 14
+#define FRAISE_SQL_OP_ARRAY_CONTAINS 15
+#define FRAISE_SQL_OP_ARRAY_OVERLAPS 16
+#define FRAISE_SQL_OP_HAS_KEY 17
+#define FRAISE_SQL_N_OPS 18
+
+typedef int FraiseSqlSortDirection;
+#define FRAISE_SQL_SORT_ASC 0
+#define FRAISE_SQL_SORT_DESC 1
+
+typedef int FraiseSqlNulls;
+#define FRAISE_SQL_NULLS_DEFAULT 0
+#define FRAISE_SQL_NULLS_FIRST 1
+#define FRAISE_SQL_NULLS_LAST 2
+
+/* Longest identifier the server keeps (NAMEDATALEN - 1), in bytes. */
+#define FRAISE_SQL_MAX_IDENTIFIER 63
+
+/* The operator's nick ("eq", "not-in", "array-contains"...), NULL if unknown. */
+const char *fraise_sql_operator_to_string (FraiseSqlOperator op);
+
+/* @len bytes of @value (-1: NUL-terminated) as a literal: 'it''s' or, when
+ * @value holds a backslash, E'a\\b'. */
+char *fraise_sql_quote_literal (const char *value,
+                                gssize      len,
+                                GError    **error);
+
+/* "name" with " doubled; @name is non-empty UTF-8 of at most 63 bytes. */
+char *fraise_sql_quote_identifier (const char *name,
+                                   GError    **error);
+
+/* A source is [schema.]name, each part either ASCII letters, digits and _
+ * (not starting with a digit; the server folds it to lower case) or a
+ * double-quoted identifier with "" escapes. Rendered as written. */
+gboolean fraise_sql_validate_source (const char *source,
+                                     GError    **error);
+char    *fraise_sql_render_source   (const char *source,
+                                     GError    **error);
+
+/* JSON paths are dot-separated object keys ("status", "address.city"); each
+ * key is non-empty and rendered as a literal. @base is the SQL expression
+ * holding the document: NULL means "data"; it is trusted SQL, used as is
+ * when it is a plain (qualified) name and parenthesised otherwise.
+ *   text: (data->>'status'), (data->'address'->>'city')
+ *   json: (data->'status'),  (data->'address'->'city') */
+char *fraise_sql_render_path_text      (const char *path,
+                                        GError    **error);
+char *fraise_sql_render_path_text_full (const char *base,
+                                        const char *path,
+                                        GError    **error);
+char *fraise_sql_render_path_json      (const char *path,
+                                        GError    **error);
+char *fraise_sql_render_path_json_full (const char *base,
+                                        const char *path,
+                                        GError    **error);
+
+/* One predicate on the value at @path. @value is not consumed (a floating
+ * reference stays floating); the types it may have per operator:
+ *   eq ne lt le gt ge     string, number (any integer type or double) or boolean
+ *   in not-in             array of strings, of numbers or of booleans (also av)
+ *   like ilike            string: a LIKE pattern, used verbatim
+ *   contains starts-with ends-with   string: matched literally (case-sensitive)
+ *   is-null is-not-null   NULL
+ *   array-contains        string, number, boolean, or an array of them
+ *   array-overlaps        array of strings, numbers or booleans
+ *   has-key               string: a key of the object at @path ("" = root)
+ * See fraise-sql.c for the SQL of each. */
+char *fraise_sql_render_condition      (const char        *path,
+                                        FraiseSqlOperator  op,
+                                        GVariant          *value,
+                                        GError           **error);
+char *fraise_sql_render_condition_full (const char        *base,
+                                        const char        *path,
+                                        FraiseSqlOperator  op,
+                                        GVariant          *value,
+                                        GError           **error);
+
+/* "(data->>'name') COLLATE "C" DESC NULLS LAST". @path is a JSON path of
+ * ASCII letters, digits, _ and dots only (raw SQL goes through
+ * set_order_by_sql instead); @collation is NULL or "" for none, otherwise
+ * [A-Za-z0-9_.@-]+ of at most 63 bytes. */
+char *fraise_sql_render_order_item      (const char             *path,
+                                         const char             *collation,
+                                         FraiseSqlSortDirection  direction,
+                                         FraiseSqlNulls          nulls,
+                                         GError                **error);
+char *fraise_sql_render_order_item_full (const char             *base,
+                                         const char             *path,
+                                         const char             *collation,
+                                         FraiseSqlSortDirection  direction,
+                                         FraiseSqlNulls          nulls,
+                                         GError                **error);
+
+/* A name usable in SET LOCAL: [a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?, at most
+ * 63 bytes. */
+gboolean fraise_sql_validate_setting_name (const char *name,
+                                           GError    **error);
+
+typedef struct {
+  const char *source;           /* [schema.]name, validated */
+  const char *projection;       /* trusted SQL; NULL = data */
+  GPtrArray *where;             /* char*: rendered or raw predicates, ANDed; may be NULL */
+  const char *order_by;         /* rendered, comma-joined, or NULL */
+  gint64 limit;                 /* -1: none */
+  gint64 offset;                /* -1: none */
+  GPtrArray *set_local_names;   /* char*, validated setting names; may be NULL */
+  GPtrArray *set_local_values;  /* char*, quoted here; same length as the names */
+} FraiseSqlSelect;
+
+/* [SET LOCAL n = 'v'; ...]SELECT data FROM src [WHERE (p1) AND (p2)]
+ * [ORDER BY ...] [LIMIT n] [OFFSET m]; with a projection
+ * SELECT <projection> AS data FROM ... */
+char *fraise_sql_build_select (const FraiseSqlSelect *select,
+                               GError               **error);
+
+G_END_DECLS

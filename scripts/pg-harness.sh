@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL 15 cluster for the test suite and the demo.
+#
+#   scripts/pg-harness.sh start [BUILD_DIR]   create, start and load a cluster;
+#                                             prints the path of its env.sh
+#   scripts/pg-harness.sh stop  [PG_DIR]      stop the cluster and remove its directory
+#   scripts/pg-harness.sh env   [PG_DIR]      print the cluster's env.sh
+#
+# Where the cluster lives: $FRAISE_PG_DIR if set; otherwise, as root, a fresh
+# /tmp/fraise-pg.XXXXXX owned by the unprivileged `postgres` user (the server
+# refuses to run as root, and a checkout under /root is not reachable by other
+# users); otherwise BUILD_DIR/pg (BUILD_DIR defaults to $FRAISE_BUILD_DIR, then
+# ./build). `stop` and `env` take the cluster directory as argument or from
+# $FRAISE_PG_DIR.
+#
+# env.sh exports FRAISE_PG_DIR, FRAISE_TEST_PORT, FRAISE_TEST_HOST,
+# FRAISE_TEST_SOCKET_DIR, FRAISE_TEST_URI (trust, Unix socket, db fraise_test),
+# FRAISE_TEST_URI_SCRAM, FRAISE_TEST_URI_MD5, FRAISE_TEST_URI_PASSWORD (TCP,
+# one authentication method each), FRAISE_TEST_URI_TLS (scram over TLS,
+# verify-full), FRAISE_TEST_URI_DEMO (trust, Unix socket, db demo),
+# FRAISE_TEST_SUPERUSER_URI, the passwords (FRAISE_TEST_SCRAM_PASSWORD,
+# FRAISE_TEST_MD5_PASSWORD, FRAISE_TEST_PASSWORD_PASSWORD) and
+# FRAISE_TEST_TLS_CA_FILE.
+#
+# Also read: FRAISE_PG_BIN (server binaries, default /usr/lib/postgresql/15/bin)
+# and FRAISE_PG_KEEP (when set, `stop` keeps the directory and its server.log).
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+DATA_SRC="$SRC_DIR/data"
+
+PG_BIN=${FRAISE_PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_OS_USER=postgres            # OS user that runs the server when we are root
+PG_SUPERUSER=postgres          # database superuser created by initdb
+MARKER=.fraise-pg-harness      # only directories holding this file are ever removed
+
+SCRAM_PASSWORD='scram-secret-Ω'
+MD5_PASSWORD='md5-secret'
+CLEAR_PASSWORD='clear-secret'
+
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
+
+die() { echo "pg-harness: $*" >&2; exit 1; }
+log() { echo "pg-harness: $*" >&2; }
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Runs a server-side command as the server's OS user, from a directory that
+# user can enter.
+as_server() {
+  if is_root; then
+    (cd /tmp && runuser -u "$PG_OS_USER" -- "$@")
+  else
+    "$@"
+  fi
+}
+
+# Quotes a value for a POSIX shell.
+sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+urlencode() { "$PYTHON" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+
+free_port() {
+  "$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+pick_locale() {
+  if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then
+    echo C.UTF-8
+  else
+    echo C
+  fi
+}
+
+# psql as a client, over the Unix socket (run as the invoking user).
+run_psql() {
+  local user=$1 db=$2
+  shift 2
+  PGOPTIONS='--client-min-messages=warning' \
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCKET_DIR" -p "$PORT" -U "$user" -d "$db" "$@"
+}
+
+server_log_tail() {
+  if [ -f "$PG_DIR/server.log" ]; then
+    echo "---- server log (last 40 lines): $PG_DIR/server.log" >&2
+    tail -n 40 "$PG_DIR/server.log" >&2 || true
+    echo "----" >&2
+  fi
+}
+
+# Stops the server in $1 (if running) and removes the directory (if ours).
+teardown() {
+  local dir=$1
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_server "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 ||
+      as_server "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  fi
+  if [ -f "$dir/$MARKER" ] && [ -z "${FRAISE_PG_KEEP:-}" ]; then
+    rm -rf -- "$dir"
+  fi
+}
+
+choose_dir() {
+  if [ -n "${FRAISE_PG_DIR:-}" ]; then
+    PG_DIR=$FRAISE_PG_DIR
+    if [ -e "$PG_DIR" ] && [ ! -f "$PG_DIR/$MARKER" ] && [ -n "$(ls -A "$PG_DIR" 2>/dev/null)" ]; then
+      die "$PG_DIR exists and is not a harness directory; refusing to use it"
+    fi
+    [ -f "$PG_DIR/$MARKER" ] && teardown "$PG_DIR"
+    mkdir -p "$PG_DIR"
+  elif is_root; then
+    PG_DIR=$(mktemp -d /tmp/fraise-pg.XXXXXX)
+  else
+    local build_dir=${1:-${FRAISE_BUILD_DIR:-build}}
+    mkdir -p "$build_dir"
+    PG_DIR="$(cd "$build_dir" && pwd)/pg"
+    if [ -e "$PG_DIR" ]; then
+      [ -f "$PG_DIR/$MARKER" ] || die "$PG_DIR exists and is not a harness directory; refusing to use it"
+      teardown "$PG_DIR"
+    fi
+    mkdir -p "$PG_DIR"
+  fi
+  PG_DIR=$(cd "$PG_DIR" && pwd)
+  touch "$PG_DIR/$MARKER"
+  chmod 0755 "$PG_DIR"
+}
+
+# Self-signed CA and a server certificate for 127.0.0.1 / localhost.
+make_tls() {
+  command -v certtool >/dev/null 2>&1 || { log "certtool not found: TLS disabled"; return 1; }
+  local tls=$PG_DIR/tls
+  mkdir -p "$tls"
+  cat >"$tls/ca.tmpl" <<'EOF'
+cn = "fraisewire test CA"
+ca
+cert_signing_key
+expiration_days = 2
+EOF
+  cat >"$tls/server.tmpl" <<'EOF'
+cn = "localhost"
+dns_name = "localhost"
+ip_address = "127.0.0.1"
+tls_www_server
+signing_key
+encryption_key
+expiration_days = 2
+EOF
+  {
+    certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$tls/ca.key" &&
+      certtool --generate-self-signed --load-privkey "$tls/ca.key" --template "$tls/ca.tmpl" \
+        --outfile "$tls/ca.crt" &&
+      certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$tls/server.key" &&
+      certtool --generate-certificate --load-privkey "$tls/server.key" \
+        --load-ca-certificate "$tls/ca.crt" --load-ca-privkey "$tls/ca.key" \
+        --template "$tls/server.tmpl" --outfile "$tls/server.crt"
+  } >"$tls/certtool.log" 2>&1 || { log "certtool failed (see $tls/certtool.log): TLS disabled"; return 1; }
+  chmod 0600 "$tls/server.key" "$tls/ca.key"
+  chmod 0644 "$tls/ca.crt" "$tls/server.crt"
+  return 0
+}
+
+write_config() {
+  local conf=$PG_DIR/data/postgresql.conf
+  {
+    echo
+    echo "# ---- test harness settings (data/postgresql-test.conf)"
+    cat "$DATA_SRC/postgresql-test.conf"
+    echo
+    echo "# ---- this run"
+    echo "port = $PORT"
+    echo "unix_socket_directories = '$SOCKET_DIR'"
+    echo "unix_socket_permissions = 0777"
+    if [ "$TLS" = 1 ]; then
+      echo "ssl = on"
+      echo "ssl_cert_file = '$PG_DIR/tls/server.crt'"
+      echo "ssl_key_file = '$PG_DIR/tls/server.key'"
+    fi
+  } >>"$conf"
+  cat >"$PG_DIR/data/pg_hba.conf" <<'EOF'
+# TYPE  DATABASE  USER             ADDRESS        METHOD
+local   all       all                             trust
+host    all       fraise_scram     127.0.0.1/32   scram-sha-256
+host    all       fraise_md5       127.0.0.1/32   md5
+host    all       fraise_password  127.0.0.1/32   password
+host    all       all              127.0.0.1/32   scram-sha-256
+EOF
+}
+
+start_server() {
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    PORT=$(free_port)
+    as_server sed -i "s/^port = .*/port = $PORT/" "$PG_DIR/data/postgresql.conf"
+    if as_server "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -s start; then
+      return 0
+    fi
+    if grep -q 'could not bind\|Address already in use' "$PG_DIR/server.log" 2>/dev/null; then
+      log "port $PORT taken (attempt $attempt), retrying"
+      continue
+    fi
+    return 1
+  done
+  return 1
+}
+
+# Called as `load_sql || die`, where set -e does not apply: every step checks.
+load_sql() {
+  local quoted_scram quoted_md5 quoted_clear
+  quoted_scram=$(sq "$SCRAM_PASSWORD")
+  quoted_md5=$(sq "$MD5_PASSWORD")
+  quoted_clear=$(sq "$CLEAR_PASSWORD")
+  run_psql "$PG_SUPERUSER" postgres <<EOF || return 1
+CREATE ROLE fraise_trust LOGIN;
+CREATE ROLE fraise_scram LOGIN;
+CREATE ROLE fraise_md5 LOGIN;
+CREATE ROLE fraise_password LOGIN;
+SET password_encryption = 'scram-sha-256';
+ALTER ROLE fraise_scram PASSWORD $quoted_scram;
+ALTER ROLE fraise_password PASSWORD $quoted_clear;
+SET password_encryption = 'md5';
+ALTER ROLE fraise_md5 PASSWORD $quoted_md5;
+RESET password_encryption;
+CREATE DATABASE fraise_test OWNER fraise_trust;
+CREATE DATABASE demo OWNER fraise_trust;
+REVOKE CONNECT ON DATABASE fraise_test, demo FROM PUBLIC;
+GRANT CONNECT ON DATABASE fraise_test, demo TO fraise_trust, fraise_scram, fraise_md5, fraise_password;
+EOF
+  # Fixtures are owned by the database owner; the other roles get read access.
+  run_psql fraise_trust fraise_test -f "$DATA_SRC/fixtures.sql" >/dev/null || return 1
+  run_psql fraise_trust demo -f "$DATA_SRC/demo.sql" >/dev/null || return 1
+  local db
+  for db in fraise_test demo; do
+    run_psql fraise_trust "$db" <<'EOF' || return 1
+GRANT USAGE ON SCHEMA public TO fraise_scram, fraise_md5, fraise_password;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO fraise_scram, fraise_md5, fraise_password;
+EOF
+  done
+}
+
+write_env() {
+  local enc_socket host=127.0.0.1 tls_params
+  enc_socket=$(urlencode "$SOCKET_DIR")
+  local uri="postgresql://fraise_trust@$enc_socket:$PORT/fraise_test"
+  local uri_demo="postgresql://fraise_trust@$enc_socket:$PORT/demo"
+  local uri_super="postgresql://$PG_SUPERUSER@$enc_socket:$PORT/fraise_test"
+  local uri_scram uri_md5 uri_password uri_tls=""
+  uri_scram="postgresql://fraise_scram:$(urlencode "$SCRAM_PASSWORD")@$host:$PORT/fraise_test?sslmode=disable"
+  uri_md5="postgresql://fraise_md5:$(urlencode "$MD5_PASSWORD")@$host:$PORT/fraise_test?sslmode=disable"
+  uri_password="postgresql://fraise_password:$(urlencode "$CLEAR_PASSWORD")@$host:$PORT/fraise_test?sslmode=disable"
+  if [ "$TLS" = 1 ]; then
+    tls_params="sslmode=verify-full&sslrootcert=$(urlencode "$PG_DIR/tls/ca.crt")"
+    uri_tls="postgresql://fraise_scram:$(urlencode "$SCRAM_PASSWORD")@$host:$PORT/fraise_test?$tls_params"
+  fi
+  {
+    echo "# Written by scripts/pg-harness.sh: source it to reach the test cluster."
+    echo "export FRAISE_PG_DIR=$(sq "$PG_DIR")"
+    echo "export FRAISE_TEST_PORT=$(sq "$PORT")"
+    echo "export FRAISE_TEST_HOST=$(sq "$host")"
+    echo "export FRAISE_TEST_SOCKET_DIR=$(sq "$SOCKET_DIR")"
+    echo "export FRAISE_TEST_URI=$(sq "$uri")"
+    echo "export FRAISE_TEST_URI_SCRAM=$(sq "$uri_scram")"
+    echo "export FRAISE_TEST_URI_MD5=$(sq "$uri_md5")"
+    echo "export FRAISE_TEST_URI_PASSWORD=$(sq "$uri_password")"
+    echo "export FRAISE_TEST_URI_DEMO=$(sq "$uri_demo")"
+    echo "export FRAISE_TEST_SUPERUSER_URI=$(sq "$uri_super")"
+    echo "export FRAISE_TEST_SCRAM_PASSWORD=$(sq "$SCRAM_PASSWORD")"
+    echo "export FRAISE_TEST_MD5_PASSWORD=$(sq "$MD5_PASSWORD")"
+    echo "export FRAISE_TEST_PASSWORD_PASSWORD=$(sq "$CLEAR_PASSWORD")"
+    if [ "$TLS" = 1 ]; then
+      echo "export FRAISE_TEST_URI_TLS=$(sq "$uri_tls")"
+      echo "export FRAISE_TEST_TLS_CA_FILE=$(sq "$PG_DIR/tls/ca.crt")"
+    fi
+  } >"$PG_DIR/env.sh"
+  chmod 0644 "$PG_DIR/env.sh"
+}
+
+on_start_exit() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then
+    log "start failed"
+    server_log_tail
+    teardown "$PG_DIR"
+  fi
+}
+
+cmd_start() {
+  [ -x "$PG_BIN/initdb" ] || die "PostgreSQL 15 not found in $PG_BIN (run scripts/deps.sh)"
+  if is_root; then
+    id -u "$PG_OS_USER" >/dev/null 2>&1 || die "OS user '$PG_OS_USER' does not exist"
+    command -v runuser >/dev/null 2>&1 || die "runuser not found (util-linux)"
+  fi
+  local t0
+  t0=$(date +%s.%N)
+  choose_dir "${1:-}"
+  SOCKET_DIR=$PG_DIR/socket
+  PORT=0
+  TLS=0
+
+  # From here on, any failure prints the server log and removes the cluster.
+  trap on_start_exit EXIT
+
+  mkdir -p "$SOCKET_DIR"
+  chmod 0755 "$SOCKET_DIR"
+  if make_tls; then TLS=1; fi
+  if is_root; then
+    chown -R "$PG_OS_USER:" "$PG_DIR"
+    as_server test -x "$PG_DIR" || die "$PG_DIR is not reachable by user $PG_OS_USER"
+  fi
+
+  local loc
+  loc=$(pick_locale)
+  as_server "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_SUPERUSER" -E UTF8 --locale="$loc" \
+    --auth-local=trust --auth-host=scram-sha-256 --no-instructions --no-sync \
+    >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed"; }
+
+  write_config
+  start_server || die "the server did not start"
+  "$PG_BIN/pg_isready" -q -h "$SOCKET_DIR" -p "$PORT" -U "$PG_SUPERUSER" -d postgres -t 30 || die "the server is not ready"
+
+  load_sql || die "loading the fixtures failed"
+  write_env
+  trap - EXIT
+  log "cluster ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s: $PG_DIR (port $PORT)"
+  echo "$PG_DIR/env.sh"
+}
+
+resolve_dir() {
+  local dir=${1:-${FRAISE_PG_DIR:-}}
+  [ -n "$dir" ] || die "no cluster directory (give it as argument or set FRAISE_PG_DIR)"
+  echo "$dir"
+}
+
+cmd_stop() {
+  local dir
+  dir=$(resolve_dir "${1:-}")
+  [ -d "$dir" ] || return 0
+  [ -f "$dir/$MARKER" ] || die "$dir is not a harness directory"
+  teardown "$dir"
+}
+
+cmd_env() {
+  local dir
+  dir=$(resolve_dir "${1:-}")
+  [ -f "$dir/env.sh" ] || die "no env.sh in $dir"
+  cat "$dir/env.sh"
+}
+
+case "${1:-}" in
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  env) shift; cmd_env "$@" ;;
+  *)
+    echo "usage: $0 start [BUILD_DIR] | stop [PG_DIR] | env [PG_DIR]" >&2
+    exit 2
+    ;;
+esac
