@@ -485,7 +485,7 @@ complete_execute (FraiseStream *self)
   destroy_source (&self->execute_cancel_source);
   if (self->cancelled)
     g_task_return_error (task, cancelled_error ());
-  else if (self->pending_error != NULL && (!self->described || self->server_done))
+  else if (self->pending_error != NULL && !self->described)
     g_task_return_error (task, g_error_copy (self->pending_error));
   else
     g_task_return_pointer (task, g_object_ref (self), g_object_unref);

@@ -90,15 +90,15 @@ check_text (const char *value, gsize len, GError **error)
   if (memchr (value, '\0', len) != NULL)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("a value contains a NUL byte (at byte %" G_GSIZE_FORMAT ")"),
-                   (gsize) ((const char *) memchr (value, '\0', len) - value));
+                   _("a value contains a NUL byte (at byte %lu)"),
+                   (gulong) ((const char *) memchr (value, '\0', len) - value));
       return FALSE;
     }
   if (!g_utf8_validate_len (value, len, &end))
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("a value is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")"),
-                   (gsize) (end - value));
+                   _("a value is not valid UTF-8 (at byte %lu)"),
+                   (gulong) (end - value));
       return FALSE;
     }
   return TRUE;
