@@ -134,7 +134,7 @@ _fraise_row_get_size (FraiseRow *row)
 /**
  * fraise_row_get_text:
  * @row: a row
- * @len: (out) (optional): return location for the length in bytes
+ * @len: (out) (optional) (skip): return location for the length in bytes
  *
  * The row's JSON text exactly as the server sent it, never parsed. It is
  * NUL-terminated (JSON text from the server contains no NUL byte).
