@@ -19,5 +19,6 @@
 #include "fraise-row.h"
 #include "fraise-query.h"
 #include "fraise-stream.h"
+#include "fraise-row-model.h"
 
 #undef __FRAISEWIRE_H_INSIDE__
