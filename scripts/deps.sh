@@ -24,6 +24,11 @@ PACKAGES=(
   gjs
   valac
   util-linux
+  libgtk-4-dev
+  gir1.2-gtk-4.0
+  xvfb
+  xauth
+  x11-apps
 )
 
 # One dpkg-query call for the whole list; unknown packages go to stderr.
