@@ -1,0 +1,447 @@
+// test_gjs.js: fraisewire from JavaScript (GJS) through GObject Introspection
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Run as an ES module (`gjs -m test_gjs.js [FILTER...]`) against the build
+// tree (GI_TYPELIB_PATH and LD_LIBRARY_PATH set by Meson) and the test server
+// of scripts/pg-harness.sh ($FRAISE_TEST_URI). Prints TAP. Arguments select
+// the tests whose name contains one of them.
+
+import GIRepository from 'gi://GIRepository?version=2.0';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import Gio from 'gi://Gio';
+import Fraise from 'gi://Fraise?version=1.0';
+import System from 'system';
+
+const URI = GLib.getenv('FRAISE_TEST_URI') ?? '';
+if (URI === '') {
+    if (GLib.getenv('CI') !== null) {
+        print('1..1');
+        print('not ok 1 - FRAISE_TEST_URI is not set: the test server harness did not run');
+        System.exit(1);
+    }
+    print('1..0 # SKIP test server not configured: run through scripts/test.sh to start one');
+    System.exit(0);
+}
+
+// Promise-returning variants of the async methods: `await stream.next_async(null)`.
+Gio._promisify(Fraise.Client.prototype, 'connect_async', 'connect_finish');
+Gio._promisify(Fraise.Client.prototype, 'close_async', 'close_finish');
+Gio._promisify(Fraise.Query.prototype, 'execute_async', 'execute_finish');
+Gio._promisify(Fraise.Stream.prototype, 'next_async', 'next_finish');
+Gio._promisify(Fraise.Stream.prototype, 'next_batch_async', 'next_batch_finish');
+
+const TIMEOUT_MS = 20000;
+
+// Why next_batch_* cannot be called from GJS, or null when it can: a
+// GPtrArray that frees its rows must be (transfer container), not full.
+function batchTransferProblem() {
+    const repo = GIRepository.Repository.get_default();
+    const info = repo.find_by_name('Fraise', 'Stream');
+    for (const name of ['next_batch_finish', 'next_batch_sync']) {
+        const method = GIRepository.object_info_find_method(info, name);
+        if (GIRepository.callable_info_get_caller_owns(method) === GIRepository.Transfer.EVERYTHING) {
+            return `Fraise.Stream.${name} returns its GPtrArray as (transfer full) but the array ` +
+                'frees its rows: bindings unref every row twice; it needs (transfer container)';
+        }
+    }
+    return null;
+}
+const BATCH_PROBLEM = batchTransferProblem();
+
+// The JSON text of a row. get_text() has a (skip) length out-argument that
+// GJS returns anyway, as [text, length].
+function rowText(row) {
+    const text = row.get_text();
+    return Array.isArray(text) ? text[0] : text;
+}
+
+class SkipTest extends Error {}
+
+function assert(condition, message) {
+    if (!condition)
+        throw new Error(`assertion failed: ${message}`);
+}
+
+function assertEqual(actual, expected, what) {
+    const a = JSON.stringify(actual), e = JSON.stringify(expected);
+    if (a !== e)
+        throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+async function assertRejects(promise, what) {
+    try {
+        await promise;
+    } catch (e) {
+        return e;
+    }
+    throw new Error(`${what}: no error`);
+}
+
+function isCancelled(error) {
+    return error instanceof GLib.Error && error.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
+}
+
+async function connect() {
+    const client = new Fraise.Client({conninfo: URI});
+    await client.connect_async(null);
+    return client;
+}
+
+async function collect(stream) {
+    const rows = [];
+    let row;
+    while ((row = await stream.next_async(null)) !== null)
+        rows.push(row);
+    return rows;
+}
+
+async function assertReusable(client) {
+    const stream = await client.query('v_project').execute_async(null);
+    assertEqual((await collect(stream)).length, 5, 'rows of v_project after reuse');
+}
+
+function delay(ms) {
+    return new Promise(resolve => GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
+        resolve();
+        return GLib.SOURCE_REMOVE;
+    }));
+}
+
+// Resolves with the error of the stream's `finished` signal (null on success).
+function finished(stream) {
+    return new Promise(resolve => {
+        const id = stream.connect('finished', (s, error) => {
+            s.disconnect(id);
+            resolve(error);
+        });
+    });
+}
+
+const User = GObject.registerClass({
+    GTypeName: 'FraiseTestGjsUser',
+    Properties: {
+        'name': GObject.ParamSpec.string('name', '', '', GObject.ParamFlags.READWRITE, null),
+        'email': GObject.ParamSpec.string('email', '', '', GObject.ParamFlags.READWRITE, null),
+        'age': GObject.ParamSpec.int('age', '', '', GObject.ParamFlags.READWRITE, 0, 200, 0),
+    },
+}, class User extends GObject.Object {});
+
+const tests = [];
+function test(name, fn) {
+    tests.push({name, fn});
+}
+
+test('blocking next_sync loop', async () => {
+    const client = new Fraise.Client({conninfo: URI});
+    client.connect_sync(null);
+    const stream = client.query('v_project').execute_sync(null);
+    const indexes = [];
+    let row;
+    while ((row = stream.next_sync(null)) !== null)
+        indexes.push(row.get_index());
+    assertEqual(indexes, [0, 1, 2, 3, 4], 'indexes');
+    assertEqual(stream.get_state(), Fraise.StreamState.COMPLETED, 'state');
+    assertEqual(stream.state, Fraise.StreamState.COMPLETED, 'state property');
+    assertEqual(stream.get_stats().rows_delivered, 5, 'rows_delivered');
+});
+
+test('async/await loop over rows', async () => {
+    const client = await connect();
+    const stream = await client.query('v_user').execute_async(null);
+    const names = [];
+    for (let row; (row = await stream.next_async(null)) !== null;)
+        names.push(row.get_string('name'));
+    assertEqual(names.length, 3, 'row count');
+    assertEqual(names[0], 'Amélie Durand', 'first name');
+    await client.close_async(null);
+    assert(!client.is_connected(), 'closed');
+});
+
+test('next_batch_async until empty', async () => {
+    if (BATCH_PROBLEM)
+        throw new SkipTest(BATCH_PROBLEM);
+    const client = await connect();
+    const query = client.query('v_bench_1k');
+    query.set_chunk_size(100);
+    const stream = await query.execute_async(null);
+    const indexes = [];
+    let batches = 0;
+    for (;;) {
+        // eslint-disable-next-line no-await-in-loop
+        const batch = await stream.next_batch_async(null);
+        if (batch.length === 0)
+            break;
+        assert(batch.length <= 100, 'batch within chunk-size');
+        batches++;
+        for (const row of batch)
+            indexes.push(row.get_index());
+    }
+    assertEqual(indexes.length, 1000, 'rows');
+    assert(indexes.every((value, i) => value === i), 'rows in order');
+    assert(batches >= 10, 'at least 10 batches');
+});
+
+test('text and JSON of a row', async () => {
+    const client = await connect();
+    const stream = await client.query('v_null_data').execute_async(null);
+    const rows = await collect(stream);
+    assertEqual(rows.map(r => JSON.parse(rowText(r))), [{n: 1}, null, {n: 3}], 'parsed rows');
+    assert(rows[1].is_null(), 'SQL NULL row');
+    const document = (await collect(await client.query('v_document').execute_async(null)))[0];
+    const text = document.get_text();
+    if (Array.isArray(text))
+        assertEqual(text[1], new TextEncoder().encode(text[0]).length, 'length in bytes');
+    assertEqual(JSON.parse(rowText(document)).text.emoji, '🍓🎉👩‍💻', 'emoji');
+    assertEqual(document.get_number_text('big_integer'), '12345678901234567890123', 'big integer');
+});
+
+test('rows and finished signals', async () => {
+    const client = await connect();
+    const stream = await client.query('v_bench_1k').execute_async(null);
+    const indexes = [];
+    let rowSignals = 0;
+    stream.connect('rows', (s, rows) => {
+        assert(rows.length > 0 && rows.length <= s.chunk_size, 'batch size');
+        for (const row of rows)
+            indexes.push(row.get_index());
+    });
+    stream.connect('row', () => rowSignals++);
+    const done = finished(stream);
+    stream.start();
+    assertEqual(await done, null, 'finished error');
+    assertEqual(indexes.length, 1000, 'rows');
+    assert(indexes.every((value, i) => value === i), 'rows in order');
+    assertEqual(rowSignals, 1000, 'row signals');
+    assertEqual(stream.get_state(), Fraise.StreamState.COMPLETED, 'state');
+});
+
+test('pause and resume', async () => {
+    const client = await connect();
+    const stream = await client.query('v_slow_stream').execute_async(null);
+    let rows = 0, pausedAt = -1;
+    stream.connect('rows', (s, batch) => {
+        rows += batch.length;
+        if (pausedAt < 0) {
+            pausedAt = rows;
+            s.pause('consumer busy');
+        }
+    });
+    const done = finished(stream);
+    stream.start();
+    while (pausedAt < 0)
+        await delay(10); // eslint-disable-line no-await-in-loop
+    assertEqual(stream.get_state(), Fraise.StreamState.PAUSED, 'paused');
+    assertEqual(stream.get_pause_reason(), 'consumer busy', 'reason');
+    await delay(400);
+    assertEqual(rows, pausedAt, 'no rows while paused');
+    stream.resume();
+    assertEqual(await done, null, 'finished error');
+    assertEqual(rows, 20, 'rows');
+    assert(stream.get_stats().pauses >= 1, 'pauses counted');
+});
+
+test('cancel from a rows handler', async () => {
+    const client = await connect();
+    const stream = await client.query('v_slow_stream').execute_async(null);
+    let rows = 0;
+    stream.connect('rows', (s, batch) => {
+        rows += batch.length;
+        s.cancel();
+    });
+    const done = finished(stream);
+    const started = GLib.get_monotonic_time();
+    stream.start();
+    const error = await done;
+    assert(isCancelled(error), `finished with G_IO_ERROR_CANCELLED, not ${error}`);
+    assert(GLib.get_monotonic_time() - started < 1900000, 'cancelled early');
+    assert(rows < 20, 'fewer rows than the relation');
+    assertEqual(stream.get_state(), Fraise.StreamState.CANCELLED, 'state');
+    assertEqual(Fraise.Error.get_category(error), 'cancelled', 'category');
+    await assertReusable(client);
+});
+
+test('cancel while pulling', async () => {
+    const client = await connect();
+    const stream = await client.query('v_slow_stream').execute_async(null);
+    assert(await stream.next_async(null) !== null, 'first row');
+    stream.cancel();
+    const error = await assertRejects(stream.next_async(null), 'next after cancel');
+    assert(isCancelled(error), `G_IO_ERROR_CANCELLED, not ${error}`);
+    await assertReusable(client);
+});
+
+test('GCancellable on next_async', async () => {
+    const client = await connect();
+    const stream = await client.query('v_slow_stream').execute_async(null);
+    const cancellable = new Gio.Cancellable();
+    GLib.timeout_add(GLib.PRIORITY_DEFAULT, 250, () => {
+        cancellable.cancel();
+        return GLib.SOURCE_REMOVE;
+    });
+    const error = await assertRejects(pullWith(stream, cancellable), 'cancelled pull');
+    assert(isCancelled(error), `G_IO_ERROR_CANCELLED, not ${error}`);
+    stream.cancel();
+    await finished(stream);
+    await assertReusable(client);
+});
+
+async function pullWith(stream, cancellable) {
+    while (await stream.next_async(cancellable) !== null)
+        ;
+}
+
+test('server error on execute (missing relation)', async () => {
+    const client = await connect();
+    const error = await assertRejects(client.query('v_usr').execute_async(null), 'v_usr');
+    assert(error instanceof GLib.Error, 'a GLib.Error');
+    assert(error.matches(Fraise.Error, Fraise.Error.SERVER), 'FRAISE_ERROR_SERVER');
+    assertEqual(error.domain, Fraise.Error.quark(), 'domain');
+    assertEqual(error.code, Fraise.Error.SERVER, 'code');
+    assertEqual(error.message, 'relation "v_usr" does not exist (SQLSTATE 42P01)', 'message');
+    const message = Fraise.Error.get_server_message(error);
+    assert(message !== null, 'the GError carries the server message');
+    assertEqual(message.get_sqlstate(), '42P01', 'SQLSTATE');
+    assertEqual(message.get_severity(), 'ERROR', 'severity');
+    assertEqual(Fraise.Error.get_category(error), 'server', 'category');
+    assertEqual(Fraise.Error.is_retriable(error), false, 'retriable');
+    await assertReusable(client);
+});
+
+test('server error in the middle of a stream', async () => {
+    const client = await connect();
+    const stream = await client.query('v_error_mid').execute_async(null);
+    let rows = 0;
+    let error = null;
+    try {
+        while (await stream.next_async(null) !== null)
+            rows++;
+    } catch (e) {
+        error = e;
+    }
+    assertEqual(rows, 10, 'rows before the error');
+    assert(error?.matches(Fraise.Error, Fraise.Error.SERVER), `FRAISE_ERROR_SERVER, not ${error}`);
+    assert(error.message.includes('10 rows'), `message names the rows: ${error.message}`);
+    assertEqual(stream.get_server_message().get_sqlstate(), '22012', 'SQLSTATE from the stream');
+    assertEqual(Fraise.Error.get_server_message(error).get_message(), 'division by zero', 'message');
+    assertEqual(stream.get_state(), Fraise.StreamState.FAILED, 'state');
+    await assertReusable(client);
+});
+
+test('server error with a hint', async () => {
+    const client = await connect();
+    const query = client.query('v_project');
+    query.add_where_sql("('31/12/2024' || left(data->>'id', 0))::date IS NOT NULL");
+    query.set_local('datestyle', 'ISO, MDY');
+    const stream = await query.execute_async(null);
+    const error = await assertRejects(stream.next_async(null), 'bad date');
+    const message = Fraise.Error.get_server_message(error);
+    assertEqual(message.get_sqlstate(), '22008', 'SQLSTATE');
+    assert(message.get_hint().includes('datestyle'), `hint: ${message.get_hint()}`);
+    assertEqual(message.get_field('H'.charCodeAt(0)), message.get_hint(), 'field H');
+});
+
+test('error domain mapping', async () => {
+    let error = null;
+    try {
+        Fraise.Client.new('nosuchkeyword=1');
+    } catch (e) {
+        error = e;
+    }
+    assert(error?.matches(Fraise.Error, Fraise.Error.CONFIG), `FRAISE_ERROR_CONFIG, not ${error}`);
+    assert(error.message.includes('nosuchkeyword'), 'message names the keyword');
+    assertEqual(Fraise.Error.get_category(error), 'config', 'category');
+    const client = await connect();
+    const stream = await client.query('v_slow_stream').execute_async(null);
+    const busy = await assertRejects(client.query('v_project').execute_async(null), 'busy');
+    assert(busy.matches(Fraise.Error, Fraise.Error.BUSY), `FRAISE_ERROR_BUSY, not ${busy}`);
+    stream.cancel();
+    await finished(stream);
+});
+
+test('client-side filter function', async () => {
+    const client = await connect();
+    const query = client.query('v_bench_1k');
+    let calls = 0;
+    query.set_filter_func(row => {
+        calls++;
+        return row.get_int('id') % 3 === 0;
+    });
+    const stream = await query.execute_async(null);
+    const rows = await collect(stream);
+    assertEqual(rows.length, 333, 'rows kept');
+    assert(rows.every(r => r.get_int('id') % 3 === 0), 'only multiples of 3');
+    assertEqual(calls, 1000, 'calls');
+    const stats = stream.get_stats();
+    assertEqual(stats.rows_filtered, 667, 'rows_filtered');
+    assertEqual(stats.rows_delivered, 333, 'rows_delivered');
+});
+
+test('typed rows in a GObject class', async () => {
+    const client = await connect();
+    const stream = await client.query('v_user').execute_async(null);
+    const users = (await collect(stream)).map(row => row.dup_object(User.$gtype));
+    assertEqual(users.length, 3, 'users');
+    assert(users[0] instanceof User, 'instances of the JS class');
+    assertEqual(users[0].name, 'Amélie Durand', 'name');
+    assertEqual(users[0].email, 'amelie.durand@example.com', 'email');
+    assertEqual(users[0].age, 34, 'age');
+});
+
+test('query builder', async () => {
+    const client = await connect();
+    const query = client.query('v_project');
+    query.add_condition('status', Fraise.Operator.EQ, new GLib.Variant('s', 'active'));
+    query.add_order_by('name', null, Fraise.SortDirection.ASC, Fraise.Nulls.DEFAULT);
+    const sql = query.to_sql();
+    assert(sql.includes("(data->>'status') = 'active'"), sql);
+    const rows = await collect(await query.execute_async(null));
+    assert(rows.length > 0 && rows.every(r => r.get_string('status') === 'active'), 'filtered');
+});
+
+async function main(filters) {
+    const selected = tests.filter(t => filters.length === 0 || filters.some(f => t.name.includes(f)));
+    print(`1..${selected.length}`);
+    let failed = 0;
+    for (const [i, t] of selected.entries()) {
+        let timer = 0;
+        const timeout = new Promise((resolve, reject) => {
+            timer = GLib.timeout_add(GLib.PRIORITY_DEFAULT, TIMEOUT_MS, () => {
+                timer = 0;
+                reject(new Error(`timed out after ${TIMEOUT_MS} ms`));
+                return GLib.SOURCE_REMOVE;
+            });
+        });
+        const started = GLib.get_monotonic_time();
+        try {
+            // eslint-disable-next-line no-await-in-loop
+            await Promise.race([t.fn(), timeout]);
+            print(`ok ${i + 1} - ${t.name}`);
+        } catch (e) {
+            if (e instanceof SkipTest) {
+                print(`ok ${i + 1} - ${t.name} # SKIP ${e.message}`);
+            } else {
+                failed++;
+                print(`not ok ${i + 1} - ${t.name}`);
+                for (const line of `${e}\n${e.stack ?? ''}`.trimEnd().split('\n'))
+                    print(`# ${line}`);
+            }
+        } finally {
+            if (timer)
+                GLib.source_remove(timer);
+        }
+        print(`# ${t.name}: ${((GLib.get_monotonic_time() - started) / 1e6).toFixed(3)} s`);
+    }
+    return failed;
+}
+
+const loop = new GLib.MainLoop(null, false);
+let status = 1;
+main(System.programArgs).then(failed => {
+    status = failed > 0 ? 1 : 0;
+}).catch(e => {
+    print(`Bail out! ${e}`);
+}).finally(() => loop.quit());
+loop.run();
+System.exit(status);
