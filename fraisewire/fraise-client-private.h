@@ -11,6 +11,7 @@
 G_BEGIN_DECLS
 
 GMainContext *_fraise_client_get_context (FraiseClient *client);
+void _fraise_client_set_last_server_message (FraiseClient *client, FraiseServerMessage *message);
 FraiseConnection *_fraise_client_get_connection (FraiseClient *client);
 /* Sync helpers: pass _fraise_client_store_result_func() and &slot as the
  * callback and its data, then _fraise_client_wait() iterates the client's

@@ -41,6 +41,7 @@ struct _FraiseClient {
   GError *init_error;
   GMainContext *context;
   FraiseConnection *connection;
+  FraiseServerMessage *last_server_message;
   gulong notice_handler;
   gulong closed_handler;
 };
@@ -54,6 +55,7 @@ enum {
   PROP_CHANNEL_BOUND,
   PROP_AUTH_METHOD,
   PROP_PARAMETERS,
+  PROP_LAST_SERVER_MESSAGE,
   N_PROPS
 };
 
@@ -161,6 +163,7 @@ fraise_client_finalize (GObject *object)
 
   g_free (self->conninfo);
   g_clear_error (&self->init_error);
+  g_clear_pointer (&self->last_server_message, fraise_server_message_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (fraise_client_parent_class)->finalize (object);
 }
@@ -195,6 +198,9 @@ fraise_client_get_property (GObject    *object,
       break;
     case PROP_PARAMETERS:
       g_value_take_boxed (value, fraise_client_dup_parameters (self));
+      break;
+    case PROP_LAST_SERVER_MESSAGE:
+      g_value_set_boxed (value, self->last_server_message);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -315,6 +321,20 @@ fraise_client_class_init (FraiseClientClass *klass)
     g_param_spec_boxed ("parameters", NULL, NULL, G_TYPE_HASH_TABLE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  /**
+   * FraiseClient:last-server-message:
+   *
+   * The last ErrorResponse the server sent on this client (while connecting
+   * or during a query), with every field: SQLSTATE, message, detail, hint,
+   * position, ... This is how bindings whose error objects keep only the
+   * domain, code and message reach the server's fields.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LAST_SERVER_MESSAGE] =
+    g_param_spec_boxed ("last-server-message", NULL, NULL, FRAISE_TYPE_SERVER_MESSAGE,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -361,8 +381,7 @@ fraise_client_init (FraiseClient *self)
  * Creates a client for @conninfo. The string is parsed and validated, but
  * nothing is sent: call [method@Fraise.Client.connect_async] next.
  *
- * Returns: (transfer full) (nullable): a new client, or %NULL if @conninfo is
- *   invalid
+ * Returns: (transfer full): a new client, or %NULL if @conninfo is invalid
  *
  * Since: 1.0
  */
@@ -393,7 +412,11 @@ on_connected (GObject      *source,
   GError *error = NULL;
 
   if (!fraise_connection_connect_finish (FRAISE_CONNECTION (source), result, &error))
-    g_task_return_error (task, error);
+    {
+      _fraise_client_set_last_server_message (g_task_get_source_object (task),
+                                              fraise_error_get_server_message (error));
+      g_task_return_error (task, error);
+    }
   else
     {
       notify_session_properties (g_task_get_source_object (task));
@@ -493,6 +516,35 @@ _fraise_client_store_result_func (void)
   return store_result;
 }
 
+void
+_fraise_client_set_last_server_message (FraiseClient        *client,
+                                        FraiseServerMessage *message)
+{
+  if (message == NULL || message == client->last_server_message)
+    return;
+  g_clear_pointer (&client->last_server_message, fraise_server_message_unref);
+  client->last_server_message = fraise_server_message_ref (message);
+  g_object_notify_by_pspec (G_OBJECT (client), properties[PROP_LAST_SERVER_MESSAGE]);
+}
+
+/**
+ * fraise_client_get_last_server_message:
+ * @client: a client
+ *
+ * The last ErrorResponse the server sent on this client; see
+ * #FraiseClient:last-server-message.
+ *
+ * Returns: (transfer none) (nullable): the server message, or %NULL
+ *
+ * Since: 1.0
+ */
+FraiseServerMessage *
+fraise_client_get_last_server_message (FraiseClient *client)
+{
+  g_return_val_if_fail (FRAISE_IS_CLIENT (client), NULL);
+  return client->last_server_message;
+}
+
 GMainContext *
 _fraise_client_get_context (FraiseClient *client)
 {
@@ -582,6 +634,33 @@ fraise_client_close_finish (FraiseClient *client,
 {
   g_return_val_if_fail (g_task_is_valid (result, client), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * fraise_client_close_sync:
+ * @client: a client
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Closes like [method@Fraise.Client.close_async], blocking the calling
+ * thread.
+ *
+ * Returns: %TRUE
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_client_close_sync (FraiseClient *client,
+                          GCancellable *cancellable,
+                          GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (FRAISE_IS_CLIENT (client), FALSE);
+
+  fraise_client_close_async (client, cancellable, store_result, &result);
+  _fraise_client_wait (client, &result);
+  return fraise_client_close_finish (client, result, error);
 }
 
 /**

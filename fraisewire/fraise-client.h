@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 #include "fraise-version.h"
+#include "fraise-server-message.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,11 @@ gboolean fraise_client_close_finish (FraiseClient *client,
                                      GError      **error);
 
 FRAISE_AVAILABLE_IN_ALL
+gboolean fraise_client_close_sync (FraiseClient *client,
+                                   GCancellable *cancellable,
+                                   GError      **error);
+
+FRAISE_AVAILABLE_IN_ALL
 gboolean fraise_client_is_connected (FraiseClient *client);
 
 FRAISE_AVAILABLE_IN_ALL
@@ -67,5 +73,7 @@ GHashTable *fraise_client_dup_parameters (FraiseClient *client);
 FRAISE_AVAILABLE_IN_ALL
 const char *fraise_client_get_parameter (FraiseClient *client,
                                          const char   *name);
+FRAISE_AVAILABLE_IN_ALL
+FraiseServerMessage *fraise_client_get_last_server_message (FraiseClient *client);
 
 G_END_DECLS

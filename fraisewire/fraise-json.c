@@ -17,6 +17,7 @@
 
 #include "fraise-json-private.h"
 
+#include <float.h>
 #include <string.h>
 
 #define IS_DIGIT(c) ((guint) ((c) - '0') < 10u)
@@ -435,14 +436,65 @@ scan_number (Ctx *cx, const guchar *p, NumberScan *ns)
   return TRUE;
 }
 
-/* g_ascii_strtod() on a span that is not NUL-terminated. */
+/* Clinger's fast path: when the decimal mantissa fits in 53 bits and the
+ * power of ten is at most 22, both are exact doubles and one IEEE
+ * multiplication or division rounds correctly. @p is a valid number. */
+static gboolean
+fast_double (const guchar *p, const guchar *end, double *out)
+{
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+  static const double powers[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+  };
+  gboolean neg = *p == '-';
+  guint64 mantissa = 0;
+  int exp10 = 0, digits = 0;
+  double v;
+
+  p += neg;
+  for (; p < end && IS_DIGIT (*p); p++, digits++)
+    mantissa = mantissa * 10 + (guint64) (*p - '0');
+  if (p < end && *p == '.')
+    for (p++; p < end && IS_DIGIT (*p); p++, digits++, exp10--)
+      mantissa = mantissa * 10 + (guint64) (*p - '0');
+  if (digits > 19 || mantissa > (G_GUINT64_CONSTANT (1) << 53))
+    return FALSE;
+  if (p < end)  /* exponent */
+    {
+      gboolean neg_exp;
+      int e = 0;
+
+      p++;
+      neg_exp = *p == '-';
+      p += (*p == '-' || *p == '+');
+      for (; p < end && IS_DIGIT (*p); p++)
+        if ((e = e * 10 + (*p - '0')) > 1000)
+          return FALSE;
+      exp10 += neg_exp ? -e : e;
+    }
+  if (exp10 < -22 || exp10 > 22)
+    return FALSE;
+  v = (double) mantissa;
+  v = exp10 < 0 ? v / powers[-exp10] : v * powers[exp10];
+  *out = neg ? -v : v;
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/* g_ascii_strtod() on a valid number that is not NUL-terminated. */
 static double
 span_to_double (const guchar *p, gsize len)
 {
   char buf[64];
-  char *s = len < sizeof buf ? buf : g_malloc (len + 1);
+  char *s;
   double v;
 
+  if (fast_double (p, p + len, &v))
+    return v;
+  s = len < sizeof buf ? buf : g_malloc (len + 1);
   memcpy (s, p, len);
   s[len] = '\0';
   v = g_ascii_strtod (s, NULL);

@@ -706,16 +706,19 @@ fraise_query_set_local (FraiseQuery *query,
                         GError     **error)
 {
   g_autofree char *literal = NULL;
+  g_autofree char *lower = NULL;
 
   g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
   g_return_val_if_fail (name != NULL && value != NULL, FALSE);
 
-  if (!fraise_sql_validate_setting_name (name, error))
+  /* Setting names are case-insensitive (DateStyle is datestyle). */
+  lower = g_ascii_strdown (name, -1);
+  if (!fraise_sql_validate_setting_name (lower, error))
     return FALSE;
   literal = fraise_sql_quote_literal (value, -1, error);
   if (literal == NULL)
     return FALSE;
-  g_ptr_array_add (query->local_names, g_strdup (name));
+  g_ptr_array_add (query->local_names, g_steal_pointer (&lower));
   g_ptr_array_add (query->local_values, g_strdup (value));
   return TRUE;
 }
@@ -917,7 +920,7 @@ fraise_query_set_row_type (FraiseQuery *query,
  * The exact SQL that execution sends, after validating the source and
  * every setting.
  *
- * Returns: (transfer full) (nullable): the SQL, or %NULL with @error set
+ * Returns: (transfer full): the SQL, or %NULL with @error set
  *
  * Since: 1.0
  */
@@ -1048,8 +1051,7 @@ fraise_query_execute_async (FraiseQuery        *query,
  *
  * Finishes [method@Fraise.Query.execute_async].
  *
- * Returns: (transfer full) (nullable): the stream of rows, or %NULL with
- *   @error set
+ * Returns: (transfer full): the stream of rows, or %NULL with @error set
  *
  * Since: 1.0
  */
@@ -1079,8 +1081,7 @@ store_result (GObject      *source,
  * Executes like [method@Fraise.Query.execute_async], blocking the calling
  * thread (which must own the client's main context).
  *
- * Returns: (transfer full) (nullable): the stream of rows, or %NULL with
- *   @error set
+ * Returns: (transfer full): the stream of rows, or %NULL with @error set
  *
  * Since: 1.0
  */

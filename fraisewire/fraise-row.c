@@ -132,9 +132,9 @@ _fraise_row_get_size (FraiseRow *row)
 }
 
 /**
- * fraise_row_get_text:
+ * fraise_row_get_text: (skip)
  * @row: a row
- * @len: (out) (optional) (skip): return location for the length in bytes
+ * @len: (out) (optional): return location for the length in bytes
  *
  * The row's JSON text exactly as the server sent it, never parsed. It is
  * NUL-terminated (JSON text from the server contains no NUL byte).
@@ -151,6 +151,25 @@ fraise_row_get_text (FraiseRow *row,
 
   if (len != NULL)
     *len = row->len;
+  return row->text;
+}
+
+/**
+ * fraise_row_get_json: (rename-to fraise_row_get_text)
+ * @row: a row
+ *
+ * The row's JSON text exactly as the server sent it, never parsed; the same
+ * as [method@Fraise.Row.get_text] without the length. Bindings see this
+ * function as `get_text()`.
+ *
+ * Returns: (transfer none): the JSON text
+ *
+ * Since: 1.0
+ */
+const char *
+fraise_row_get_json (FraiseRow *row)
+{
+  g_return_val_if_fail (row != NULL, NULL);
   return row->text;
 }
 
@@ -306,8 +325,8 @@ fraise_row_has_path (FraiseRow  *row,
  *
  * Reads one string field without building a tree.
  *
- * Returns: (transfer full) (nullable): the decoded string, or %NULL if the
- *   field is missing or not a string (with @error set)
+ * Returns: (transfer full): the decoded string, or %NULL if the field is
+ *   missing or not a string (with @error set)
  *
  * Since: 1.0
  */
@@ -429,8 +448,7 @@ fraise_row_get_boolean (FraiseRow  *row,
  * The exact source text of a number field, for integers beyond 64 bits and
  * decimals that a double cannot hold exactly.
  *
- * Returns: (transfer full) (nullable): the number's text, or %NULL with
- *   @error set
+ * Returns: (transfer full): the number's text, or %NULL with @error set
  *
  * Since: 1.0
  */
@@ -544,7 +562,7 @@ check_members (FraiseRow    *row,
  * its property gives %FRAISE_ERROR_DESERIALIZATION naming the type and the
  * field.
  *
- * Returns: (transfer full) (nullable): the new object, or %NULL with @error set
+ * Returns: (transfer full): the new object, or %NULL with @error set
  *
  * Since: 1.0
  */

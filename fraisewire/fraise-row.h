@@ -35,6 +35,8 @@ FRAISE_AVAILABLE_IN_ALL
 const char *fraise_row_get_text (FraiseRow *row,
                                  gsize     *len);
 FRAISE_AVAILABLE_IN_ALL
+const char *fraise_row_get_json (FraiseRow *row);
+FRAISE_AVAILABLE_IN_ALL
 GBytes *fraise_row_get_bytes (FraiseRow *row);
 FRAISE_AVAILABLE_IN_ALL
 gboolean fraise_row_is_null (FraiseRow *row);

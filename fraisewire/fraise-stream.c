@@ -463,7 +463,10 @@ abort_stream (FraiseStream *self,
 
   if (!self->server_done && self->connection != NULL)
     {
-      fraise_connection_cancel_query (self->connection, FRAISE_CANCEL_TIMEOUT_MS);
+      if (fraise_connection_dequeue_query (self->connection, self))
+        self->server_done = TRUE; /* it was waiting for a drain: never sent */
+      else
+        fraise_connection_cancel_query (self->connection, FRAISE_CANCEL_TIMEOUT_MS);
       self->reading = TRUE;
     }
   schedule_delivery (self);
@@ -743,7 +746,12 @@ on_data_row (FraiseStream           *self,
   if (self->push_mode && !self->paused && self->ring.len >= self->chunk_size)
     emit_batch (self);
   if (above_high_water (self))
-    set_reading (self, FALSE);
+    {
+      /* The connection stops dispatching and will not call drained(): a
+       * pending next call or a push consumer is served from the main loop. */
+      set_reading (self, FALSE);
+      schedule_delivery (self);
+    }
 }
 
 static void
@@ -764,6 +772,7 @@ on_server_error (FraiseStream           *self,
     }
   g_clear_pointer (&self->server_message, fraise_server_message_unref);
   self->server_message = message;
+  _fraise_client_set_last_server_message (self->client, message);
   if (self->aborting || self->pending_error != NULL)
     return;
 
@@ -1114,7 +1123,7 @@ fraise_stream_next_batch_async (FraiseStream       *stream,
  *
  * Finishes [method@Fraise.Stream.next_batch_async].
  *
- * Returns: (transfer full) (element-type Fraise.Row) (nullable): the rows;
+ * Returns: (transfer container) (element-type Fraise.Row): the rows;
  *   empty at the end of the stream, %NULL on error
  *
  * Since: 1.0
@@ -1224,7 +1233,7 @@ fraise_stream_next_sync (FraiseStream *stream,
  * Returns the rows buffered now (at least one, at most `chunk-size`),
  * blocking while none is buffered.
  *
- * Returns: (transfer full) (element-type Fraise.Row) (nullable): the rows;
+ * Returns: (transfer container) (element-type Fraise.Row): the rows;
  *   empty at the end of the stream, %NULL on error
  *
  * Since: 1.0
@@ -1499,6 +1508,228 @@ fraise_stream_set_pause_timeout_action (FraiseStream            *stream,
     return;
   stream->pause_timeout_action = action;
   g_object_notify_by_pspec (G_OBJECT (stream), properties[PROP_PAUSE_TIMEOUT_ACTION]);
+}
+
+/* ---- JSON Lines ------------------------------------------------------------------- */
+
+/* A GInputStream of the stream's rows, one JSON text per line. Rows are
+ * copied straight from the batch into the reader's buffer (never parsed). */
+#define FRAISE_TYPE_ROW_INPUT_STREAM (fraise_row_input_stream_get_type ())
+G_DECLARE_FINAL_TYPE (FraiseRowInputStream, fraise_row_input_stream, FRAISE, ROW_INPUT_STREAM,
+                      GInputStream)
+
+struct _FraiseRowInputStream {
+  GInputStream parent_instance;
+
+  FraiseStream *stream;
+  GPtrArray *batch; /* rows not fully read yet */
+  guint row_pos;    /* the current row in batch */
+  gsize byte_pos;   /* bytes of the current row already read; its length means the newline */
+  gboolean eof;
+};
+
+G_DEFINE_FINAL_TYPE (FraiseRowInputStream, fraise_row_input_stream, G_TYPE_INPUT_STREAM)
+
+typedef struct {
+  guint8 *buffer;
+  gsize count;
+} ReadRequest;
+
+/* Copies buffered line bytes into @buffer; returns how many. */
+static gsize
+copy_lines (FraiseRowInputStream *self,
+            guint8               *buffer,
+            gsize                 count)
+{
+  gsize written = 0;
+
+  while (written < count && self->batch != NULL && self->row_pos < self->batch->len)
+    {
+      gsize len;
+      const char *text = fraise_row_get_text (g_ptr_array_index (self->batch, self->row_pos),
+                                              &len);
+
+      if (self->byte_pos < len)
+        {
+          gsize n = MIN (count - written, len - self->byte_pos);
+
+          memcpy (buffer + written, text + self->byte_pos, n);
+          written += n;
+          self->byte_pos += n;
+          continue;
+        }
+      buffer[written++] = '\n';
+      self->row_pos++;
+      self->byte_pos = 0;
+    }
+  if (self->batch != NULL && self->row_pos >= self->batch->len)
+    g_clear_pointer (&self->batch, g_ptr_array_unref);
+  return written;
+}
+
+/* Takes a batch from the stream: empty means the end. */
+static void
+set_batch (FraiseRowInputStream *self,
+           GPtrArray            *batch)
+{
+  if (batch->len == 0)
+    {
+      self->eof = TRUE;
+      g_ptr_array_unref (batch);
+      return;
+    }
+  self->batch = batch;
+  self->row_pos = 0;
+  self->byte_pos = 0;
+}
+
+static gssize
+fraise_row_input_stream_read (GInputStream *stream,
+                              void         *buffer,
+                              gsize         count,
+                              GCancellable *cancellable,
+                              GError      **error)
+{
+  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
+  GPtrArray *batch;
+  gsize n = copy_lines (self, buffer, count);
+
+  if (n > 0 || count == 0 || self->eof)
+    return n;
+  batch = fraise_stream_next_batch_sync (self->stream, cancellable, error);
+  if (batch == NULL)
+    return -1;
+  set_batch (self, batch);
+  return copy_lines (self, buffer, count);
+}
+
+static void
+on_input_batch (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  FraiseRowInputStream *self = g_task_get_source_object (task);
+  ReadRequest *request = g_task_get_task_data (task);
+  GError *error = NULL;
+  GPtrArray *batch = fraise_stream_next_batch_finish (FRAISE_STREAM (source), result, &error);
+
+  if (batch == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      set_batch (self, batch);
+      g_task_return_int (task, copy_lines (self, request->buffer, request->count));
+    }
+  g_object_unref (task);
+}
+
+static void
+fraise_row_input_stream_read_async (GInputStream       *stream,
+                                    void               *buffer,
+                                    gsize               count,
+                                    int                 io_priority,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+  ReadRequest *request;
+  gsize n;
+
+  g_task_set_source_tag (task, fraise_row_input_stream_read_async);
+  g_task_set_priority (task, io_priority);
+  n = copy_lines (self, buffer, count);
+  if (n > 0 || count == 0 || self->eof)
+    {
+      g_task_return_int (task, n);
+      g_object_unref (task);
+      return;
+    }
+  request = g_new (ReadRequest, 1);
+  request->buffer = buffer;
+  request->count = count;
+  g_task_set_task_data (task, request, g_free);
+  fraise_stream_next_batch_async (self->stream, cancellable, on_input_batch, task);
+}
+
+static gssize
+fraise_row_input_stream_read_finish (GInputStream *stream,
+                                     GAsyncResult *result,
+                                     GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, stream), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* Closing before the end stops the query, as closing an HTTP body would. */
+static gboolean
+fraise_row_input_stream_close (GInputStream *stream,
+                               GCancellable *cancellable,
+                               GError      **error)
+{
+  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
+
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  if (!self->stream->finished)
+    fraise_stream_cancel (self->stream);
+  return TRUE;
+}
+
+static void
+fraise_row_input_stream_finalize (GObject *object)
+{
+  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (object);
+
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  g_clear_object (&self->stream);
+  G_OBJECT_CLASS (fraise_row_input_stream_parent_class)->finalize (object);
+}
+
+static void
+fraise_row_input_stream_class_init (FraiseRowInputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = fraise_row_input_stream_finalize;
+  input_class->read_fn = fraise_row_input_stream_read;
+  input_class->read_async = fraise_row_input_stream_read_async;
+  input_class->read_finish = fraise_row_input_stream_read_finish;
+  input_class->close_fn = fraise_row_input_stream_close;
+}
+
+static void
+fraise_row_input_stream_init (FraiseRowInputStream *self)
+{
+}
+
+/**
+ * fraise_stream_to_input_stream:
+ * @stream: a stream
+ *
+ * A [class@Gio.InputStream] of the stream's rows as JSON Lines: each row's
+ * text exactly as the server sent it, followed by a newline, with no
+ * parsing, so rows can be spliced into a file or an HTTP body. Reading
+ * pulls rows from @stream (use either the input stream or the stream's own
+ * next calls, not both); a stream error is a read error. Closing the input
+ * stream before the end cancels the query.
+ *
+ * Returns: (transfer full): a new input stream
+ *
+ * Since: 1.0
+ */
+GInputStream *
+fraise_stream_to_input_stream (FraiseStream *stream)
+{
+  FraiseRowInputStream *input;
+
+  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
+
+  input = g_object_new (FRAISE_TYPE_ROW_INPUT_STREAM, NULL);
+  input->stream = g_object_ref (stream);
+  return G_INPUT_STREAM (input);
 }
 
 /* ---- stats ----------------------------------------------------------------------- */

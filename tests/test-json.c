@@ -446,6 +446,58 @@ test_parse_numbers (void)
                  3.14159265358979323846);
 }
 
+/* Decimal conversion agrees with g_ascii_strtod() (correctly rounded) on
+ * random numbers, in the tree and through the lookup accessors. */
+static void
+test_parse_doubles (void)
+{
+  const char *fixed[] = { "0.1", "1e22", "1e23", "-1e-22", "9007199254740993.0",
+                          "9007199254740992.5", "4.35", "1.7976931348623157e308",
+                          "4.9e-324", "2.2250738585072014e-308", "123456789012345.678",
+                          "0.000000000000000000000000001", "1e0", "1E-0", "-0.0" };
+  GRand *rand = g_rand_new_with_seed (4242);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < 100000 + G_N_ELEMENTS (fixed); i++)
+    {
+      FraiseJsonValue value;
+      JsonNode *node;
+      double expected, got;
+
+      g_string_truncate (s, 0);
+      if (i < G_N_ELEMENTS (fixed))
+        g_string_append (s, fixed[i]);
+      else
+        {
+          guint int_digits = (guint) g_rand_int_range (rand, 1, 21);
+
+          if (g_rand_boolean (rand))
+            g_string_append_c (s, '-');
+          g_string_append_c (s, (char) ('1' + g_rand_int_range (rand, 0, 9)));
+          for (guint d = 1; d < int_digits; d++)
+            g_string_append_c (s, (char) ('0' + g_rand_int_range (rand, 0, 10)));
+          g_string_append_c (s, '.');
+          for (guint d = (guint) g_rand_int_range (rand, 1, 21); d > 0; d--)
+            g_string_append_c (s, (char) ('0' + g_rand_int_range (rand, 0, 10)));
+          if (g_rand_boolean (rand))
+            g_string_append_printf (s, "e%d", g_rand_int_range (rand, -40, 41));
+        }
+      expected = g_ascii_strtod (s->str, NULL);
+
+      node = parse_ok (s->str);
+      got = json_node_get_double (node);
+      if (memcmp (&got, &expected, sizeof got) != 0)
+        g_error ("%s: parsed %.17g, expected %.17g", s->str, got, expected);
+      json_node_unref (node);
+
+      g_assert_true (lookup (s->str, "", &value, NULL));
+      g_assert_true (fraise_json_value_get_double (&value, &got, NULL));
+      g_assert_true (memcmp (&got, &expected, sizeof got) == 0);
+    }
+  g_string_free (s, TRUE);
+  g_rand_free (rand);
+}
+
 static void
 test_number_text (void)
 {
@@ -1125,6 +1177,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/parse/prefixes", test_parse_prefixes);
   g_test_add_func ("/json/parse/depth", test_parse_depth);
   g_test_add_func ("/json/parse/numbers", test_parse_numbers);
+  g_test_add_func ("/json/parse/doubles", test_parse_doubles);
   g_test_add_func ("/json/parse/strings", test_parse_strings);
   g_test_add_func ("/json/parse/objects", test_parse_objects);
   g_test_add_func ("/json/parse/matches-json-glib", test_parse_matches_json_glib);

@@ -28,9 +28,7 @@ async int main (string[] args) {
                 break;
             }
             foreach (unowned Fraise.Row row in batch) {
-                size_t len;
-                row.get_text (out len);
-                bytes += len;
+                bytes += row.get_text ().length;
             }
             rows += batch.length;
         }

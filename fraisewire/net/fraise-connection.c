@@ -81,6 +81,7 @@ struct _FraiseConnection {
   GByteArray *queued_query;
   const FraiseQuerySink *queued_sink;
   gpointer queued_sink_data;
+  gsize queued_max_row_size;
 };
 
 enum {
@@ -269,7 +270,11 @@ void
 fraise_connection_set_max_row_size (FraiseConnection *self,
                                     gsize             max_row_size)
 {
-  if (self->reader != NULL)
+  /* A queued query gets its limit when it is sent: the drain ahead of it
+   * keeps the limit of the query being drained. */
+  if (self->queued_sink != NULL)
+    self->queued_max_row_size = max_row_size;
+  else if (self->reader != NULL)
     fraise_proto_reader_set_max_row_size (self->reader, max_row_size);
 }
 
@@ -1794,6 +1799,7 @@ queue_query (FraiseConnection      *self,
   self->queued_query = g_steal_pointer (&message);
   self->queued_sink = sink;
   self->queued_sink_data = sink_data;
+  self->queued_max_row_size = FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE;
   return TRUE;
 }
 
@@ -1808,8 +1814,18 @@ start_queued_query (FraiseConnection *self)
   self->state = FRAISE_CONNECTION_STATE_QUERY;
   self->sink = g_steal_pointer (&self->queued_sink);
   self->sink_data = g_steal_pointer (&self->queued_sink_data);
+  fraise_proto_reader_set_max_row_size (self->reader, self->queued_max_row_size);
   if (send_message (self))
     arm_read (self);
+}
+
+static gboolean
+set_busy_error (GError **error)
+{
+  g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_BUSY,
+                       _("a query is already running on this client; finish or cancel its "
+                         "stream first, or use a pool"));
+  return FALSE;
 }
 
 gboolean
@@ -1823,16 +1839,17 @@ fraise_connection_start_query (FraiseConnection      *self,
   switch (self->state)
     {
     case FRAISE_CONNECTION_STATE_IDLE:
-      if (self->cancel_in_flight && self->queued_sink == NULL)
+      /* A queued query counts as running: it waits for the CancelRequest of
+       * the previous query to be delivered. */
+      if (self->queued_sink != NULL)
+        return set_busy_error (error);
+      if (self->cancel_in_flight)
         return queue_query (self, sql, len, sink, sink_data, error);
       break;
     case FRAISE_CONNECTION_STATE_QUERY:
       if (self->sink == NULL && self->queued_sink == NULL)
         return queue_query (self, sql, len, sink, sink_data, error);
-      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_BUSY,
-                           _("a query is already running on this client; finish or cancel its "
-                             "stream first, or use a pool"));
-      return FALSE;
+      return set_busy_error (error);
     case FRAISE_CONNECTION_STATE_CONNECTING:
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_BUSY,
                            _("the client is still connecting"));
@@ -1926,19 +1943,25 @@ fraise_connection_cancel_query (FraiseConnection *self,
   fraise_connection_set_reading (self, TRUE);
 }
 
+gboolean
+fraise_connection_dequeue_query (FraiseConnection *self,
+                                 gpointer          sink_data)
+{
+  if (self->queued_sink == NULL || self->queued_sink_data != sink_data)
+    return FALSE;
+  self->queued_sink = NULL;
+  self->queued_sink_data = NULL;
+  g_clear_pointer (&self->queued_query, g_byte_array_unref);
+  return TRUE;
+}
+
 void
 fraise_connection_abandon_query (FraiseConnection *self,
                                  gpointer          sink_data,
                                  guint             timeout_ms)
 {
-  if (self->queued_sink != NULL && self->queued_sink_data == sink_data)
-    {
-      /* Never sent: forget it. */
-      self->queued_sink = NULL;
-      self->queued_sink_data = NULL;
-      g_clear_pointer (&self->queued_query, g_byte_array_unref);
-      return;
-    }
+  if (fraise_connection_dequeue_query (self, sink_data))
+    return; /* never sent: forgotten */
   if (self->state != FRAISE_CONNECTION_STATE_QUERY || self->sink_data != sink_data)
     return;
   self->sink = NULL;

@@ -69,6 +69,7 @@ gboolean fraise_connection_is_tls (FraiseConnection *self);
 gboolean fraise_connection_is_channel_bound (FraiseConnection *self);
 /* "host:port" or the socket path of the server we are connected to. */
 const char *fraise_connection_get_peer_description (FraiseConnection *self);
+/* The row size limit of the query just started (a queued one gets it when sent). */
 void fraise_connection_set_max_row_size (FraiseConnection *self, gsize max_row_size);
 
 /* Sends one Query message and routes the frames to @sink until ReadyForQuery.
@@ -89,6 +90,9 @@ void fraise_connection_cancel_query (FraiseConnection *self, guint timeout_ms);
 /* Cancels the running query and detaches its sink: the connection drains to
  * ReadyForQuery on its own. A query started meanwhile waits for the drain. */
 void fraise_connection_abandon_query (FraiseConnection *self, gpointer sink_data, guint timeout_ms);
+/* Forgets the query of @sink_data if it is still queued (never sent); the
+ * sink is not called again. Returns whether it was queued. */
+gboolean fraise_connection_dequeue_query (FraiseConnection *self, gpointer sink_data);
 gboolean fraise_connection_is_cancelling (FraiseConnection *self);
 
 void fraise_connection_set_reading (FraiseConnection *self, gboolean reading);

@@ -47,20 +47,6 @@ class Client(Fraise.Client):
             kwargs['conninfo'] = conninfo
         super().__init__(**kwargs)
 
-    if not hasattr(Fraise.Client, 'close_sync'):
-        def close_sync(self, cancellable=None):
-            """Closes the connection (Terminate), blocking until done.
-
-            Like connect_sync(), it iterates the thread-default main context
-            until close_async() completes.
-            """
-            context = GLib.MainContext.ref_thread_default()
-            results = []
-            self.close_async(cancellable, lambda client, result: results.append(result))
-            while not results:
-                context.iteration(True)
-            return self.close_finish(results[0])
-
     def __enter__(self):
         if not self.is_connected():
             self.connect_sync(None)
