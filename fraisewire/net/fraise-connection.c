@@ -874,7 +874,9 @@ start_attempt (FraiseConnection *self)
 
   if (self->info->connect_timeout_s > 0)
     {
-      self->timeout_source = g_timeout_source_new_seconds (self->info->connect_timeout_s);
+      /* Not g_timeout_source_new_seconds(): its coalescing fires up to 250 ms early. */
+      self->timeout_source = g_timeout_source_new (MIN (self->info->connect_timeout_s,
+                                                        G_MAXUINT / 1000) * 1000);
       g_source_set_callback (self->timeout_source, on_attempt_timeout, self, NULL);
       g_source_attach (self->timeout_source, self->context);
     }
