@@ -111,7 +111,8 @@ main (int argc, char **argv)
   while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
     {
       g_autoptr(GError) row_error = NULL;
-      g_autoptr(GObject) object = fraise_row_dup_object (row, DEMO_TYPE_USER, &row_error);
+      /* G_TYPE_NONE: the row type set on the query. */
+      g_autoptr(GObject) object = fraise_row_dup_object (row, G_TYPE_NONE, &row_error);
 
       if (object == NULL)
         g_print ("row %" G_GUINT64_FORMAT " skipped: %s\n", fraise_row_get_index (row),

@@ -893,8 +893,9 @@ fraise_query_set_adaptive_chunking (FraiseQuery *query,
  * @row_type: a #GObject type, or %G_TYPE_NONE
  *
  * Typed streaming: each row of the stream is also available as an object
- * of @row_type through [method@Fraise.Row.get_object]. A row that does not
- * fit gives %FRAISE_ERROR_DESERIALIZATION for that row only.
+ * of @row_type through `fraise_row_dup_object (row, G_TYPE_NONE, &error)`
+ * ([method@Fraise.Row.dup_object]). A row that does not fit gives
+ * %FRAISE_ERROR_DESERIALIZATION for that row only; the stream goes on.
  *
  * Since: 1.0
  */

@@ -14,5 +14,6 @@ G_BEGIN_DECLS
 /* The one copy of a row's bytes out of the socket buffer. */
 FraiseRow *_fraise_row_new (const char *text, gsize len, gboolean is_null, guint64 index);
 gsize _fraise_row_get_size (FraiseRow *row);
+void _fraise_row_set_object_type (FraiseRow *row, GType object_type);
 
 G_END_DECLS

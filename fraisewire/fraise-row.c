@@ -32,6 +32,7 @@ struct _FraiseRow {
   gboolean is_null;
   guint max_depth;
   guint64 index;
+  GType object_type; /* the query's row type, or G_TYPE_NONE */
   JsonNode *node;
   gsize len;
   char text[]; /* len bytes + NUL */
@@ -57,6 +58,7 @@ _fraise_row_new (const char *text,
   row->is_null = is_null;
   row->max_depth = FRAISE_ROW_DEFAULT_MAX_DEPTH;
   row->index = index;
+  row->object_type = G_TYPE_NONE;
   row->node = NULL;
   row->len = len;
   memcpy (row->text, text, len);
@@ -123,6 +125,31 @@ fraise_row_unref (FraiseRow *row)
     return;
   g_clear_pointer (&row->node, json_node_unref);
   g_free (row);
+}
+
+void
+_fraise_row_set_object_type (FraiseRow *row,
+                             GType      object_type)
+{
+  row->object_type = object_type;
+}
+
+/**
+ * fraise_row_get_object_type:
+ * @row: a row
+ *
+ * The #GObject type the row's query asked for with
+ * [method@Fraise.Query.set_row_type].
+ *
+ * Returns: the type, or %G_TYPE_NONE
+ *
+ * Since: 1.0
+ */
+GType
+fraise_row_get_object_type (FraiseRow *row)
+{
+  g_return_val_if_fail (row != NULL, G_TYPE_NONE);
+  return row->object_type;
 }
 
 gsize
@@ -553,7 +580,8 @@ check_members (FraiseRow    *row,
 /**
  * fraise_row_dup_object:
  * @row: a row
- * @object_type: a #GObject type whose properties match the row's fields
+ * @object_type: a #GObject type whose properties match the row's fields, or
+ *   %G_TYPE_NONE for the query's row type (see [method@Fraise.Query.set_row_type])
  * @error: return location for an error
  *
  * Builds a new object of @object_type from the row with
@@ -575,8 +603,16 @@ fraise_row_dup_object (FraiseRow *row,
   JsonNode *node;
 
   g_return_val_if_fail (row != NULL, NULL);
-  g_return_val_if_fail (G_TYPE_IS_OBJECT (object_type), NULL);
+  g_return_val_if_fail (object_type == G_TYPE_NONE || G_TYPE_IS_OBJECT (object_type), NULL);
 
+  if (object_type == G_TYPE_NONE)
+    object_type = row->object_type;
+  if (object_type == G_TYPE_NONE)
+    {
+      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                           _("no object type: pass one, or set the query's row type"));
+      return NULL;
+    }
   node = fraise_row_get_node (row, error);
   if (node == NULL)
     return NULL;

@@ -72,6 +72,8 @@ char *fraise_row_get_number_text (FraiseRow  *row,
                                   GError    **error);
 
 FRAISE_AVAILABLE_IN_ALL
+GType fraise_row_get_object_type (FraiseRow *row);
+FRAISE_AVAILABLE_IN_ALL
 GObject *fraise_row_dup_object (FraiseRow *row,
                                 GType      object_type,
                                 GError   **error);

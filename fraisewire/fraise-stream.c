@@ -637,6 +637,28 @@ schedule_delivery (FraiseStream *self)
 
 /* ---- frames from the connection --------------------------------------------------- */
 
+/* Names of the built-in types a misdirected query most often returns. */
+static const char *
+builtin_type_name (guint32 oid)
+{
+  static const struct {
+    guint32 oid;
+    const char *name;
+  } names[] = {
+    { 16, "boolean" }, { 17, "bytea" }, { 20, "bigint" }, { 21, "smallint" },
+    { 23, "integer" }, { 25, "text" }, { 26, "oid" }, { 700, "real" },
+    { 701, "double precision" }, { 1042, "character" }, { 1043, "character varying" },
+    { 1082, "date" }, { 1114, "timestamp" }, { 1184, "timestamp with time zone" },
+    { 1700, "numeric" }, { 2950, "uuid" }, { 3807, "jsonb[]" }, { 199, "json[]" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    if (names[i].oid == oid)
+      return names[i].name;
+  return _("a non-built-in type");
+}
+
 static GError *
 check_row_description (FraiseStream           *self,
                        const FraiseProtoFrame *frame)
@@ -658,8 +680,9 @@ check_row_description (FraiseStream           *self,
                           "named \"data\""), column.name);
   if (column.type_oid != FRAISE_OID_JSON && column.type_oid != FRAISE_OID_JSONB)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("column \"%s\" has type OID %u, expected json (114) or jsonb (3802)"),
-                        column.name, column.type_oid);
+                        _("column \"%s\" has type %s (OID %u), expected json (114) or jsonb "
+                          "(3802)"), column.name, builtin_type_name (column.type_oid),
+                        column.type_oid);
   if (column.format != 0)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
                         _("column \"%s\" uses format code %d, expected text (0)"),
@@ -727,6 +750,8 @@ on_data_row (FraiseStream           *self,
     }
 
   row = _fraise_row_new ((const char *) field.value, len, field.len < 0, self->next_index++);
+  if (self->options.row_type != G_TYPE_NONE)
+    _fraise_row_set_object_type (row, self->options.row_type);
   self->stats.rows_received++;
   self->stats.bytes_received += len;
   if (self->stats.time_to_first_row_us < 0)

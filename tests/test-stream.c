@@ -760,12 +760,14 @@ test_row_typed (void)
   /* Jürgen's age becomes a string: only his row fails. */
   fraise_query_set_projection (query, "CASE WHEN data->>'age' = '51' "
                                       "THEN jsonb_set(data, '{age}', '\"old\"') ELSE data END");
+  fraise_query_set_row_type (query, TEST_TYPE_USER);
   rows = pull_all (query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_true (fraise_row_get_object_type (g_ptr_array_index (rows, 0)) == TEST_TYPE_USER);
 
-  amelie = (TestUser *) fraise_row_dup_object (g_ptr_array_index (rows, 0), TEST_TYPE_USER,
-                                               &error);
+  /* G_TYPE_NONE: the query's row type. */
+  amelie = (TestUser *) fraise_row_dup_object (g_ptr_array_index (rows, 0), G_TYPE_NONE, &error);
   g_assert_no_error (error);
   g_assert_true (TEST_IS_USER (amelie));
   g_assert_cmpstr (amelie->name, ==, "Amélie Durand");
@@ -2024,6 +2026,43 @@ start_two_queries (FraiseStream *stream,
   fraise_query_execute_async (data->second, NULL, store_second, data);
 }
 
+/* A query started right after cancel() waits for the drain instead of
+ * failing with BUSY, and the cancelled stream still ends as cancelled. */
+static void
+test_query_after_cancel_waits (void)
+{
+  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseQuery) slow = NULL;
+  g_autoptr(FraiseQuery) next = NULL;
+  g_autoptr(FraiseStream) stream = NULL;
+  g_autoptr(FraiseStream) second = NULL;
+  g_autoptr(FraiseRow) first_row = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+  FraiseRow *row;
+
+  if (client == NULL)
+    return;
+  slow = fraise_client_query (client, "v_slow_stream");
+  stream = fraise_query_execute_sync (slow, NULL, &error);
+  g_assert_no_error (error);
+  first_row = fraise_stream_next_sync (stream, NULL, &error);
+  g_assert_no_error (error);
+  fraise_stream_cancel (stream);
+
+  next = fraise_client_query (client, "v_project");
+  second = fraise_query_execute_sync (next, NULL, &error);
+  g_assert_no_error (error);
+  while ((row = fraise_stream_next_sync (second, NULL, &error)) != NULL)
+    g_ptr_array_add (rows, row);
+  g_assert_no_error (error);
+  ids = row_ids (rows);
+  g_assert_cmpstr (ids, ==, "101,102,103,104,105");
+  g_assert_cmpint (fraise_stream_get_state (stream), ==, FRAISE_STREAM_STATE_CANCELLED);
+  assert_reusable (client);
+}
+
 static void
 test_busy_after_cancel (void)
 {
@@ -2835,6 +2874,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stream/cancel/drop", test_cancel_by_drop);
   g_test_add_func ("/stream/cancel/drop-then-query", test_drop_then_query_at_once);
   g_test_add_func ("/stream/cancel/busy-after-cancel", test_busy_after_cancel);
+  g_test_add_func ("/stream/cancel/query-after-cancel-waits", test_query_after_cancel_waits);
   g_test_add_func ("/stream/cancel/execute", test_cancel_execute);
   g_test_add_func ("/stream/cancel/queued", test_cancel_queued);
   g_test_add_func ("/stream/cancel/timeout", test_query_timeout);

@@ -1849,7 +1849,9 @@ fraise_connection_start_query (FraiseConnection      *self,
         return queue_query (self, sql, len, sink, sink_data, error);
       break;
     case FRAISE_CONNECTION_STATE_QUERY:
-      if (self->sink == NULL && self->queued_sink == NULL)
+      /* Behind an abandoned or cancelled query the next one waits for the
+       * drain instead of failing: the running one is already on its way out. */
+      if ((self->sink == NULL || self->cancelling) && self->queued_sink == NULL)
         return queue_query (self, sql, len, sink, sink_data, error);
       return set_busy_error (error);
     case FRAISE_CONNECTION_STATE_CONNECTING:
