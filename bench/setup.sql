@@ -44,7 +44,7 @@ CREATE TABLE tv_bench_large AS
                                'qty', 1 + (i + j) % 17,
                                'tags', jsonb_build_array('t' || (j % 7), 'g' || (i % 5)))
                              ORDER BY j)
-                     FROM generate_series(1, 800) AS j))
+                     FROM generate_series(1, 800) AS j)) AS data
   FROM generate_series(1, 1000) AS i;
 ALTER TABLE tv_bench_large ADD PRIMARY KEY (id), ALTER COLUMN data SET NOT NULL;
 
