@@ -5,6 +5,10 @@
 
 #include "fraise-private.h"
 
+#ifdef G_OS_UNIX
+#include <unistd.h>
+#endif
+
 static const GDebugKey debug_keys[] = {
   { "protocol", FRAISE_DEBUG_PROTOCOL },
   { "auth", FRAISE_DEBUG_AUTH },
@@ -27,6 +31,13 @@ _fraise_debug_flags (void)
   return flags;
 }
 
+/* Binds the "fraisewire-1" message catalog, once per process.
+ *
+ * The catalog directory is LOCALEDIR (<prefix>/share/locale) unless the
+ * environment variable FRAISE_LOCALEDIR names another directory holding
+ * <lang>/LC_MESSAGES/fraisewire-1.mo; the test suite points it at <builddir>/po
+ * to check the translations before they are installed. It is read once, at
+ * the first call, and ignored in setuid/setgid processes. */
 void
 _fraise_ensure_i18n (void)
 {
@@ -34,7 +45,13 @@ _fraise_ensure_i18n (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      const char *dir = g_getenv ("FRAISE_LOCALEDIR");
+
+#ifdef G_OS_UNIX
+      if (getuid () != geteuid () || getgid () != getegid ())
+        dir = NULL;
+#endif
+      bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       g_once_init_leave (&initialized, 1);
     }

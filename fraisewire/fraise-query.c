@@ -206,6 +206,9 @@ fraise_query_class_init (FraiseQueryClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
+  /* Queries may fail (and translate their messages) before any client exists. */
+  _fraise_ensure_i18n ();
+
   object_class->finalize = fraise_query_finalize;
   object_class->get_property = fraise_query_get_property;
   object_class->set_property = fraise_query_set_property;
@@ -621,8 +624,8 @@ fraise_query_set_limit (FraiseQuery *query,
   if (limit < -1)
     {
       g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                             _("invalid limit %" G_GINT64_FORMAT
-                                               " (expected -1 or more)"), limit);
+                                             _("invalid limit %lld (expected -1 or more)"),
+                                             (long long) limit);
       remember_error (query, error);
       return;
     }
@@ -651,8 +654,8 @@ fraise_query_set_offset (FraiseQuery *query,
   if (offset < -1)
     {
       g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                             _("invalid offset %" G_GINT64_FORMAT
-                                               " (expected -1 or more)"), offset);
+                                             _("invalid offset %lld (expected -1 or more)"),
+                                             (long long) offset);
       remember_error (query, error);
       return;
     }
@@ -851,9 +854,9 @@ fraise_query_set_max_row_size (FraiseQuery *query,
   if (max_row_size == 0 || max_row_size > MAX_ROW_SIZE_LIMIT)
     {
       g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                             _("invalid max-row-size %" G_GUINT64_FORMAT
-                                               " (expected 1 to %u bytes)"),
-                                             max_row_size, MAX_ROW_SIZE_LIMIT);
+                                             _("invalid max-row-size %llu (expected 1 to %u bytes)"),
+                                             (unsigned long long) max_row_size,
+                                             MAX_ROW_SIZE_LIMIT);
       remember_error (query, error);
       return;
     }

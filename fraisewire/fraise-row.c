@@ -35,8 +35,89 @@ struct _FraiseRow {
   GType object_type; /* the query's row type, or G_TYPE_NONE */
   JsonNode *node;
   gsize len;
-  char text[]; /* len bytes + NUL */
+  gsize capacity; /* bytes available in text[] */
+  char text[];    /* len bytes + NUL */
 };
+
+/* Freed row blocks kept per thread for the next rows. A stream allocates and
+ * frees rows at the same pace in bursts of a socket read (dozens of rows):
+ * more than glibc's per-thread cache holds, so without this most rows would
+ * take malloc's slow paths. The cache is small and bounded, and freed when
+ * the thread exits. */
+#define ROW_CACHE_ENTRIES 64
+#define ROW_CACHE_MAX_CAPACITY 4096
+#define ROW_MIN_CAPACITY 256
+
+/* row_sizes[bits] is the power of two above any length of that many bits. */
+static const gsize row_sizes[] = {
+  1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+typedef struct {
+  guint n;
+  FraiseRow *blocks[ROW_CACHE_ENTRIES];
+} RowCache;
+
+static void
+row_cache_free (gpointer data)
+{
+  RowCache *cache = data;
+
+  while (cache->n > 0)
+    g_free (cache->blocks[--cache->n]);
+  g_free (cache);
+}
+
+static GPrivate row_cache_key = G_PRIVATE_INIT (row_cache_free);
+
+static RowCache *
+row_cache_get (void)
+{
+  RowCache *cache = g_private_get (&row_cache_key);
+
+  if (G_UNLIKELY (cache == NULL))
+    {
+      cache = g_new0 (RowCache, 1);
+      g_private_set (&row_cache_key, cache);
+    }
+  return cache;
+}
+
+static FraiseRow *
+row_block_take (gsize len)
+{
+  RowCache *cache = row_cache_get ();
+  gsize capacity;
+
+  if (cache->n > 0 && cache->blocks[cache->n - 1]->capacity > len)
+    return cache->blocks[--cache->n];
+  /* Powers of two from 256 bytes: rows of similar size share blocks. */
+  capacity = g_bit_storage (MAX (len, ROW_MIN_CAPACITY - 1)) < G_N_ELEMENTS (row_sizes)
+               ? row_sizes[g_bit_storage (MAX (len, ROW_MIN_CAPACITY - 1))]
+               : len + 1;
+  {
+    FraiseRow *row = g_malloc (sizeof (FraiseRow) + capacity);
+    row->capacity = capacity;
+    return row;
+  }
+}
+
+static void
+row_block_release (FraiseRow *row)
+{
+  RowCache *cache;
+
+  if (row->capacity <= ROW_CACHE_MAX_CAPACITY)
+    {
+      cache = row_cache_get ();
+      if (cache->n < ROW_CACHE_ENTRIES)
+        {
+          cache->blocks[cache->n++] = row;
+          return;
+        }
+    }
+  g_free (row);
+}
 
 G_DEFINE_BOXED_TYPE (FraiseRow, fraise_row, fraise_row_ref, fraise_row_unref)
 
@@ -53,7 +134,7 @@ _fraise_row_new (const char *text,
       text = "null";
       len = 4;
     }
-  row = g_malloc (sizeof (FraiseRow) + len + 1);
+  row = row_block_take (len);
   g_atomic_ref_count_init (&row->ref_count);
   row->is_null = is_null;
   row->max_depth = FRAISE_ROW_DEFAULT_MAX_DEPTH;
@@ -124,7 +205,7 @@ fraise_row_unref (FraiseRow *row)
   if (!g_atomic_ref_count_dec (&row->ref_count))
     return;
   g_clear_pointer (&row->node, json_node_unref);
-  g_free (row);
+  row_block_release (row);
 }
 
 void
@@ -283,8 +364,8 @@ fraise_row_get_node (FraiseRow *row,
     return row->node;
   row->node = fraise_json_parse (row->text, row->len, row->max_depth, &local);
   if (row->node == NULL)
-    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %" G_GUINT64_FORMAT ": %s"),
-                 row->index, local->message);
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %llu: %s"),
+                 (unsigned long long) row->index, local->message);
   return row->node;
 }
 
@@ -299,11 +380,11 @@ lookup (FraiseRow       *row,
   if (fraise_json_lookup (row->text, row->len, path, value, &local))
     return TRUE;
   if (local != NULL)
-    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %" G_GUINT64_FORMAT ": %s"),
-                 row->index, local->message);
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %llu: %s"),
+                 (unsigned long long) row->index, local->message);
   else
     g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
-                 _("row %" G_GUINT64_FORMAT " has no field \"%s\""), row->index, path);
+                 _("row %llu has no field \"%s\""), (unsigned long long) row->index, path);
   return FALSE;
 }
 
@@ -316,7 +397,8 @@ convert_error (FraiseRow  *row,
   if (local == NULL)
     return TRUE;
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
-               _("row %" G_GUINT64_FORMAT ", field \"%s\": %s"), row->index, path, local->message);
+               _("row %llu, field \"%s\": %s"), (unsigned long long) row->index, path,
+               local->message);
   g_error_free (local);
   return FALSE;
 }
@@ -567,10 +649,10 @@ check_members (FraiseRow    *row,
       if (!node_fits_pspec (member, pspec))
         {
           g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
-                       _("row %" G_GUINT64_FORMAT " does not fit %s: field \"%s\" is %s, "
+                       _("row %llu does not fit %s: field \"%s\" is %s, "
                          "property \"%s\" is %s"),
-                       row->index, G_OBJECT_CLASS_NAME (klass), name, json_kind (member),
-                       pspec->name, g_type_name (pspec->value_type));
+                       (unsigned long long) row->index, G_OBJECT_CLASS_NAME (klass), name,
+                       json_kind (member), pspec->name, g_type_name (pspec->value_type));
           return FALSE;
         }
     }
@@ -619,8 +701,9 @@ fraise_row_dup_object (FraiseRow *row,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
-                   _("row %" G_GUINT64_FORMAT " is a JSON %s, not an object: cannot build "
-                     "a %s"), row->index, json_kind (node), g_type_name (object_type));
+                   _("row %llu is a JSON %s, not an object: cannot build "
+                     "a %s"), (unsigned long long) row->index, json_kind (node),
+                   g_type_name (object_type));
       return NULL;
     }
   klass = g_type_class_ref (object_type);

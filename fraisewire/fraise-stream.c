@@ -714,6 +714,18 @@ on_row_description (FraiseStream           *self,
 }
 
 static void
+stop_at_high_water (FraiseStream *self)
+{
+  if (!above_high_water (self))
+    return;
+  /* The connection stops dispatching and will not call drained(): a pending
+   * next call or a push consumer is served from the main loop. */
+  set_reading (self, FALSE);
+  if (self->push_mode || self->next_task != NULL)
+    schedule_delivery (self);
+}
+
+static void
 on_data_row (FraiseStream           *self,
              const FraiseProtoFrame *frame)
 {
@@ -742,10 +754,10 @@ on_data_row (FraiseStream           *self,
   if (len > self->options.max_memory)
     {
       abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_MEMORY_LIMIT,
-                                       _("row %" G_GUINT64_FORMAT " is %" G_GSIZE_FORMAT
-                                         " bytes, more than max-memory (%" G_GUINT64_FORMAT
-                                         " bytes) — raise max-memory"),
-                                       self->next_index, len, self->options.max_memory));
+                                       _("row %llu is %lu bytes, more than max-memory "
+                                         "(%llu bytes) — raise max-memory"),
+                                       (unsigned long long) self->next_index, (gulong) len,
+                                       (unsigned long long) self->options.max_memory));
       return;
     }
 
@@ -769,14 +781,15 @@ on_data_row (FraiseStream           *self,
   self->stats.peak_bytes_buffered = MAX (self->stats.peak_bytes_buffered, self->bytes_buffered);
 
   if (self->push_mode && !self->paused && self->ring.len >= self->chunk_size)
-    emit_batch (self);
-  if (above_high_water (self))
     {
-      /* The connection stops dispatching and will not call drained(): a
-       * pending next call or a push consumer is served from the main loop. */
-      set_reading (self, FALSE);
-      schedule_delivery (self);
+      /* The handlers may drop the application's last reference. */
+      g_object_ref (self);
+      emit_batch (self);
+      stop_at_high_water (self);
+      g_object_unref (self);
+      return;
     }
+  stop_at_high_water (self);
 }
 
 static void
@@ -808,10 +821,10 @@ on_server_error (FraiseStream           *self,
                                                          described);
   else
     self->pending_error = _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message,
-                                                         _("%s — the stream ended after %"
-                                                           G_GUINT64_FORMAT " rows were "
-                                                           "delivered"),
-                                                         described, delivered);
+                                                         _("%s — the stream ended after %llu rows "
+                                                           "were delivered"),
+                                                         described,
+                                                         (unsigned long long) delivered);
 }
 
 static void
@@ -834,12 +847,17 @@ on_frame (gpointer                user_data,
   FraiseStream *self = user_data;
   GError *error = NULL;
 
+  /* The hot path takes no reference: on_data_row() holds one only around
+   * the application callbacks it runs. */
+  if (frame->type == 'D')
+    {
+      on_data_row (self, frame);
+      return;
+    }
+
   g_object_ref (self);
   switch (frame->type)
     {
-    case 'D':
-      on_data_row (self, frame);
-      break;
     case 'T':
       on_row_description (self, frame);
       break;
@@ -1193,6 +1211,11 @@ wait_for_rows (FraiseStream *self,
           break;
         }
       maybe_resume_reading (self);
+      /* Read what the socket holds right away; iterate the main loop only
+       * when it has nothing (or the rows must come through another source). */
+      if (self->connection != NULL && !self->server_done &&
+          fraise_connection_pump (self->connection) && self->ring.len > 0)
+        continue;
       g_main_context_iteration (self->context, TRUE);
     }
   g_main_context_pop_thread_default (self->context);

@@ -9,7 +9,9 @@
 #include <gio/gunixsocketaddress.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* How many socket reads one wake-up may do before yielding to the main loop. */
 #define READS_PER_WAKEUP 8
@@ -38,6 +40,12 @@ struct _FraiseConnection {
   GSource *read_source;
   GSource *write_source;
   gboolean reading;
+  gboolean pumping;   /* inside pump(): no re-entrant reads */
+  gboolean ready_time_set; /* the read source is due at once (frames buffered) */
+  GSource *buffered_idle;  /* the same for a plain socket */
+  gsize last_read_space;   /* free buffer space offered to the last read */
+  gboolean socket_drained; /* the last read emptied the socket: wait for poll() */
+  int raw_fd;         /* the plain socket's descriptor, or -1 over TLS */
   FraiseProtoReader *reader;
   GByteArray *outbuf;
   gsize out_pos;
@@ -97,6 +105,7 @@ G_DEFINE_FINAL_TYPE (FraiseConnection, fraise_connection, G_TYPE_OBJECT)
 static void start_attempt (FraiseConnection *self);
 static void attempt_failed (FraiseConnection *self, GError *error);
 static void arm_read (FraiseConnection *self);
+static gboolean on_read_ready (FraiseConnection *self);
 static void handle_frame (FraiseConnection *self, const FraiseProtoFrame *frame);
 
 /* ---- lifetime ---------------------------------------------------------- */
@@ -116,6 +125,12 @@ teardown_transport (FraiseConnection *self)
 {
   stop_cancel_timer (self);
   self->cancelling = FALSE;
+  self->ready_time_set = FALSE;
+  if (self->buffered_idle != NULL)
+    {
+      g_source_destroy (self->buffered_idle);
+      g_clear_pointer (&self->buffered_idle, g_source_unref);
+    }
   if (self->read_source != NULL)
     {
       g_source_destroy (self->read_source);
@@ -132,6 +147,7 @@ teardown_transport (FraiseConnection *self)
     g_io_stream_close (G_IO_STREAM (self->socket_connection), NULL, NULL);
   self->input = NULL;
   self->output = NULL;
+  self->raw_fd = -1;
   g_clear_object (&self->stream);
   g_clear_object (&self->socket_connection);
   g_byte_array_set_size (self->outbuf, 0);
@@ -190,6 +206,7 @@ fraise_connection_init (FraiseConnection *self)
   self->failures = g_ptr_array_new_with_free_func (g_free);
   self->auth_method = "trust";
   self->reading = TRUE;
+  self->raw_fd = -1;
 }
 
 FraiseConnection *
@@ -482,63 +499,213 @@ dispatch_frames (FraiseConnection *self)
   return FALSE;
 }
 
+typedef enum {
+  READ_OK,
+  READ_WOULD_BLOCK,
+  READ_FAILED,
+} ReadResult;
+
+/* One non-blocking read into the reader's buffer. A plain socket is read
+ * with recv() itself: "would block" then costs no GError. */
+static ReadResult
+read_some (FraiseConnection *self)
+{
+  GError *error = NULL;
+  gsize available;
+  guint8 *space = fraise_proto_reader_get_write_space (self->reader, &available);
+  gssize n;
+
+  self->last_read_space = available;
+  if (self->raw_fd >= 0)
+    {
+      do
+        n = recv (self->raw_fd, space, available, MSG_DONTWAIT);
+      while (n < 0 && errno == EINTR);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        {
+          self->socket_drained = TRUE;
+          return READ_WOULD_BLOCK;
+        }
+      if (n < 0)
+        {
+          int saved = errno;
+          error = g_error_new_literal (G_IO_ERROR, g_io_error_from_errno (saved),
+                                       g_strerror (saved));
+        }
+    }
+  else
+    {
+      n = g_pollable_input_stream_read_nonblocking (self->input, space, available, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_error_free (error);
+          self->socket_drained = TRUE;
+          return READ_WOULD_BLOCK;
+        }
+    }
+  if (n <= 0)
+    {
+      transport_failed (self, connection_lost_error (self, error));
+      g_clear_error (&error);
+      return READ_FAILED;
+    }
+  fraise_proto_reader_commit (self->reader, n);
+  return READ_OK;
+}
+
+/* Dispatches buffered frames and reads until the socket would block,
+ * reading is turned off, or @max_reads reads were done. */
+static void
+pump (FraiseConnection *self,
+      guint             max_reads)
+{
+  guint reads;
+
+  g_object_ref (self);
+  self->pumping = TRUE;
+  for (reads = 0; reads < max_reads; reads++)
+    {
+      gsize before;
+
+      if (!dispatch_frames (self) || self->socket_drained)
+        break;
+      before = fraise_proto_reader_get_pending (self->reader);
+      if (read_some (self) != READ_OK)
+        break;
+      /* A read that did not fill half the free space emptied the socket:
+       * the next read waits for poll() to report data, as libpq's do, so
+       * each system call moves more bytes. */
+      if (self->reader != NULL &&
+          fraise_proto_reader_get_pending (self->reader) - before < self->last_read_space / 2)
+        self->socket_drained = TRUE;
+    }
+  if (reads == max_reads)
+    dispatch_frames (self);
+  self->pumping = FALSE;
+  g_object_unref (self);
+}
+
 static gboolean
 on_readable (GObject  *stream,
              gpointer  user_data)
 {
   FraiseConnection *self = user_data;
-  guint reads;
 
-  g_object_ref (self);
-  if (self->read_source != NULL)
-    g_source_set_ready_time (self->read_source, -1);
+  /* A TLS stream may hold decrypted bytes that poll() does not see: always
+   * try to read. */
+  self->socket_drained = FALSE;
+  return on_read_ready (self);
+}
 
-  for (reads = 0; reads < READS_PER_WAKEUP; reads++)
+static gboolean
+on_read_ready (FraiseConnection *self)
+{
+
+  if (!self->reading)
     {
-      GError *error = NULL;
-      gsize available;
-      guint8 *space;
-      gssize n;
-
-      if (!dispatch_frames (self))
-        break;
-
-      space = fraise_proto_reader_get_write_space (self->reader, &available);
-      n = g_pollable_input_stream_read_nonblocking (self->input, space, available, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_error_free (error);
-          break;
-        }
-      if (n <= 0)
-        {
-          transport_failed (self, connection_lost_error (self, error));
-          g_clear_error (&error);
-          break;
-        }
-      fraise_proto_reader_commit (self->reader, n);
+      g_clear_pointer (&self->read_source, g_source_unref);
+      self->ready_time_set = FALSE;
+      return G_SOURCE_REMOVE;
     }
-  if (reads == READS_PER_WAKEUP)
-    dispatch_frames (self);
-
-  g_object_unref (self);
+  if (self->ready_time_set)
+    {
+      g_source_set_ready_time (self->read_source, -1);
+      self->ready_time_set = FALSE;
+    }
+  if (!self->pumping)
+    pump (self, READS_PER_WAKEUP);
   /* When reading was turned off or the connection closed, the source is
    * already destroyed and the return value does not matter. */
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_socket_readable (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  FraiseConnection *self = user_data;
+
+  /* Also due when frames are merely buffered (ready time): then the
+   * condition is empty and the socket need not be read. */
+  if (condition != 0)
+    self->socket_drained = FALSE;
+  return on_read_ready (self);
+}
+
+gboolean
+fraise_connection_pump (FraiseConnection *self)
+{
+  if (self->pumping || self->reader == NULL || !self->reading ||
+      (self->state != FRAISE_CONNECTION_STATE_QUERY && self->state != FRAISE_CONNECTION_STATE_IDLE))
+    return FALSE;
+  pump (self, READS_PER_WAKEUP);
+  return TRUE;
+}
+
+/* Frames were left buffered when reading stopped: dispatch them now. */
+static gboolean
+on_buffered_frames (gpointer user_data)
+{
+  FraiseConnection *self = user_data;
+
+  g_clear_pointer (&self->buffered_idle, g_source_unref);
+  if (self->reading && !self->pumping && self->reader != NULL)
+    pump (self, READS_PER_WAKEUP);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 arm_read (FraiseConnection *self)
 {
-  if (self->read_source != NULL || self->input == NULL || !self->reading)
+  gboolean pending;
+
+  if (self->input == NULL || !self->reading)
     return;
 
-  self->read_source = g_pollable_input_stream_create_source (self->input, NULL);
-  g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
   /* Frames may already be buffered: dispatch them without waiting for the socket. */
-  if (fraise_proto_reader_get_pending (self->reader) > 0)
-    g_source_set_ready_time (self->read_source, 0);
-  g_source_attach (self->read_source, self->context);
+  pending = fraise_proto_reader_get_pending (self->reader) > 0;
+  if (self->read_source == NULL)
+    {
+      /* A plain socket is watched directly: the pollable stream's source
+       * wraps the same socket source as a child, which GLib blocks and
+       * unblocks around every dispatch whatever the parent allows. */
+      if (self->raw_fd >= 0)
+        {
+          GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (self->stream));
+          self->read_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+          g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_socket_readable), self, NULL);
+        }
+      else
+        {
+          self->read_source = g_pollable_input_stream_create_source (self->input, NULL);
+          g_source_set_callback (self->read_source, G_SOURCE_FUNC (on_readable), self, NULL);
+        }
+      /* GLib takes a non-recursive source's descriptors out of the poll set
+       * around every dispatch, waking the context up twice each time. The
+       * pumping flag already makes on_readable() safe to re-enter. */
+      g_source_set_can_recurse (self->read_source, TRUE);
+      g_source_attach (self->read_source, self->context);
+    }
+  if (!pending)
+    return;
+  if (self->raw_fd >= 0)
+    {
+      /* Not the socket source's ready time: GSocket takes an expired ready
+       * time for a timeout and fails its next I/O with "timed out". */
+      if (self->buffered_idle == NULL)
+        {
+          self->buffered_idle = g_idle_source_new ();
+          g_source_set_priority (self->buffered_idle, G_PRIORITY_DEFAULT);
+          g_source_set_callback (self->buffered_idle, on_buffered_frames, self, NULL);
+          g_source_attach (self->buffered_idle, self->context);
+        }
+    }
+  else if (!self->ready_time_set)
+    {
+      g_source_set_ready_time (self->read_source, 0);
+      self->ready_time_set = TRUE;
+    }
 }
 
 void
@@ -548,13 +715,11 @@ fraise_connection_set_reading (FraiseConnection *self,
   if (self->reading == reading)
     return;
   self->reading = reading;
+  /* Turning reading off leaves the source alone: every change of the poll
+   * set wakes the main context up, and a blocking pull never lets the source
+   * run anyway. If it fires while reading is off, on_readable() removes it. */
   if (reading)
     arm_read (self);
-  else if (self->read_source != NULL)
-    {
-      g_source_destroy (self->read_source);
-      g_clear_pointer (&self->read_source, g_source_unref);
-    }
 }
 
 /* ---- connecting: attempts over the host list ----------------------------- */
@@ -954,6 +1119,9 @@ use_stream (FraiseConnection *self,
             GIOStream        *stream)
 {
   g_set_object (&self->stream, stream);
+  self->raw_fd = G_IS_SOCKET_CONNECTION (stream)
+                   ? g_socket_get_fd (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)))
+                   : -1;
   self->input = G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (stream));
   self->output = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (stream));
 }

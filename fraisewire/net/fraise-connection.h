@@ -96,6 +96,10 @@ gboolean fraise_connection_dequeue_query (FraiseConnection *self, gpointer sink_
 gboolean fraise_connection_is_cancelling (FraiseConnection *self);
 
 void fraise_connection_set_reading (FraiseConnection *self, gboolean reading);
+/* Reads and dispatches what the socket holds now, without blocking and
+ * without a main loop iteration (the fast path of blocking pulls). Returns
+ * FALSE when it could not read: inside a dispatch, reading off, or closed. */
+gboolean fraise_connection_pump (FraiseConnection *self);
 /* Closes the connection with @error (reported to the sink and the closed signal). */
 void fraise_connection_fail (FraiseConnection *self, const GError *error);
 
