@@ -530,6 +530,30 @@ append_sql_scalar (GString *out, GVariant *v, GError **error)
   return FALSE;
 }
 
+/* Appends each element of the array @value with @append, comma-separated. */
+typedef gboolean (*AppendElementFunc) (GString *out, GVariant *element, GError **error);
+
+static gboolean
+append_each_element (GString           *out,
+                     GVariant          *value,
+                     AppendElementFunc  append,
+                     GError           **error)
+{
+  gsize i, n = g_variant_n_children (value);
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
+      g_autoptr(GVariant) element = unbox (child);
+
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (!append (out, element, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 append_json_string (GString *out, const char *s, gsize len, GError **error)
 {
@@ -656,7 +680,7 @@ append_in (GString *out, const Condition *c, GError **error)
 {
   gboolean negate = c->op == FRAISE_SQL_OP_NOT_IN;
   ValueKind kind;
-  gsize i, n;
+  gsize n;
 
   if (c->value == NULL || !is_array (c->value)
       || (kind = elements_kind (c->value, FALSE)) == KIND_OTHER)
@@ -674,16 +698,8 @@ append_in (GString *out, const Condition *c, GError **error)
   if (!append_typed_text (out, c, kind, error))
     return FALSE;
   g_string_append (out, negate ? " NOT IN (" : " IN (");
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) child = g_variant_get_child_value (c->value, i);
-      g_autoptr(GVariant) element = unbox (child);
-
-      if (i > 0)
-        g_string_append (out, ", ");
-      if (!append_sql_scalar (out, element, error))
-        return FALSE;
-    }
+  if (!append_each_element (out, c->value, append_sql_scalar, error))
+    return FALSE;
   g_string_append_c (out, ')');
   return TRUE;
 }
@@ -782,6 +798,8 @@ append_jsonb_array (GString *out, GVariant *value, GError **error)
   return TRUE;
 }
 
+
+
 /* ((data->'k')::jsonb): the value at the path as jsonb (data may be json). */
 static gboolean
 append_jsonb_path (GString *out, const Condition *c, GError **error)
@@ -816,7 +834,7 @@ append_array_contains (GString *out, const Condition *c, GError **error)
 static gboolean
 append_array_overlaps (GString *out, const Condition *c, GError **error)
 {
-  gsize i, n;
+  gsize n;
 
   if (c->value == NULL || !is_array (c->value) || elements_kind (c->value, TRUE) == KIND_OTHER)
     return wrong_value (c, _("an array of strings, numbers or booleans"), error);
@@ -829,16 +847,8 @@ append_array_overlaps (GString *out, const Condition *c, GError **error)
   if (!append_jsonb_path (out, c, error))
     return FALSE;
   g_string_append (out, " @> ANY (ARRAY[");
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) child = g_variant_get_child_value (c->value, i);
-      g_autoptr(GVariant) element = unbox (child);
-
-      if (i > 0)
-        g_string_append (out, ", ");
-      if (!append_jsonb_array (out, element, error))
-        return FALSE;
-    }
+  if (!append_each_element (out, c->value, append_jsonb_array, error))
+    return FALSE;
   g_string_append (out, "])");
   return TRUE;
 }
