@@ -1861,6 +1861,44 @@ test_cancel_pull (void)
   assert_reusable (client);
 }
 
+/* Over TLS the CancelRequest is encrypted too, with the same settings; the
+ * server still honours it and the connection stays usable. */
+static void
+test_cancel_tls (void)
+{
+  g_autoptr(FraiseClient) client = connect_client ("FRAISE_TEST_URI_TLS");
+  g_autoptr(FraiseClient) admin = NULL;
+  g_autoptr(FraiseQuery) query = NULL;
+  g_autoptr(FraiseStream) stream = NULL;
+  g_autoptr(FraiseRow) first = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 cancel_us, took_ms;
+  FraiseRow *row;
+
+  if (client == NULL)
+    return;
+  g_assert_true (fraise_client_get_is_tls (client));
+  admin = connect_client (SUPERUSER_URI_ENV);
+  if (admin == NULL)
+    return;
+  query = fraise_client_query (client, "v_slow_stream");
+  stream = fraise_query_execute_sync (query, NULL, &error);
+  g_assert_no_error (error);
+  first = fraise_stream_next_sync (stream, NULL, &error);
+  g_assert_no_error (error);
+
+  cancel_us = g_get_monotonic_time ();
+  fraise_stream_cancel (stream);
+  while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
+    fraise_row_unref (row);
+  took_ms = elapsed_ms (cancel_us);
+  g_test_message ("TLS cancel -> end of stream: %" G_GINT64_FORMAT " ms", took_ms);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (took_ms, <, 250);
+  assert_backend_becomes_idle (admin, fraise_client_get_backend_pid (client));
+  assert_reusable (client);
+}
+
 static void
 test_cancel_push (void)
 {
@@ -2871,6 +2909,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stream/flow/first-row-latency", test_first_row_latency);
   g_test_add_func ("/stream/cancel/pull", test_cancel_pull);
   g_test_add_func ("/stream/cancel/push", test_cancel_push);
+  g_test_add_func ("/stream/cancel/tls", test_cancel_tls);
   g_test_add_func ("/stream/cancel/drop", test_cancel_by_drop);
   g_test_add_func ("/stream/cancel/drop-then-query", test_drop_then_query_at_once);
   g_test_add_func ("/stream/cancel/busy-after-cancel", test_busy_after_cancel);

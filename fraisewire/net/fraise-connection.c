@@ -2152,6 +2152,7 @@ fraise_connection_is_cancelling (FraiseConnection *self)
 
 typedef struct {
   GSocketConnection *connection;
+  GIOStream *stream; /* the connection, or TLS over it */
   GByteArray *request;
   guint8 byte;
 } CancelData;
@@ -2159,9 +2160,20 @@ typedef struct {
 static void
 cancel_data_free (CancelData *data)
 {
+  if (data->stream != NULL)
+    g_io_stream_close (data->stream, NULL, NULL);
+  g_clear_object (&data->stream);
   g_clear_object (&data->connection);
   g_byte_array_unref (data->request);
   g_free (data);
+}
+
+static void
+cancel_failed (GTask  *task,
+               GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
 /* The server closes the cancel connection once it has signalled the
@@ -2183,6 +2195,7 @@ on_cancel_eof (GObject      *source,
                                  g_task_get_cancellable (task), on_cancel_eof, task);
       return;
     }
+  /* Over TLS the server may close without close_notify: that is the end too. */
   if (n < 0)
     FRAISE_NOTE (CONNECTION, "cancel connection ended with: %s", error->message);
   g_clear_error (&error);
@@ -2201,13 +2214,97 @@ on_cancel_written (GObject      *source,
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      cancel_failed (task, error);
       return;
     }
+  g_input_stream_read_async (g_io_stream_get_input_stream (data->stream), &data->byte, 1,
+                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_cancel_eof,
+                             task);
+}
+
+static void
+send_cancel_request (GTask     *task,
+                     GIOStream *stream)
+{
+  CancelData *data = g_task_get_task_data (task);
+
+  data->stream = g_object_ref (stream);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream), data->request->data,
+                                   data->request->len, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_cancel_written, task);
+}
+
+static void
+on_cancel_tls_ready (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      cancel_failed (task, error);
+      return;
+    }
+  send_cancel_request (task, G_IO_STREAM (source));
+}
+
+static void
+on_cancel_ssl_answer (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  FraiseConnection *self = g_task_get_source_object (task);
+  CancelData *data = g_task_get_task_data (task);
+  g_autoptr(GSocketConnectable) identity = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n != 1)
+    {
+      cancel_failed (task, error != NULL ? error
+                                         : tls_error (_("no answer to SSL negotiation")));
+      return;
+    }
+  if (data->byte != 'S' ||
+      g_socket_get_available_bytes (g_socket_connection_get_socket (data->connection)) != 0)
+    {
+      cancel_failed (task, tls_error (_("server %s refused TLS for the cancel request"),
+                                      self->peer_description));
+      return;
+    }
+  identity = g_network_address_new (current_host (self)->host, current_host (self)->port);
+  tls = g_tls_client_connection_new (G_IO_STREAM (data->connection), identity, &error);
+  if (tls == NULL || !configure_tls (self, G_TLS_CONNECTION (tls), &error))
+    {
+      cancel_failed (task, error);
+      return;
+    }
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_cancel_tls_ready, task);
+}
+
+static void
+on_cancel_ssl_request_sent (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  GTask *task = user_data;
+  CancelData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      cancel_failed (task, error);
+      return;
+    }
+  /* Exactly one byte, as on the main connection. */
   g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (data->connection)),
                              &data->byte, 1, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                             on_cancel_eof, task);
+                             on_cancel_ssl_answer, task);
 }
 
 static void
@@ -2216,19 +2313,32 @@ on_cancel_connected (GObject      *source,
                      gpointer      user_data)
 {
   GTask *task = user_data;
+  FraiseConnection *self = g_task_get_source_object (task);
   CancelData *data = g_task_get_task_data (task);
+  g_autoptr(GByteArray) ssl_request = NULL;
   GError *error = NULL;
 
   data->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
   if (data->connection == NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      cancel_failed (task, error);
       return;
     }
+  if (!self->is_tls)
+    {
+      send_cancel_request (task, G_IO_STREAM (data->connection));
+      return;
+    }
+  /* The main connection is encrypted: so is the cancel request, with the
+   * same TLS settings (libpq before 17 sent it in plaintext). */
+  ssl_request = g_byte_array_new ();
+  fraise_proto_write_ssl_request (ssl_request);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (data->connection)),
-                                   data->request->data, data->request->len, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_cancel_written, task);
+                                   ssl_request->data, ssl_request->len, G_PRIORITY_DEFAULT,
+                                   g_task_get_cancellable (task), on_cancel_ssl_request_sent,
+                                   task);
+  g_object_set_data_full (G_OBJECT (task), "ssl-request", g_steal_pointer (&ssl_request),
+                          (GDestroyNotify) g_byte_array_unref);
 }
 
 void
@@ -2258,8 +2368,7 @@ fraise_connection_cancel_async (FraiseConnection   *self,
   data->request = g_byte_array_new ();
   fraise_proto_write_cancel_request (data->request, self->backend_pid, self->cancel_secret);
   g_task_set_task_data (task, data, (GDestroyNotify) cancel_data_free);
-  /* The CancelRequest goes to the same address; over TLS sessions it is
-   * still sent in plaintext, as libpq does (it carries no credentials). */
+  /* The same address as the main connection, and TLS when it uses TLS. */
   g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (self->peer_address), cancellable,
                                  on_cancel_connected, task);
   g_main_context_pop_thread_default (self->context);
