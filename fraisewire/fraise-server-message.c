@@ -14,7 +14,7 @@
  * rest.
  *
  * Errors of code %FRAISE_ERROR_SERVER carry one: reach it with
- * [func@Fraise.error_get_server_message] from C, or through
+ * [func@Fraise.Error.get_server_message] from C, or through
  * `Fraise.Client:last-server-message` from any language.
  *
  * Since: 1.0

@@ -29,6 +29,7 @@ PACKAGES=(
   xvfb
   xauth
   x11-apps
+  gi-docgen
 )
 
 # One dpkg-query call for the whole list; unknown packages go to stderr.
