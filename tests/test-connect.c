@@ -422,6 +422,56 @@ test_close (void)
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_BUSY);
 }
 
+/* With every debug flag on, connecting with each password method logs the
+ * exchange, but never a password. */
+static void
+test_no_password_in_debug_output (void)
+{
+  static const char *const envs[] = {
+    FRAISE_TEST_ENV_URI_SCRAM, FRAISE_TEST_ENV_URI_MD5, FRAISE_TEST_ENV_URI_PASSWORD,
+  };
+  static const char *const passwords[] = {
+    "FRAISE_TEST_SCRAM_PASSWORD", "FRAISE_TEST_MD5_PASSWORD", "FRAISE_TEST_PASSWORD_PASSWORD",
+  };
+  guint i;
+
+  if (g_test_subprocess ())
+    {
+      g_setenv ("FRAISE_DEBUG", "all", TRUE);
+      g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+      for (i = 0; i < G_N_ELEMENTS (envs); i++)
+        {
+          g_autoptr(FraiseClient) good = connect_ok (g_getenv (envs[i]));
+          g_autofree char *wrong_uri = with_password (g_getenv (envs[i]), "Wr0ngPassw0rdXyZ");
+          g_autoptr(GError) error = connect_error (wrong_uri);
+
+          g_printerr ("%s\n", error->message);
+        }
+      return;
+    }
+
+  for (i = 0; i < G_N_ELEMENTS (envs); i++)
+    if (fraise_test_get_uri (envs[i]) == NULL)
+      return;
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  /* The exchange was logged... */
+  g_test_trap_assert_stdout ("*starting scram-sha-256*");
+  g_test_trap_assert_stdout ("*answering md5 authentication (password redacted)*");
+  g_test_trap_assert_stdout ("*answering cleartext authentication (password redacted)*");
+  /* ...and no password was, right or wrong. */
+  g_test_trap_assert_stderr_unmatched ("*Wr0ngPassw0rdXyZ*");
+  g_test_trap_assert_stdout_unmatched ("*Wr0ngPassw0rdXyZ*");
+  for (i = 0; i < G_N_ELEMENTS (passwords); i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("*%s*", g_getenv (passwords[i]));
+
+      g_assert_nonnull (g_getenv (passwords[i]));
+      g_test_trap_assert_stderr_unmatched (pattern);
+      g_test_trap_assert_stdout_unmatched (pattern);
+    }
+}
+
 static void
 test_bad_conninfo (void)
 {
@@ -458,6 +508,7 @@ main (int argc, char **argv)
   g_test_add_func ("/connect/cancel", test_cancel_connect);
   g_test_add_func ("/connect/close", test_close);
   g_test_add_func ("/connect/bad-conninfo", test_bad_conninfo);
+  g_test_add_func ("/connect/no-password-in-debug-output", test_no_password_in_debug_output);
 
   return g_test_run ();
 }
