@@ -2669,7 +2669,7 @@ test_conditions (void)
     {
       const ConditionCase *c = &condition_cases[i];
       g_autoptr(GError) error = NULL;
-      GVariant *value = NULL;
+      g_autoptr(GVariant) value = NULL; /* g_variant_parse () returns a full reference */
       g_autofree char *ids = NULL;
 
       if (c->value != NULL)
