@@ -1068,14 +1068,6 @@ fraise_query_execute_finish (FraiseQuery  *query,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /**
  * fraise_query_execute_sync:
  * @query: a query
@@ -1105,7 +1097,7 @@ fraise_query_execute_sync (FraiseQuery  *query,
       g_propagate_error (error, local);
       return NULL;
     }
-  fraise_query_execute_async (query, cancellable, store_result, &result);
+  fraise_query_execute_async (query, cancellable, _fraise_client_store_result_func (), &result);
   _fraise_client_wait (query->client, &result);
   return fraise_query_execute_finish (query, result, error);
 }

@@ -154,6 +154,24 @@ ring_pop (RowRing *ring)
   return row;
 }
 
+/* Takes up to chunk-size buffered rows, counting them as delivered. */
+static GPtrArray *
+take_batch (FraiseStream *self)
+{
+  GPtrArray *batch = g_ptr_array_new_full (MIN (self->ring.len, self->chunk_size),
+                                           (GDestroyNotify) fraise_row_unref);
+
+  while (self->ring.len > 0 && batch->len < self->chunk_size)
+    {
+      FraiseRow *row = ring_pop (&self->ring);
+
+      self->bytes_buffered -= _fraise_row_get_size (row);
+      g_ptr_array_add (batch, row);
+    }
+  self->stats.rows_delivered += batch->len;
+  return batch;
+}
+
 /* ---- object ---------------------------------------------------------------- */
 
 static void
@@ -508,15 +526,8 @@ complete_next_task (FraiseStream *self)
     {
       if (self->next_is_batch)
         {
-          GPtrArray *batch = g_ptr_array_new_full (MIN (self->ring.len, self->chunk_size),
-                                                   (GDestroyNotify) fraise_row_unref);
-          while (self->ring.len > 0 && batch->len < self->chunk_size)
-            {
-              FraiseRow *row = ring_pop (&self->ring);
-              self->bytes_buffered -= _fraise_row_get_size (row);
-              g_ptr_array_add (batch, row);
-            }
-          self->stats.rows_delivered += batch->len;
+          GPtrArray *batch = take_batch (self);
+
           adapt_chunk_size (self);
           g_task_return_pointer (task, batch, (GDestroyNotify) g_ptr_array_unref);
         }
@@ -575,16 +586,7 @@ emit_batch (FraiseStream *self)
   g_autoptr(GPtrArray) batch = NULL;
   guint i;
 
-  batch = g_ptr_array_new_full (MIN (self->ring.len, self->chunk_size),
-                                (GDestroyNotify) fraise_row_unref);
-  while (self->ring.len > 0 && batch->len < self->chunk_size)
-    {
-      FraiseRow *row = ring_pop (&self->ring);
-      self->bytes_buffered -= _fraise_row_get_size (row);
-      g_ptr_array_add (batch, row);
-    }
-  self->stats.rows_delivered += batch->len;
-
+  batch = take_batch (self);
   if (g_signal_has_handler_pending (self, signals[SIGNAL_ROW], 0, TRUE))
     for (i = 0; i < batch->len && !self->aborting; i++)
       g_signal_emit (self, signals[SIGNAL_ROW], 0, g_ptr_array_index (batch, i));
@@ -1299,11 +1301,11 @@ fraise_stream_next_batch_sync (FraiseStream *stream,
     return NULL;
   if (stream->ring.len == 0 && !end_of_stream (stream, error))
     return NULL;
-  batch = g_ptr_array_new_full (MIN (stream->ring.len, stream->chunk_size),
-                                (GDestroyNotify) fraise_row_unref);
-  while (stream->ring.len > 0 && batch->len < stream->chunk_size)
-    g_ptr_array_add (batch, pop_row (stream));
+  batch = take_batch (stream);
   adapt_chunk_size (stream);
+  maybe_resume_reading (stream);
+  if (stream->ring.len == 0 && stream->server_done)
+    schedule_delivery (stream);
   return batch;
 }
 
