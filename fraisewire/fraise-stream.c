@@ -864,6 +864,17 @@ on_frame (gpointer                user_data,
       on_row_description (self, frame);
       break;
     case 'C':
+      {
+        const char *tag;
+
+        /* Ignored, but validated like every other message. */
+        if (!fraise_proto_parse_command_complete (frame, &tag, &error))
+          {
+            fraise_connection_fail (self->connection, error);
+            g_clear_error (&error);
+          }
+      }
+      break;
     case 'd':
     case 'c':
       break;
@@ -886,8 +897,9 @@ on_frame (gpointer                user_data,
       /* CopyIn/CopyBoth would wait for data we never send; anything else is
        * not part of the simple query protocol. Close the connection. */
       error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
-                           _("server sent an unexpected %s message during the query"),
-                           fraise_proto_backend_message_name (frame->type));
+                           _("server sent an unexpected %s message (type byte 0x%02x) during "
+                             "the query"),
+                           fraise_proto_backend_message_name (frame->type), frame->type);
       fraise_connection_fail (self->connection, error);
       g_error_free (error);
       break;

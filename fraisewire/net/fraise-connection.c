@@ -1571,9 +1571,14 @@ start_sasl (FraiseConnection      *self,
                          "SCRAM-SHA-256-PLUS%s"), self->peer_description,
                        self->is_tls ? "" : _(" (the connection is not encrypted)"));
   if (binding != FRAISE_SCRAM_CB_BOUND && !plain)
-    return auth_error (_("none of the server's SASL authentication mechanisms are supported "
-                         "(server %s offered: %s)"), self->peer_description,
-                       mechanisms[0] ? mechanisms[0] : _("none"));
+    {
+      /* Unauthenticated text: escaped, so it can inject nothing into a terminal. */
+      g_autofree char *shown = mechanisms[0] ? g_strescape (mechanisms[0], NULL) : NULL;
+
+      return auth_error (_("none of the server's SASL authentication mechanisms are supported "
+                           "(server %s offered: %s)"), self->peer_description,
+                         shown ? shown : _("none"));
+    }
 
   password = get_password (self, &error);
   if (password == NULL)
@@ -1794,15 +1799,20 @@ static void
 handle_parameter_status (FraiseConnection       *self,
                          const FraiseProtoFrame *frame)
 {
-  const char *name, *value;
+  const char *raw_name, *raw_value;
+  g_autofree char *name = NULL;
+  g_autofree char *value = NULL;
   GError *error = NULL;
 
-  if (!fraise_proto_parse_parameter_status (frame, &name, &value, &error))
+  if (!fraise_proto_parse_parameter_status (frame, &raw_name, &raw_value, &error))
     {
       fraise_connection_fail (self, error);
       g_error_free (error);
       return;
     }
+  /* Exposed as utf8 strings (and a{ss}): invalid bytes are replaced. */
+  name = g_utf8_make_valid (raw_name, -1);
+  value = g_utf8_make_valid (raw_value, -1);
   if (g_str_equal (name, "client_encoding") && !g_str_equal (value, "UTF8"))
     {
       error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
@@ -1813,7 +1823,7 @@ handle_parameter_status (FraiseConnection       *self,
       g_error_free (error);
       return;
     }
-  g_hash_table_replace (self->parameters, g_strdup (name), g_strdup (value));
+  g_hash_table_replace (self->parameters, g_steal_pointer (&name), g_steal_pointer (&value));
 }
 
 static void
@@ -1927,7 +1937,19 @@ handle_frame (FraiseConnection       *self,
       handle_parameter_status (self, frame);
       return;
     case 'A':
-      FRAISE_NOTE (CONNECTION, "ignoring a NotificationResponse");
+      {
+        const char *channel, *payload;
+        guint32 pid;
+        GError *error = NULL;
+
+        if (!fraise_proto_parse_notification (frame, &pid, &channel, &payload, &error))
+          {
+            fraise_connection_fail (self, error);
+            g_error_free (error);
+            return;
+          }
+        FRAISE_NOTE (CONNECTION, "ignoring a NotificationResponse");
+      }
       return;
     default:
       break;

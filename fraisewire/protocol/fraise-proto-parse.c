@@ -468,6 +468,15 @@ cursor_server_message_fields (Cursor *c, FraiseServerMessage *message)
         return TRUE;
       if (!cursor_string (c, &value, &len))
         return FALSE;
+      /* The fields reach GError messages and bindings as UTF-8 strings: a
+       * server that sends invalid bytes gets them replaced, never passed on. */
+      if (!g_utf8_validate_len (value, len, NULL))
+        {
+          g_autofree char *valid = g_utf8_make_valid (value, len);
+
+          _fraise_server_message_set_field (message, (char) code, valid, strlen (valid));
+          continue;
+        }
       _fraise_server_message_set_field (message, (char) code, value, len);
     }
 }
