@@ -1014,6 +1014,10 @@ test_service_file_locations (Fixture      *f,
   g_autofree char *missing = g_strdup_printf ("%s/missing.conf", f->dir);
   g_autofree char *expected = g_strdup_printf ("service file \"%s\" not found", missing);
 
+  /* The system and home files are found through the fixture's directories. */
+  g_assert_true (g_file_test (system, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (home, G_FILE_TEST_IS_REGULAR));
+
   /* ~/.pg_service.conf when PGSERVICEFILE is unset; PGSYSCONFDIR/pg_service.conf after it. */
   a = parse_ok (f, "service=homesvc");
   assert_host (a, 0, "homehost", NULL, 5432, FALSE);
