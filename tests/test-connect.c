@@ -472,6 +472,64 @@ test_no_password_in_debug_output (void)
     }
 }
 
+/* The harness's server is a read-write primary. */
+static void
+test_target_session_attrs (void)
+{
+  static const struct {
+    const char *target;
+    gboolean accepted;
+  } cases[] = {
+    { "any", TRUE },
+    { "read-write", TRUE },
+    { "primary", TRUE },
+    { "prefer-standby", TRUE }, /* no standby anywhere: any server will do */
+    { "read-only", FALSE },
+    { "standby", FALSE },
+  };
+  guint i;
+
+  if (fraise_test_get_uri (FRAISE_TEST_ENV_URI) == NULL)
+    return;
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *base = socket_conninfo ("fraise_trust", "fraise_test");
+      g_autofree char *uri = g_strdup_printf ("%s target_session_attrs=%s", base, cases[i].target);
+
+      g_test_message ("target_session_attrs=%s", cases[i].target);
+      if (cases[i].accepted)
+        {
+          g_autoptr(FraiseClient) client = connect_ok (uri);
+        }
+      else
+        {
+          g_autoptr(GError) error = connect_error (uri);
+          g_autofree char *expected = g_strdup_printf ("target_session_attrs=%s", cases[i].target);
+
+          g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED);
+          g_assert_nonnull (strstr (error->message, "read-write primary"));
+          g_assert_nonnull (strstr (error->message, expected));
+        }
+    }
+}
+
+/* Every host of the list is tried, and the error says why each was refused. */
+static void
+test_target_session_attrs_all_hosts (void)
+{
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (fraise_test_get_uri (FRAISE_TEST_ENV_URI) == NULL)
+    return;
+  uri = g_strdup_printf ("host=%s,%s port=%s user=fraise_trust dbname=fraise_test "
+                         "target_session_attrs=standby", g_getenv ("FRAISE_TEST_SOCKET_DIR"),
+                         g_getenv ("FRAISE_TEST_SOCKET_DIR"), g_getenv ("FRAISE_TEST_PORT"));
+  error = connect_error (uri);
+  g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED);
+  g_assert_nonnull (strstr (error->message, "any of 2 hosts"));
+}
+
 static void
 test_bad_conninfo (void)
 {
@@ -508,6 +566,8 @@ main (int argc, char **argv)
   g_test_add_func ("/connect/cancel", test_cancel_connect);
   g_test_add_func ("/connect/close", test_close);
   g_test_add_func ("/connect/bad-conninfo", test_bad_conninfo);
+  g_test_add_func ("/connect/target-session-attrs", test_target_session_attrs);
+  g_test_add_func ("/connect/target-session-attrs-all-hosts", test_target_session_attrs_all_hosts);
   g_test_add_func ("/connect/no-password-in-debug-output", test_no_password_in_debug_output);
 
   return g_test_run ();

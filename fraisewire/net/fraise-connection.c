@@ -63,6 +63,7 @@ struct _FraiseConnection {
   GError *last_error;
   ConnectPhase phase;
   gboolean tls_requested;
+  gboolean any_server_will_do; /* prefer-standby found no standby: second pass */
 
   /* authentication */
   FraiseScram *scram;
@@ -821,10 +822,25 @@ attempt_failed (FraiseConnection *self,
 
   g_ptr_array_add (self->failures, g_strdup (error->message));
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, FRAISE_ERROR, FRAISE_ERROR_CLOSED) ||
-      self->attempt + 1 >= self->host_order->len)
+      g_error_matches (error, FRAISE_ERROR, FRAISE_ERROR_CLOSED))
     {
       finish_connect (self, combined_failure (self, error));
+      return;
+    }
+  if (self->attempt + 1 >= self->host_order->len)
+    {
+      /* prefer-standby: no standby anywhere, so any server will do (libpq's
+       * second pass over the hosts). */
+      if (self->info->target_session_attrs != FRAISE_TARGET_PREFER_STANDBY ||
+          self->any_server_will_do)
+        {
+          finish_connect (self, combined_failure (self, error));
+          return;
+        }
+      self->any_server_will_do = TRUE;
+      self->attempt = 0;
+      g_error_free (error);
+      start_attempt (self);
       return;
     }
 
@@ -1748,6 +1764,59 @@ unexpected_message (FraiseConnection       *self,
                       fraise_proto_backend_message_name (frame->type), when);
 }
 
+/* target_session_attrs, from the ParameterStatus values that PostgreSQL 14
+ * and later report at startup (libpq does the same before falling back to
+ * SHOW queries on older servers). */
+static GError *
+check_target_session (FraiseConnection *self)
+{
+  FraiseTargetSessionAttrs target = self->info->target_session_attrs;
+  const char *standby = g_hash_table_lookup (self->parameters, "in_hot_standby");
+  const char *read_only = g_hash_table_lookup (self->parameters, "default_transaction_read_only");
+  gboolean is_standby, is_read_only, ok;
+
+  if (target == FRAISE_TARGET_ANY || (target == FRAISE_TARGET_PREFER_STANDBY && self->any_server_will_do))
+    return NULL;
+  if (standby == NULL || read_only == NULL)
+    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
+                        _("server %s does not report in_hot_standby and "
+                          "default_transaction_read_only (PostgreSQL 14 or later does), so "
+                          "target_session_attrs cannot be checked"), self->peer_description);
+  is_standby = g_str_equal (standby, "on");
+  is_read_only = is_standby || g_str_equal (read_only, "on");
+
+  switch (target)
+    {
+    case FRAISE_TARGET_READ_WRITE:
+      ok = !is_read_only;
+      break;
+    case FRAISE_TARGET_READ_ONLY:
+      ok = is_read_only;
+      break;
+    case FRAISE_TARGET_PRIMARY:
+      ok = !is_standby;
+      break;
+    case FRAISE_TARGET_STANDBY:
+    case FRAISE_TARGET_PREFER_STANDBY:
+    case FRAISE_TARGET_ANY:
+    default:
+      ok = is_standby;
+      break;
+    }
+  if (ok)
+    return NULL;
+  return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
+                      _("server %s is %s, which target_session_attrs=%s does not accept"),
+                      self->peer_description,
+                      is_standby ? _("a standby (in hot standby)")
+                      : is_read_only ? _("read-only (default_transaction_read_only is on)")
+                                     : _("a read-write primary"),
+                      target == FRAISE_TARGET_READ_WRITE ? "read-write"
+                      : target == FRAISE_TARGET_READ_ONLY ? "read-only"
+                      : target == FRAISE_TARGET_PRIMARY ? "primary"
+                      : target == FRAISE_TARGET_STANDBY ? "standby" : "prefer-standby");
+}
+
 static void
 handle_startup_frame (FraiseConnection       *self,
                       const FraiseProtoFrame *frame)
@@ -1782,7 +1851,8 @@ handle_startup_frame (FraiseConnection       *self,
       else
         {
           char status;
-          if (fraise_proto_parse_ready_for_query (frame, &status, &error))
+          if (fraise_proto_parse_ready_for_query (frame, &status, &error) &&
+              (error = check_target_session (self)) == NULL)
             finish_connect (self, NULL);
         }
       break;
