@@ -62,7 +62,6 @@ struct _FraiseConnection {
   GPtrArray *failures; /* "host: reason" per failed attempt */
   GError *last_error;
   ConnectPhase phase;
-  gboolean tls_requested;
   gboolean any_server_will_do; /* prefer-standby found no standby: second pass */
 
   /* authentication */
@@ -229,11 +228,6 @@ fraise_connection_get_state (FraiseConnection *self)
   return self->state;
 }
 
-const FraiseConninfo *
-fraise_connection_get_conninfo (FraiseConnection *self)
-{
-  return self->info;
-}
 
 GHashTable *
 fraise_connection_get_parameters (FraiseConnection *self)
@@ -254,11 +248,6 @@ fraise_connection_get_backend_pid (FraiseConnection *self)
   return self->backend_pid;
 }
 
-gboolean
-fraise_connection_has_cancel_key (FraiseConnection *self)
-{
-  return self->has_cancel_key;
-}
 
 const char *
 fraise_connection_get_auth_method (FraiseConnection *self)
@@ -278,11 +267,6 @@ fraise_connection_is_channel_bound (FraiseConnection *self)
   return self->channel_bound;
 }
 
-const char *
-fraise_connection_get_peer_description (FraiseConnection *self)
-{
-  return self->peer_description;
-}
 
 void
 fraise_connection_set_max_row_size (FraiseConnection *self,
@@ -2234,11 +2218,6 @@ fraise_connection_abandon_query (FraiseConnection *self,
   fraise_connection_set_reading (self, TRUE);
 }
 
-gboolean
-fraise_connection_is_cancelling (FraiseConnection *self)
-{
-  return self->cancelling;
-}
 
 /* ---- cancellation ------------------------------------------------------------ */
 

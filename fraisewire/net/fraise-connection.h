@@ -59,16 +59,13 @@ gboolean fraise_connection_connect_finish (FraiseConnection *self,
 void fraise_connection_close (FraiseConnection *self);
 
 FraiseConnectionState fraise_connection_get_state (FraiseConnection *self);
-const FraiseConninfo *fraise_connection_get_conninfo (FraiseConnection *self);
 GHashTable *fraise_connection_get_parameters (FraiseConnection *self);
 const char *fraise_connection_get_parameter (FraiseConnection *self, const char *name);
 guint32 fraise_connection_get_backend_pid (FraiseConnection *self);
-gboolean fraise_connection_has_cancel_key (FraiseConnection *self);
 const char *fraise_connection_get_auth_method (FraiseConnection *self);
 gboolean fraise_connection_is_tls (FraiseConnection *self);
 gboolean fraise_connection_is_channel_bound (FraiseConnection *self);
 /* "host:port" or the socket path of the server we are connected to. */
-const char *fraise_connection_get_peer_description (FraiseConnection *self);
 /* The row size limit of the query just started (a queued one gets it when sent). */
 void fraise_connection_set_max_row_size (FraiseConnection *self, gsize max_row_size);
 
@@ -93,7 +90,6 @@ void fraise_connection_abandon_query (FraiseConnection *self, gpointer sink_data
 /* Forgets the query of @sink_data if it is still queued (never sent); the
  * sink is not called again. Returns whether it was queued. */
 gboolean fraise_connection_dequeue_query (FraiseConnection *self, gpointer sink_data);
-gboolean fraise_connection_is_cancelling (FraiseConnection *self);
 
 void fraise_connection_set_reading (FraiseConnection *self, gboolean reading);
 /* Reads and dispatches what the socket holds now, without blocking and
