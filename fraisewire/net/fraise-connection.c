@@ -2224,6 +2224,7 @@ fraise_connection_abandon_query (FraiseConnection *self,
 typedef struct {
   GSocketConnection *connection;
   GIOStream *stream; /* the connection, or TLS over it */
+  GByteArray *ssl_request; /* sent first when the main connection uses TLS */
   GByteArray *request;
   guint8 byte;
 } CancelData;
@@ -2235,6 +2236,7 @@ cancel_data_free (CancelData *data)
     g_io_stream_close (data->stream, NULL, NULL);
   g_clear_object (&data->stream);
   g_clear_object (&data->connection);
+  g_clear_pointer (&data->ssl_request, g_byte_array_unref);
   g_byte_array_unref (data->request);
   g_free (data);
 }
@@ -2386,7 +2388,6 @@ on_cancel_connected (GObject      *source,
   GTask *task = user_data;
   FraiseConnection *self = g_task_get_source_object (task);
   CancelData *data = g_task_get_task_data (task);
-  g_autoptr(GByteArray) ssl_request = NULL;
   GError *error = NULL;
 
   data->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
@@ -2402,14 +2403,12 @@ on_cancel_connected (GObject      *source,
     }
   /* The main connection is encrypted: so is the cancel request, with the
    * same TLS settings (libpq before 17 sent it in plaintext). */
-  ssl_request = g_byte_array_new ();
-  fraise_proto_write_ssl_request (ssl_request);
+  data->ssl_request = g_byte_array_new ();
+  fraise_proto_write_ssl_request (data->ssl_request);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (data->connection)),
-                                   ssl_request->data, ssl_request->len, G_PRIORITY_DEFAULT,
-                                   g_task_get_cancellable (task), on_cancel_ssl_request_sent,
-                                   task);
-  g_object_set_data_full (G_OBJECT (task), "ssl-request", g_steal_pointer (&ssl_request),
-                          (GDestroyNotify) g_byte_array_unref);
+                                   data->ssl_request->data, data->ssl_request->len,
+                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                   on_cancel_ssl_request_sent, task);
 }
 
 void
