@@ -1005,7 +1005,8 @@ _fraise_stream_execute (FraiseQuery *query,
   self->execute_task = task;
   g_task_set_task_data (task, self, g_object_unref);
 
-  if (!fraise_connection_start_query (connection, sql, strlen (sql), &stream_sink, self, &error))
+  if (!fraise_connection_start_query (connection, sql, strlen (sql), self->options.max_row_size,
+                                      &stream_sink, self, &error))
     {
       self->server_done = TRUE;
       self->execute_task = NULL;
@@ -1013,7 +1014,6 @@ _fraise_stream_execute (FraiseQuery *query,
       g_object_unref (task);
       return;
     }
-  fraise_connection_set_max_row_size (connection, self->options.max_row_size);
 
   timeout = _fraise_query_get_timeout (query);
   if (timeout > 0)

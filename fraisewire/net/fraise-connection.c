@@ -268,18 +268,6 @@ fraise_connection_is_channel_bound (FraiseConnection *self)
 }
 
 
-void
-fraise_connection_set_max_row_size (FraiseConnection *self,
-                                    gsize             max_row_size)
-{
-  /* A queued query gets its limit when it is sent: the drain ahead of it
-   * keeps the limit of the query being drained. */
-  if (self->queued_sink != NULL)
-    self->queued_max_row_size = max_row_size;
-  else if (self->reader != NULL)
-    fraise_proto_reader_set_max_row_size (self->reader, max_row_size);
-}
-
 /* ---- closing and failing ------------------------------------------------ */
 
 static void
@@ -2034,6 +2022,7 @@ static gboolean
 queue_query (FraiseConnection      *self,
              const char            *sql,
              gsize                  len,
+             gsize                  max_row_size,
              const FraiseQuerySink *sink,
              gpointer               sink_data,
              GError               **error)
@@ -2045,7 +2034,8 @@ queue_query (FraiseConnection      *self,
   self->queued_query = g_steal_pointer (&message);
   self->queued_sink = sink;
   self->queued_sink_data = sink_data;
-  self->queued_max_row_size = FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE;
+  /* The drain ahead of it keeps the limit of the query being drained. */
+  self->queued_max_row_size = max_row_size;
   return TRUE;
 }
 
@@ -2078,6 +2068,7 @@ gboolean
 fraise_connection_start_query (FraiseConnection      *self,
                                const char            *sql,
                                gsize                  len,
+                               gsize                  max_row_size,
                                const FraiseQuerySink *sink,
                                gpointer               sink_data,
                                GError               **error)
@@ -2090,13 +2081,13 @@ fraise_connection_start_query (FraiseConnection      *self,
       if (self->queued_sink != NULL)
         return set_busy_error (error);
       if (self->cancel_in_flight)
-        return queue_query (self, sql, len, sink, sink_data, error);
+        return queue_query (self, sql, len, max_row_size, sink, sink_data, error);
       break;
     case FRAISE_CONNECTION_STATE_QUERY:
       /* Behind an abandoned or cancelled query the next one waits for the
        * drain instead of failing: the running one is already on its way out. */
       if ((self->sink == NULL || self->cancelling) && self->queued_sink == NULL)
-        return queue_query (self, sql, len, sink, sink_data, error);
+        return queue_query (self, sql, len, max_row_size, sink, sink_data, error);
       return set_busy_error (error);
     case FRAISE_CONNECTION_STATE_CONNECTING:
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_BUSY,
@@ -2117,6 +2108,7 @@ fraise_connection_start_query (FraiseConnection      *self,
   self->sink = sink;
   self->sink_data = sink_data;
   self->reading = TRUE;
+  fraise_proto_reader_set_max_row_size (self->reader, max_row_size);
   if (!send_message (self))
     return TRUE; /* the failure was reported to the sink */
   arm_read (self);

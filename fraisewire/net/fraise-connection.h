@@ -65,16 +65,14 @@ guint32 fraise_connection_get_backend_pid (FraiseConnection *self);
 const char *fraise_connection_get_auth_method (FraiseConnection *self);
 gboolean fraise_connection_is_tls (FraiseConnection *self);
 gboolean fraise_connection_is_channel_bound (FraiseConnection *self);
-/* "host:port" or the socket path of the server we are connected to. */
-/* The row size limit of the query just started (a queued one gets it when sent). */
-void fraise_connection_set_max_row_size (FraiseConnection *self, gsize max_row_size);
-
 /* Sends one Query message and routes the frames to @sink until ReadyForQuery.
- * Fails with BUSY while another query runs, CLOSED when not connected, CONFIG
- * for an invalid query text (nothing is written then). */
+ * A DataRow larger than @max_row_size is refused from its header. Fails with
+ * BUSY while another query runs, CLOSED when not connected, CONFIG for an
+ * invalid query text (nothing is written then). */
 gboolean fraise_connection_start_query (FraiseConnection     *self,
                                         const char           *sql,
                                         gsize                 len,
+                                        gsize                 max_row_size,
                                         const FraiseQuerySink *sink,
                                         gpointer              sink_data,
                                         GError              **error);
