@@ -13,10 +13,19 @@ G_BEGIN_DECLS
 GMainContext *_fraise_client_get_context (FraiseClient *client);
 void _fraise_client_set_last_server_message (FraiseClient *client, FraiseServerMessage *message);
 FraiseConnection *_fraise_client_get_connection (FraiseClient *client);
-/* Sync helpers: pass _fraise_client_store_result_func() and &slot as the
- * callback and its data, then _fraise_client_wait() iterates the client's
- * context until the result is stored. */
-GAsyncReadyCallback _fraise_client_store_result_func (void);
-GAsyncResult *_fraise_client_wait (FraiseClient *client, GAsyncResult **slot);
+/* The start of an async call: `foo_async (source, cancellable, callback, data)`. */
+typedef void (*FraiseAsyncStart) (gpointer            source,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
+
+/* Every blocking `_sync` call of the library: makes the client's context the
+ * thread-default one, starts the async call (so its GTask captures that
+ * context, whichever context the caller had pushed), iterates the context
+ * until the call completes, and returns its result (transfer full). */
+GAsyncResult *_fraise_client_run_sync (FraiseClient    *client,
+                                       gpointer         source,
+                                       FraiseAsyncStart start,
+                                       GCancellable    *cancellable);
 
 G_END_DECLS

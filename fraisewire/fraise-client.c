@@ -91,12 +91,26 @@ on_connection_closed (FraiseConnection *connection,
   g_signal_emit (user_data, signals[SIGNAL_CLOSED], 0, error);
 }
 
+static void
+drop_connection (FraiseClient *self)
+{
+  g_clear_signal_handler (&self->notice_handler, self->connection);
+  g_clear_signal_handler (&self->closed_handler, self->connection);
+  g_clear_object (&self->connection);
+}
+
 static gboolean
 ensure_connection (FraiseClient *self,
                    GError      **error)
 {
   FraiseConninfo *info;
 
+  /* A closed or lost connection is not reused: connecting again starts a
+   * new one, with a new backend and fresh session state. Streams that still
+   * hold the old one see it closed. */
+  if (self->connection != NULL &&
+      fraise_connection_get_state (self->connection) == FRAISE_CONNECTION_STATE_CLOSED)
+    drop_connection (self);
   if (self->connection != NULL)
     return TRUE;
   if (self->init_error != NULL)
@@ -148,10 +162,8 @@ fraise_client_dispose (GObject *object)
 
   if (self->connection != NULL)
     {
-      g_clear_signal_handler (&self->notice_handler, self->connection);
-      g_clear_signal_handler (&self->closed_handler, self->connection);
       fraise_connection_close (self->connection);
-      g_clear_object (&self->connection);
+      drop_connection (self);
     }
   G_OBJECT_CLASS (fraise_client_parent_class)->dispose (object);
 }
@@ -437,6 +449,11 @@ on_connected (GObject      *source,
  * authenticates with trust, cleartext, MD5 or SCRAM-SHA-256(-PLUS). Each host
  * gets `connect_timeout` seconds (default 10) for all of it.
  *
+ * A client that was closed, lost its connection or failed to connect can
+ * connect again: that starts a new connection (a new backend, fresh session
+ * state). Connecting a client that is connected or connecting fails with
+ * %FRAISE_ERROR_BUSY.
+ *
  * Since: 1.0
  */
 void
@@ -498,22 +515,20 @@ store_result (GObject      *source,
   *out = g_object_ref (result);
 }
 
-/* Runs the client's main context until an async call completes. */
 GAsyncResult *
-_fraise_client_wait (FraiseClient   *client,
-                     GAsyncResult  **slot)
+_fraise_client_run_sync (FraiseClient    *client,
+                         gpointer         source,
+                         FraiseAsyncStart start,
+                         GCancellable    *cancellable)
 {
+  GAsyncResult *result = NULL;
+
   g_main_context_push_thread_default (client->context);
-  while (*slot == NULL)
+  start (source, cancellable, store_result, &result);
+  while (result == NULL)
     g_main_context_iteration (client->context, TRUE);
   g_main_context_pop_thread_default (client->context);
-  return *slot;
-}
-
-GAsyncReadyCallback
-_fraise_client_store_result_func (void)
-{
-  return store_result;
+  return result;
 }
 
 void
@@ -580,8 +595,8 @@ fraise_client_connect_sync (FraiseClient *client,
 
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), FALSE);
 
-  fraise_client_connect_async (client, cancellable, store_result, &result);
-  _fraise_client_wait (client, &result);
+  result = _fraise_client_run_sync (client, client, (FraiseAsyncStart) fraise_client_connect_async,
+                                    cancellable);
   return fraise_client_connect_finish (client, result, error);
 }
 
@@ -658,8 +673,8 @@ fraise_client_close_sync (FraiseClient *client,
 
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), FALSE);
 
-  fraise_client_close_async (client, cancellable, store_result, &result);
-  _fraise_client_wait (client, &result);
+  result = _fraise_client_run_sync (client, client, (FraiseAsyncStart) fraise_client_close_async,
+                                    cancellable);
   return fraise_client_close_finish (client, result, error);
 }
 

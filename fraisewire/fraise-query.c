@@ -5,7 +5,7 @@
 
 #include "fraise-private.h"
 #include "fraise-client-private.h"
-#include "fraise-query-private.h"
+#include "fraise-plan-private.h"
 #include "fraise-stream-private.h"
 #include "fraise-sql.h"
 
@@ -33,6 +33,7 @@
  */
 
 #define DEFAULT_CHUNK_SIZE 256
+#define MAX_CHUNK_SIZE (1u << 20)
 #define DEFAULT_MAX_MEMORY (8u * 1024 * 1024)
 #define DEFAULT_MAX_ROW_SIZE (64u * 1024 * 1024)
 #define MAX_ROW_SIZE_LIMIT (1u << 30)
@@ -50,10 +51,13 @@ struct _FraiseQuery {
   gint64 offset;
   GPtrArray *local_names;
   GPtrArray *local_values;
-  guint timeout_ms;
-  GError *build_error; /* first invalid setting, reported by to_sql/execute */
-
-  FraiseQueryOptions options;
+  /* The flow options the next execution's plan copies (sql, projected and
+   * filter are filled in then). */
+  FraisePlan settings;
+  FraiseFilter *filter;
+  /* An invalid value given to a setter, per property: reported by to_sql
+   * and execution until a valid value replaces it. */
+  GError *invalid[1 + 12];
 };
 
 enum {
@@ -75,6 +79,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+G_STATIC_ASSERT (G_N_ELEMENTS (((FraiseQuery *) NULL)->invalid) == N_PROPS);
+
 G_DEFINE_FINAL_TYPE (FraiseQuery, fraise_query, G_TYPE_OBJECT)
 
 static void
@@ -90,9 +96,9 @@ fraise_query_finalize (GObject *object)
   g_free (self->projection);
   g_ptr_array_unref (self->local_names);
   g_ptr_array_unref (self->local_values);
-  g_clear_error (&self->build_error);
-  if (self->options.filter_destroy != NULL)
-    self->options.filter_destroy (self->options.filter_data);
+  for (guint i = 0; i < G_N_ELEMENTS (self->invalid); i++)
+    g_clear_error (&self->invalid[i]);
+  g_clear_pointer (&self->filter, _fraise_filter_unref);
 
   G_OBJECT_CLASS (fraise_query_parent_class)->finalize (object);
 }
@@ -114,16 +120,16 @@ fraise_query_get_property (GObject    *object,
       g_value_set_object (value, self->client);
       break;
     case PROP_CHUNK_SIZE:
-      g_value_set_uint (value, self->options.chunk_size);
+      g_value_set_uint (value, self->settings.chunk_size);
       break;
     case PROP_ADAPTIVE_CHUNKING:
-      g_value_set_boolean (value, self->options.adaptive_chunking);
+      g_value_set_boolean (value, self->settings.adaptive_chunking);
       break;
     case PROP_MAX_MEMORY:
-      g_value_set_uint64 (value, self->options.max_memory);
+      g_value_set_uint64 (value, self->settings.max_memory);
       break;
     case PROP_MAX_ROW_SIZE:
-      g_value_set_uint64 (value, self->options.max_row_size);
+      g_value_set_uint64 (value, self->settings.max_row_size);
       break;
     case PROP_LIMIT:
       g_value_set_int64 (value, self->limit);
@@ -138,10 +144,10 @@ fraise_query_get_property (GObject    *object,
       g_value_set_string (value, self->order_by_sql);
       break;
     case PROP_TIMEOUT:
-      g_value_set_uint (value, self->timeout_ms);
+      g_value_set_uint (value, self->settings.timeout_ms);
       break;
     case PROP_ROW_TYPE:
-      g_value_set_gtype (value, self->options.row_type);
+      g_value_set_gtype (value, self->settings.row_type);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -237,14 +243,13 @@ fraise_query_class_init (FraiseQueryClass *klass)
   /**
    * FraiseQuery:chunk-size:
    *
-   * Rows per batch (`rows` signal, next_batch); the stream buffers at most
-   * twice this many rows before it stops reading. 0 is invalid (the query
-   * then fails with %FRAISE_ERROR_CONFIG).
+   * Rows per batch (`rows` signal, next_batch), from 1 to 1048576; the
+   * stream buffers at most twice this many rows before it stops reading.
    *
    * Since: 1.0
    */
   properties[PROP_CHUNK_SIZE] =
-    g_param_spec_uint ("chunk-size", NULL, NULL, 0, 1 << 20, DEFAULT_CHUNK_SIZE, rw);
+    g_param_spec_uint ("chunk-size", NULL, NULL, 1, MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE, rw);
 
   /**
    * FraiseQuery:adaptive-chunking:
@@ -351,10 +356,30 @@ fraise_query_init (FraiseQuery *self)
   self->local_values = g_ptr_array_new_with_free_func (g_free);
   self->limit = -1;
   self->offset = -1;
-  self->options.chunk_size = DEFAULT_CHUNK_SIZE;
-  self->options.max_memory = DEFAULT_MAX_MEMORY;
-  self->options.max_row_size = DEFAULT_MAX_ROW_SIZE;
-  self->options.row_type = G_TYPE_NONE;
+  self->settings.chunk_size = DEFAULT_CHUNK_SIZE;
+  self->settings.max_memory = DEFAULT_MAX_MEMORY;
+  self->settings.max_row_size = DEFAULT_MAX_ROW_SIZE;
+  self->settings.row_type = G_TYPE_NONE;
+}
+
+/* Records why @prop_id's new value was refused (it keeps its old value), or
+ * with @error NULL, that its value is valid again. */
+static void
+set_invalid (FraiseQuery *self,
+             guint        prop_id,
+             GError      *error)
+{
+  g_clear_error (&self->invalid[prop_id]);
+  self->invalid[prop_id] = error;
+}
+
+static const GError *
+first_invalid (FraiseQuery *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->invalid); i++)
+    if (self->invalid[i] != NULL)
+      return self->invalid[i];
+  return NULL;
 }
 
 /**
@@ -450,14 +475,6 @@ fraise_query_set_client (FraiseQuery  *query,
     g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_CLIENT]);
 }
 
-static void
-remember_error (FraiseQuery *self,
-                GError      *error)
-{
-  if (self->build_error == NULL)
-    self->build_error = g_error_copy (error);
-}
-
 /**
  * fraise_query_add_where_sql:
  * @query: a query
@@ -531,6 +548,11 @@ fraise_query_add_condition (FraiseQuery   *query,
  * it rejects are counted in `rows-filtered`. It runs after the server's
  * `LIMIT`/`OFFSET`, so a limited query may deliver fewer rows.
  *
+ * The predicate is part of what each execution freezes: a stream keeps the
+ * predicate it started with until it ends, and the next execution uses the
+ * new one. @destroy runs once neither the query nor a running stream holds
+ * the predicate any more.
+ *
  * Since: 1.0
  */
 void
@@ -541,11 +563,13 @@ fraise_query_set_filter_func (FraiseQuery        *query,
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
-  if (query->options.filter_destroy != NULL)
-    query->options.filter_destroy (query->options.filter_data);
-  query->options.filter = func;
-  query->options.filter_data = user_data;
-  query->options.filter_destroy = destroy;
+  /* A running stream keeps the filter it started with (its plan holds a
+   * reference): @destroy of the old data runs once that stream is done. */
+  g_clear_pointer (&query->filter, _fraise_filter_unref);
+  if (func != NULL)
+    query->filter = _fraise_filter_new (func, user_data, destroy);
+  else if (destroy != NULL)
+    destroy (user_data);
 }
 
 /**
@@ -611,7 +635,9 @@ fraise_query_set_order_by_sql (FraiseQuery *query,
  * @query: a query
  * @limit: the maximum number of rows, or -1 for no limit
  *
- * Sets `LIMIT`.
+ * Sets `LIMIT`. A value below -1 is refused: the query keeps its old value, and
+ * [method@Fraise.Query.to_sql] and execution fail with %FRAISE_ERROR_CONFIG
+ * until a valid value is set.
  *
  * Since: 1.0
  */
@@ -623,12 +649,12 @@ fraise_query_set_limit (FraiseQuery *query,
 
   if (limit < -1)
     {
-      g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                             _("invalid limit %lld (expected -1 or more)"),
-                                             (long long) limit);
-      remember_error (query, error);
+      set_invalid (query, PROP_LIMIT,
+                   g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                _("invalid limit %lld (expected -1 or more)"), (long long) limit));
       return;
     }
+  set_invalid (query, PROP_LIMIT, NULL);
   if (query->limit != limit)
     {
       query->limit = limit;
@@ -641,7 +667,9 @@ fraise_query_set_limit (FraiseQuery *query,
  * @query: a query
  * @offset: rows to skip, or -1 for none
  *
- * Sets `OFFSET`.
+ * Sets `OFFSET`. A value below -1 is refused: the query keeps its old value, and
+ * [method@Fraise.Query.to_sql] and execution fail with %FRAISE_ERROR_CONFIG
+ * until a valid value is set.
  *
  * Since: 1.0
  */
@@ -653,12 +681,13 @@ fraise_query_set_offset (FraiseQuery *query,
 
   if (offset < -1)
     {
-      g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                             _("invalid offset %lld (expected -1 or more)"),
-                                             (long long) offset);
-      remember_error (query, error);
+      set_invalid (query, PROP_OFFSET,
+                   g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                _("invalid offset %lld (expected -1 or more)"),
+                                (long long) offset));
       return;
     }
+  set_invalid (query, PROP_OFFSET, NULL);
   if (query->offset != offset)
     {
       query->offset = offset;
@@ -761,9 +790,9 @@ fraise_query_set_timeout (FraiseQuery *query,
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
-  if (query->timeout_ms != milliseconds)
+  if (query->settings.timeout_ms != milliseconds)
     {
-      query->timeout_ms = milliseconds;
+      query->settings.timeout_ms = milliseconds;
       g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_TIMEOUT]);
     }
 }
@@ -771,9 +800,11 @@ fraise_query_set_timeout (FraiseQuery *query,
 /**
  * fraise_query_set_chunk_size:
  * @query: a query
- * @chunk_size: rows per batch; 0 is invalid
+ * @chunk_size: rows per batch, 1 to 1048576
  *
- * Sets the `chunk-size` property.
+ * Sets the `chunk-size` property. Another value is refused: the query keeps
+ * its chunk size, and [method@Fraise.Query.to_sql] and execution fail with
+ * %FRAISE_ERROR_CONFIG until a valid value is set.
  *
  * Since: 1.0
  */
@@ -783,9 +814,18 @@ fraise_query_set_chunk_size (FraiseQuery *query,
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
-  if (query->options.chunk_size != chunk_size)
+  if (chunk_size == 0 || chunk_size > MAX_CHUNK_SIZE)
     {
-      query->options.chunk_size = chunk_size;
+      set_invalid (query, PROP_CHUNK_SIZE,
+                   g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                _("invalid chunk-size %u (expected 1 to %u rows)"), chunk_size,
+                                MAX_CHUNK_SIZE));
+      return;
+    }
+  set_invalid (query, PROP_CHUNK_SIZE, NULL);
+  if (query->settings.chunk_size != chunk_size)
+    {
+      query->settings.chunk_size = chunk_size;
       g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_CHUNK_SIZE]);
     }
 }
@@ -804,15 +844,17 @@ guint
 fraise_query_get_chunk_size (FraiseQuery *query)
 {
   g_return_val_if_fail (FRAISE_IS_QUERY (query), 0);
-  return query->options.chunk_size;
+  return query->settings.chunk_size;
 }
 
 /**
  * fraise_query_set_max_memory:
  * @query: a query
- * @max_memory: the stream buffer's byte bound
+ * @max_memory: the stream buffer's byte bound, at least 1
  *
- * Sets the `max-memory` property.
+ * Sets the `max-memory` property. 0 is refused: the query keeps its old
+ * value, and [method@Fraise.Query.to_sql] and execution fail with
+ * %FRAISE_ERROR_CONFIG until a valid value is set.
  *
  * Since: 1.0
  */
@@ -824,14 +866,15 @@ fraise_query_set_max_memory (FraiseQuery *query,
 
   if (max_memory == 0)
     {
-      g_autoptr(GError) error = g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                                     _("max-memory must be at least 1 byte"));
-      remember_error (query, error);
+      set_invalid (query, PROP_MAX_MEMORY,
+                   g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                        _("max-memory must be at least 1 byte")));
       return;
     }
-  if (query->options.max_memory != max_memory)
+  set_invalid (query, PROP_MAX_MEMORY, NULL);
+  if (query->settings.max_memory != max_memory)
     {
-      query->options.max_memory = max_memory;
+      query->settings.max_memory = max_memory;
       g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_MAX_MEMORY]);
     }
 }
@@ -841,7 +884,9 @@ fraise_query_set_max_memory (FraiseQuery *query,
  * @query: a query
  * @max_row_size: the largest row accepted, in bytes (at most 1 GiB)
  *
- * Sets the `max-row-size` property.
+ * Sets the `max-row-size` property. Another value is refused: the query
+ * keeps its old value, and [method@Fraise.Query.to_sql] and execution fail
+ * with %FRAISE_ERROR_CONFIG until a valid value is set.
  *
  * Since: 1.0
  */
@@ -853,16 +898,16 @@ fraise_query_set_max_row_size (FraiseQuery *query,
 
   if (max_row_size == 0 || max_row_size > MAX_ROW_SIZE_LIMIT)
     {
-      g_autoptr(GError) error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                             _("invalid max-row-size %llu (expected 1 to %u bytes)"),
-                                             (unsigned long long) max_row_size,
-                                             MAX_ROW_SIZE_LIMIT);
-      remember_error (query, error);
+      set_invalid (query, PROP_MAX_ROW_SIZE,
+                   g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                _("invalid max-row-size %llu (expected 1 to %u bytes)"),
+                                (unsigned long long) max_row_size, MAX_ROW_SIZE_LIMIT));
       return;
     }
-  if (query->options.max_row_size != max_row_size)
+  set_invalid (query, PROP_MAX_ROW_SIZE, NULL);
+  if (query->settings.max_row_size != max_row_size)
     {
-      query->options.max_row_size = max_row_size;
+      query->settings.max_row_size = max_row_size;
       g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_MAX_ROW_SIZE]);
     }
 }
@@ -883,9 +928,9 @@ fraise_query_set_adaptive_chunking (FraiseQuery *query,
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
   adaptive = !!adaptive;
-  if (query->options.adaptive_chunking != adaptive)
+  if (query->settings.adaptive_chunking != adaptive)
     {
-      query->options.adaptive_chunking = adaptive;
+      query->settings.adaptive_chunking = adaptive;
       g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_ADAPTIVE_CHUNKING]);
     }
 }
@@ -909,9 +954,9 @@ fraise_query_set_row_type (FraiseQuery *query,
   g_return_if_fail (FRAISE_IS_QUERY (query));
   g_return_if_fail (row_type == G_TYPE_NONE || G_TYPE_IS_OBJECT (row_type));
 
-  if (query->options.row_type != row_type)
+  if (query->settings.row_type != row_type)
     {
-      query->options.row_type = row_type;
+      query->settings.row_type = row_type;
       g_object_notify_by_pspec (G_OBJECT (query), properties[PROP_ROW_TYPE]);
     }
 }
@@ -937,9 +982,9 @@ fraise_query_to_sql (FraiseQuery *query,
 
   g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
 
-  if (query->build_error != NULL)
+  if (first_invalid (query) != NULL)
     {
-      g_propagate_error (error, g_error_copy (query->build_error));
+      g_propagate_error (error, g_error_copy (first_invalid (query)));
       return NULL;
     }
   if (query->order_by_sql != NULL)
@@ -962,40 +1007,10 @@ fraise_query_to_sql (FraiseQuery *query,
   return fraise_sql_build_select (&select, error);
 }
 
-const FraiseQueryOptions *
-_fraise_query_get_options (FraiseQuery *query)
-{
-  return &query->options;
-}
-
-guint
-_fraise_query_get_timeout (FraiseQuery *query)
-{
-  return query->timeout_ms;
-}
-
-gboolean
-_fraise_query_has_projection (FraiseQuery *query)
-{
-  return query->projection != NULL;
-}
-
-guint
-_fraise_query_count_set_locals (FraiseQuery *query)
-{
-  return query->local_names->len;
-}
-
 static gboolean
-check_options (FraiseQuery *query,
+check_client (FraiseQuery *query,
                GError     **error)
 {
-  if (query->options.chunk_size == 0)
-    {
-      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                           _("chunk-size must be at least 1 row"));
-      return FALSE;
-    }
   if (query->client == NULL)
     {
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
@@ -1028,7 +1043,9 @@ fraise_query_execute_async (FraiseQuery        *query,
                             GAsyncReadyCallback callback,
                             gpointer            user_data)
 {
-  g_autofree char *sql = NULL;
+  g_autoptr(FraisePlan) plan = NULL;
+  g_autoptr(FraiseStream) stream = NULL;
+  char *sql = NULL;
   GError *error = NULL;
   GTask *task;
 
@@ -1038,13 +1055,17 @@ fraise_query_execute_async (FraiseQuery        *query,
   task = g_task_new (query, cancellable, callback, user_data);
   g_task_set_source_tag (task, fraise_query_execute_async);
 
-  if (!check_options (query, &error) || (sql = fraise_query_to_sql (query, &error)) == NULL)
+  if ((sql = fraise_query_to_sql (query, &error)) == NULL || !check_client (query, &error))
     {
+      g_free (sql);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  _fraise_stream_execute (query, sql, task);
+  query->settings.projected = query->projection != NULL;
+  plan = _fraise_plan_new (&query->settings, sql, query->filter);
+  stream = _fraise_stream_new (query->client, plan);
+  _fraise_stream_execute (stream, task);
 }
 
 /**
@@ -1087,17 +1108,14 @@ fraise_query_execute_sync (FraiseQuery  *query,
                            GError      **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *sql = NULL;
 
   g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
 
-  if (query->client == NULL)
-    {
-      GError *local = NULL;
-      check_options (query, &local);
-      g_propagate_error (error, local);
-      return NULL;
-    }
-  fraise_query_execute_async (query, cancellable, _fraise_client_store_result_func (), &result);
-  _fraise_client_wait (query->client, &result);
+  /* Without a client there is no context to run on: fail here. */
+  if ((sql = fraise_query_to_sql (query, error)) == NULL || !check_client (query, error))
+    return NULL;
+  result = _fraise_client_run_sync (query->client, query,
+                                    (FraiseAsyncStart) fraise_query_execute_async, cancellable);
   return fraise_query_execute_finish (query, result, error);
 }

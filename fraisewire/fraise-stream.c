@@ -5,7 +5,9 @@
 
 #include "fraise-private.h"
 #include "fraise-client-private.h"
-#include "fraise-query-private.h"
+#include "fraise-jsonl-input-stream-private.h"
+#include "fraise-plan-private.h"
+#include "fraise-result-private.h"
 #include "fraise-row-private.h"
 #include "fraise-stream-private.h"
 #include "fraise-connection.h"
@@ -53,8 +55,8 @@ struct _FraiseStream {
   FraiseClient *client;
   FraiseConnection *connection;
   GMainContext *context;
-  FraiseQueryOptions options; /* copied from the query; filter data borrowed */
-  FraiseQuery *query;         /* keeps the filter data alive */
+  FraisePlan *plan;     /* frozen by the query's execution: never changes */
+  FraiseResult result;  /* the protocol state of the query's result */
 
   RowRing ring;
   guint64 bytes_buffered;
@@ -208,7 +210,6 @@ fraise_stream_dispose (GObject *object)
   drop_buffered_rows (self);
   g_clear_object (&self->connection);
   g_clear_object (&self->client);
-  g_clear_object (&self->query);
 
   G_OBJECT_CLASS (fraise_stream_parent_class)->dispose (object);
 }
@@ -219,6 +220,7 @@ fraise_stream_finalize (GObject *object)
   FraiseStream *self = FRAISE_STREAM (object);
 
   g_free (self->ring.rows);
+  g_clear_pointer (&self->plan, _fraise_plan_unref);
   g_clear_error (&self->pending_error);
   g_clear_error (&self->final_error);
   g_clear_pointer (&self->server_message, fraise_server_message_unref);
@@ -416,7 +418,7 @@ set_reading (FraiseStream *self,
 static gboolean
 above_high_water (FraiseStream *self)
 {
-  return self->ring.len >= self->high_rows || self->bytes_buffered >= self->options.max_memory;
+  return self->ring.len >= self->high_rows || self->bytes_buffered >= self->plan->max_memory;
 }
 
 static void
@@ -425,7 +427,7 @@ maybe_resume_reading (FraiseStream *self)
   if (self->reading || self->paused)
     return;
   if (self->aborting ||
-      (self->ring.len <= self->high_rows / 2 && self->bytes_buffered <= self->options.max_memory / 2))
+      (self->ring.len <= self->high_rows / 2 && self->bytes_buffered <= self->plan->max_memory / 2))
     set_reading (self, TRUE);
 }
 
@@ -446,7 +448,7 @@ adapt_chunk_size (FraiseStream *self)
 {
   guint size = self->chunk_size;
 
-  if (!self->options.adaptive_chunking)
+  if (!self->plan->adaptive_chunking)
     return;
   if (self->ring.len == 0 && !self->server_done)
     size = MIN (ADAPTIVE_MAX, size + MAX (1, size / 2));
@@ -639,82 +641,6 @@ schedule_delivery (FraiseStream *self)
 
 /* ---- frames from the connection --------------------------------------------------- */
 
-/* Names of the built-in types a misdirected query most often returns. */
-static const char *
-builtin_type_name (guint32 oid)
-{
-  static const struct {
-    guint32 oid;
-    const char *name;
-  } names[] = {
-    { 16, "boolean" }, { 17, "bytea" }, { 20, "bigint" }, { 21, "smallint" },
-    { 23, "integer" }, { 25, "text" }, { 26, "oid" }, { 700, "real" },
-    { 701, "double precision" }, { 1042, "character" }, { 1043, "character varying" },
-    { 1082, "date" }, { 1114, "timestamp" }, { 1184, "timestamp with time zone" },
-    { 1700, "numeric" }, { 2950, "uuid" }, { 3807, "jsonb[]" }, { 199, "json[]" },
-  };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (names); i++)
-    if (names[i].oid == oid)
-      return names[i].name;
-  return _("a non-built-in type");
-}
-
-static GError *
-check_row_description (FraiseStream           *self,
-                       const FraiseProtoFrame *frame)
-{
-  FraiseProtoColumn column;
-  GError *error = NULL;
-  guint n_columns = 0;
-  gboolean projected = self->query != NULL && _fraise_query_has_projection (self->query);
-
-  if (!fraise_proto_parse_row_description (frame, &column, 1, &n_columns, &error))
-    return error;
-  if (n_columns != 1)
-    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("query returned %u columns, expected 1 json/jsonb column named \"data\""),
-                        n_columns);
-  if (!projected && !g_str_equal (column.name, "data"))
-    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("query returned a column named \"%s\", expected 1 json/jsonb column "
-                          "named \"data\""), column.name);
-  if (column.type_oid != FRAISE_OID_JSON && column.type_oid != FRAISE_OID_JSONB)
-    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("column \"%s\" has type %s (OID %u), expected json (114) or jsonb "
-                          "(3802)"), column.name, builtin_type_name (column.type_oid),
-                        column.type_oid);
-  if (column.format != 0)
-    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("column \"%s\" uses format code %d, expected text (0)"),
-                        column.name, column.format);
-  return NULL;
-}
-
-static void
-on_row_description (FraiseStream           *self,
-                    const FraiseProtoFrame *frame)
-{
-  GError *error;
-
-  if (self->described)
-    {
-      abort_stream (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                                               _("query returned several result sets; send one "
-                                                 "SELECT per query")));
-      return;
-    }
-  error = check_row_description (self, frame);
-  if (error != NULL)
-    {
-      abort_stream (self, error);
-      return;
-    }
-  self->described = TRUE;
-  schedule_delivery (self);
-}
-
 static void
 stop_at_high_water (FraiseStream *self)
 {
@@ -729,49 +655,33 @@ stop_at_high_water (FraiseStream *self)
 
 static void
 on_data_row (FraiseStream           *self,
-             const FraiseProtoFrame *frame)
+             const FraiseProtoField *field)
 {
-  FraiseProtoField field;
-  GError *error = NULL;
   FraiseRow *row;
   gsize len;
 
   if (self->aborting)
     return;
-  if (!self->described)
-    {
-      error = g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
-                                   _("server sent a DataRow before its RowDescription"));
-      fraise_connection_fail (self->connection, error);
-      g_error_free (error);
-      return;
-    }
-  if (!fraise_proto_parse_data_row (frame, &field, 1, &error))
-    {
-      fraise_connection_fail (self->connection, error);
-      g_error_free (error);
-      return;
-    }
-  len = field.len < 0 ? 4 : (gsize) field.len;
-  if (len > self->options.max_memory)
+  len = field->len < 0 ? 4 : (gsize) field->len;
+  if (len > self->plan->max_memory)
     {
       abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_MEMORY_LIMIT,
                                        _("row %llu is %lu bytes, more than max-memory "
                                          "(%llu bytes) — raise max-memory"),
                                        (unsigned long long) self->next_index, (gulong) len,
-                                       (unsigned long long) self->options.max_memory));
+                                       (unsigned long long) self->plan->max_memory));
       return;
     }
 
-  row = _fraise_row_new ((const char *) field.value, len, field.len < 0, self->next_index++);
-  if (self->options.row_type != G_TYPE_NONE)
-    _fraise_row_set_object_type (row, self->options.row_type);
+  row = _fraise_row_new ((const char *) field->value, len, field->len < 0, self->next_index++);
+  if (self->plan->row_type != G_TYPE_NONE)
+    _fraise_row_set_object_type (row, self->plan->row_type);
   self->stats.rows_received++;
   self->stats.bytes_received += len;
   if (self->stats.time_to_first_row_us < 0)
     self->stats.time_to_first_row_us = g_get_monotonic_time () - self->start_time;
 
-  if (self->options.filter != NULL && !self->options.filter (row, self->options.filter_data))
+  if (!_fraise_filter_accepts (self->plan->filter, row))
     {
       self->stats.rows_filtered++;
       fraise_row_unref (row);
@@ -794,20 +704,25 @@ on_data_row (FraiseStream           *self,
   stop_at_high_water (self);
 }
 
+static gboolean
+is_cancellation (FraiseServerMessage *message)
+{
+  return g_strcmp0 (fraise_server_message_get_sqlstate (message), "57014") == 0;
+}
+
+/* Takes @message. */
 static void
-on_server_error (FraiseStream           *self,
-                 const FraiseProtoFrame *frame)
+on_server_error (FraiseStream        *self,
+                 FraiseServerMessage *message)
 {
   g_autofree char *described = NULL;
-  FraiseServerMessage *message;
-  GError *error = NULL;
   guint64 delivered;
 
-  message = fraise_proto_parse_error_fields (frame, &error);
-  if (message == NULL)
+  /* The error our own CancelRequest causes is the expected end of an
+   * aborted stream, not news for the application. */
+  if (self->aborting && is_cancellation (message))
     {
-      fraise_connection_fail (self->connection, error);
-      g_error_free (error);
+      fraise_server_message_unref (message);
       return;
     }
   g_clear_pointer (&self->server_message, fraise_server_message_unref);
@@ -829,16 +744,16 @@ on_server_error (FraiseStream           *self,
                                                          (unsigned long long) delivered);
 }
 
+/* Takes @error, set when the query never described a result. */
 static void
-on_ready_for_query (FraiseStream *self)
+on_ready_for_query (FraiseStream *self,
+                    GError       *error)
 {
   self->server_done = TRUE;
   self->reading = TRUE;
-  if (!self->described && self->pending_error == NULL && !self->cancelled)
-    self->pending_error = g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                                              _("the query returned no rows description (it "
-                                                "was not a SELECT); expected 1 json/jsonb "
-                                                "column named \"data\""));
+  if (self->pending_error == NULL && !self->cancelled)
+    self->pending_error = g_steal_pointer (&error);
+  g_clear_error (&error);
   schedule_delivery (self);
 }
 
@@ -847,61 +762,43 @@ on_frame (gpointer                user_data,
           const FraiseProtoFrame *frame)
 {
   FraiseStream *self = user_data;
+  FraiseServerMessage *message = NULL;
+  FraiseProtoField field;
   GError *error = NULL;
+  FraiseResultEvent event;
 
+  event = fraise_result_feed (&self->result, frame, &field, &message, &error);
   /* The hot path takes no reference: on_data_row() holds one only around
    * the application callbacks it runs. */
-  if (frame->type == 'D')
+  if (G_LIKELY (event == FRAISE_RESULT_ROW))
     {
-      on_data_row (self, frame);
+      on_data_row (self, &field);
       return;
     }
 
   g_object_ref (self);
-  switch (frame->type)
+  switch (event)
     {
-    case 'T':
-      on_row_description (self, frame);
+    case FRAISE_RESULT_DESCRIBED:
+      self->described = TRUE;
+      schedule_delivery (self);
       break;
-    case 'C':
-      {
-        const char *tag;
-
-        /* Ignored, but validated like every other message. */
-        if (!fraise_proto_parse_command_complete (frame, &tag, &error))
-          {
-            fraise_connection_fail (self->connection, error);
-            g_clear_error (&error);
-          }
-      }
+    case FRAISE_RESULT_SERVER_ERROR:
+      on_server_error (self, message);
       break;
-    case 'd':
-    case 'c':
+    case FRAISE_RESULT_REFUSED:
+      abort_stream (self, error);
       break;
-    case 'E':
-      on_server_error (self, frame);
-      break;
-    case 'I':
-      abort_stream (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                                               _("the query was empty")));
-      break;
-    case 'H':
-      abort_stream (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                                               _("the query started a COPY; expected a SELECT "
-                                                 "of 1 json/jsonb column named \"data\"")));
-      break;
-    case 'Z':
-      on_ready_for_query (self);
-      break;
-    default:
-      /* CopyIn/CopyBoth would wait for data we never send; anything else is
-       * not part of the simple query protocol. Close the connection. */
-      error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
-                           _("server sent an unexpected %s message (type byte 0x%02x) during "
-                             "the query"),
-                           fraise_proto_backend_message_name (frame->type), frame->type);
+    case FRAISE_RESULT_PROTOCOL:
       fraise_connection_fail (self->connection, error);
       g_error_free (error);
+      break;
+    case FRAISE_RESULT_READY:
+      on_ready_for_query (self, error);
+      break;
+    case FRAISE_RESULT_ROW:
+    case FRAISE_RESULT_NONE:
+    default:
       break;
     }
   g_object_unref (self);
@@ -950,7 +847,7 @@ static gboolean
 on_query_timeout (gpointer user_data)
 {
   FraiseStream *self = user_data;
-  guint timeout = self->query != NULL ? _fraise_query_get_timeout (self->query) : 0;
+  guint timeout = self->plan->timeout_ms;
 
   g_clear_pointer (&self->query_timer, g_source_unref);
   abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
@@ -971,19 +868,34 @@ on_execute_cancellable (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
-void
-_fraise_stream_execute (FraiseQuery *query,
-                        const char  *sql,
-                        GTask       *task)
+FraiseStream *
+_fraise_stream_new (FraiseClient *client,
+                    FraisePlan   *plan)
 {
-  FraiseClient *client = fraise_query_get_client (query);
-  FraiseConnection *connection = _fraise_client_get_connection (client);
-  FraiseStream *self;
-  GError *error = NULL;
-  guint timeout;
+  FraiseStream *self = g_object_new (FRAISE_TYPE_STREAM, NULL);
 
+  self->client = g_object_ref (client);
+  self->context = g_main_context_ref (_fraise_client_get_context (client));
+  self->plan = _fraise_plan_ref (plan);
+  fraise_result_init (&self->result, plan->projected);
+  self->chunk_size = plan->adaptive_chunking
+                       ? CLAMP (plan->chunk_size, ADAPTIVE_MIN, ADAPTIVE_MAX)
+                       : plan->chunk_size;
+  self->high_rows = MAX (2, self->chunk_size * 2);
+  return self;
+}
+
+void
+_fraise_stream_execute (FraiseStream *self,
+                        GTask        *task)
+{
+  FraiseConnection *connection = _fraise_client_get_connection (self->client);
+  GError *error = NULL;
+
+  g_task_set_task_data (task, g_object_ref (self), g_object_unref);
   if (connection == NULL)
     {
+      self->server_done = TRUE;
       g_task_return_new_error (task, FRAISE_ERROR, FRAISE_ERROR_CLOSED,
                                _("the client is not connected: call fraise_client_connect_async() "
                                  "first"));
@@ -991,22 +903,11 @@ _fraise_stream_execute (FraiseQuery *query,
       return;
     }
 
-  self = g_object_new (FRAISE_TYPE_STREAM, NULL);
-  self->client = g_object_ref (client);
   self->connection = g_object_ref (connection);
-  self->context = g_main_context_ref (_fraise_client_get_context (client));
-  self->query = g_object_ref (query);
-  self->options = *_fraise_query_get_options (query);
-  self->chunk_size = self->options.adaptive_chunking
-                       ? CLAMP (self->options.chunk_size, ADAPTIVE_MIN, ADAPTIVE_MAX)
-                       : self->options.chunk_size;
-  self->high_rows = MAX (2, self->chunk_size * 2);
   self->start_time = g_get_monotonic_time ();
   self->execute_task = task;
-  g_task_set_task_data (task, self, g_object_unref);
-
-  if (!fraise_connection_start_query (connection, sql, strlen (sql), self->options.max_row_size,
-                                      &stream_sink, self, &error))
+  if (!fraise_connection_start_query (connection, self->plan->sql, strlen (self->plan->sql),
+                                      self->plan->max_row_size, &stream_sink, self, &error))
     {
       self->server_done = TRUE;
       self->execute_task = NULL;
@@ -1015,10 +916,9 @@ _fraise_stream_execute (FraiseQuery *query,
       return;
     }
 
-  timeout = _fraise_query_get_timeout (query);
-  if (timeout > 0)
+  if (self->plan->timeout_ms > 0)
     {
-      self->query_timer = g_timeout_source_new (timeout);
+      self->query_timer = g_timeout_source_new (self->plan->timeout_ms);
       g_source_set_callback (self->query_timer, on_query_timeout, self, NULL);
       g_source_attach (self->query_timer, self->context);
     }
@@ -1574,226 +1474,6 @@ fraise_stream_set_pause_timeout_action (FraiseStream            *stream,
 
 /* ---- JSON Lines ------------------------------------------------------------------- */
 
-/* A GInputStream of the stream's rows, one JSON text per line. Rows are
- * copied straight from the batch into the reader's buffer (never parsed). */
-#define FRAISE_TYPE_ROW_INPUT_STREAM (fraise_row_input_stream_get_type ())
-G_DECLARE_FINAL_TYPE (FraiseRowInputStream, fraise_row_input_stream, FRAISE, ROW_INPUT_STREAM,
-                      GInputStream)
-
-struct _FraiseRowInputStream {
-  GInputStream parent_instance;
-
-  FraiseStream *stream;
-  GPtrArray *batch; /* rows not fully read yet */
-  guint row_pos;    /* the current row in batch */
-  gsize byte_pos;   /* bytes of the current row already read; its length means the newline */
-  gboolean eof;
-};
-
-G_DEFINE_FINAL_TYPE (FraiseRowInputStream, fraise_row_input_stream, G_TYPE_INPUT_STREAM)
-
-typedef struct {
-  guint8 *buffer;
-  gsize count;
-} ReadRequest;
-
-/* Copies buffered line bytes into @buffer; returns how many. */
-static gsize
-copy_lines (FraiseRowInputStream *self,
-            guint8               *buffer,
-            gsize                 count)
-{
-  gsize written = 0;
-
-  while (written < count && self->batch != NULL && self->row_pos < self->batch->len)
-    {
-      gsize len;
-      const char *text = fraise_row_get_text (g_ptr_array_index (self->batch, self->row_pos),
-                                              &len);
-
-      if (self->byte_pos < len)
-        {
-          gsize n = MIN (count - written, len - self->byte_pos);
-
-          memcpy (buffer + written, text + self->byte_pos, n);
-          written += n;
-          self->byte_pos += n;
-          continue;
-        }
-      buffer[written++] = '\n';
-      self->row_pos++;
-      self->byte_pos = 0;
-    }
-  if (self->batch != NULL && self->row_pos >= self->batch->len)
-    g_clear_pointer (&self->batch, g_ptr_array_unref);
-  return written;
-}
-
-/* Takes a batch from the stream: empty means the end. */
-static void
-set_batch (FraiseRowInputStream *self,
-           GPtrArray            *batch)
-{
-  if (batch->len == 0)
-    {
-      self->eof = TRUE;
-      g_ptr_array_unref (batch);
-      return;
-    }
-  self->batch = batch;
-  self->row_pos = 0;
-  self->byte_pos = 0;
-}
-
-static gssize
-fraise_row_input_stream_read (GInputStream *stream,
-                              void         *buffer,
-                              gsize         count,
-                              GCancellable *cancellable,
-                              GError      **error)
-{
-  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
-  GPtrArray *batch;
-  gsize n = copy_lines (self, buffer, count);
-
-  if (n > 0 || count == 0 || self->eof)
-    return n;
-  batch = fraise_stream_next_batch_sync (self->stream, cancellable, error);
-  if (batch == NULL)
-    return -1;
-  set_batch (self, batch);
-  return copy_lines (self, buffer, count);
-}
-
-static void
-on_input_batch (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  FraiseRowInputStream *self = g_task_get_source_object (task);
-  ReadRequest *request = g_task_get_task_data (task);
-  GError *error = NULL;
-  GPtrArray *batch = fraise_stream_next_batch_finish (FRAISE_STREAM (source), result, &error);
-
-  if (batch == NULL)
-    g_task_return_error (task, error);
-  else
-    {
-      set_batch (self, batch);
-      g_task_return_int (task, copy_lines (self, request->buffer, request->count));
-    }
-  g_object_unref (task);
-}
-
-static void
-fraise_row_input_stream_read_async (GInputStream       *stream,
-                                    void               *buffer,
-                                    gsize               count,
-                                    int                 io_priority,
-                                    GCancellable       *cancellable,
-                                    GAsyncReadyCallback callback,
-                                    gpointer            user_data)
-{
-  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
-  GTask *task = g_task_new (stream, cancellable, callback, user_data);
-  ReadRequest *request;
-  gsize n;
-
-  g_task_set_source_tag (task, fraise_row_input_stream_read_async);
-  g_task_set_priority (task, io_priority);
-  n = copy_lines (self, buffer, count);
-  if (n > 0 || count == 0 || self->eof)
-    {
-      g_task_return_int (task, n);
-      g_object_unref (task);
-      return;
-    }
-  request = g_new (ReadRequest, 1);
-  request->buffer = buffer;
-  request->count = count;
-  g_task_set_task_data (task, request, g_free);
-  fraise_stream_next_batch_async (self->stream, cancellable, on_input_batch, task);
-}
-
-static gssize
-fraise_row_input_stream_read_finish (GInputStream *stream,
-                                     GAsyncResult *result,
-                                     GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, stream), -1);
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-/* Closing before the end stops the query, as closing an HTTP body would. */
-static gboolean
-fraise_row_input_stream_close (GInputStream *stream,
-                               GCancellable *cancellable,
-                               GError      **error)
-{
-  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
-
-  g_clear_pointer (&self->batch, g_ptr_array_unref);
-  if (!self->stream->finished)
-    fraise_stream_cancel (self->stream);
-  return TRUE;
-}
-
-/* Closing does no I/O: done at once rather than in GIO's worker thread. */
-static void
-fraise_row_input_stream_close_async (GInputStream       *stream,
-                                     int                 io_priority,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data)
-{
-  GTask *task = g_task_new (stream, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, fraise_row_input_stream_close_async);
-  fraise_row_input_stream_close (stream, cancellable, NULL);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
-}
-
-static gboolean
-fraise_row_input_stream_close_finish (GInputStream *stream,
-                                      GAsyncResult *result,
-                                      GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, stream), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-fraise_row_input_stream_finalize (GObject *object)
-{
-  FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (object);
-
-  g_clear_pointer (&self->batch, g_ptr_array_unref);
-  g_clear_object (&self->stream);
-  G_OBJECT_CLASS (fraise_row_input_stream_parent_class)->finalize (object);
-}
-
-static void
-fraise_row_input_stream_class_init (FraiseRowInputStreamClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GInputStreamClass *input_class = G_INPUT_STREAM_CLASS (klass);
-
-  object_class->finalize = fraise_row_input_stream_finalize;
-  input_class->read_fn = fraise_row_input_stream_read;
-  input_class->read_async = fraise_row_input_stream_read_async;
-  input_class->read_finish = fraise_row_input_stream_read_finish;
-  input_class->close_fn = fraise_row_input_stream_close;
-  input_class->close_async = fraise_row_input_stream_close_async;
-  input_class->close_finish = fraise_row_input_stream_close_finish;
-}
-
-static void
-fraise_row_input_stream_init (FraiseRowInputStream *self)
-{
-}
-
 /**
  * fraise_stream_to_input_stream:
  * @stream: a stream
@@ -1812,13 +1492,9 @@ fraise_row_input_stream_init (FraiseRowInputStream *self)
 GInputStream *
 fraise_stream_to_input_stream (FraiseStream *stream)
 {
-  FraiseRowInputStream *input;
-
   g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
 
-  input = g_object_new (FRAISE_TYPE_ROW_INPUT_STREAM, NULL);
-  input->stream = g_object_ref (stream);
-  return G_INPUT_STREAM (input);
+  return _fraise_jsonl_input_stream_new (stream);
 }
 
 /* ---- stats ----------------------------------------------------------------------- */

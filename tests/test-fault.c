@@ -1594,7 +1594,7 @@ static const QueryCase query_cases[] = {
   { 'M', FRAISE_ERROR_PROTOCOL, "DataRow", FALSE },
   { 'n', FRAISE_ERROR_PROTOCOL, "0x00", FALSE },
   { 'R', FRAISE_ERROR_PROTOCOL, "Authentication", FALSE },
-  { 'T', FRAISE_ERROR_INVALID_SCHEMA, "several result sets", TRUE },
+  { 'T', FRAISE_ERROR_PROTOCOL, "second RowDescription", FALSE },
   { 'E', FRAISE_ERROR_SERVER, "bad", TRUE },
 };
 

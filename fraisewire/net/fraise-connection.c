@@ -1913,23 +1913,6 @@ handle_idle_frame (FraiseConnection       *self,
   g_error_free (error);
 }
 
-/* While cancelling: rows and the cancellation error are dropped here. */
-static gboolean
-discard_while_cancelling (FraiseConnection       *self,
-                          const FraiseProtoFrame *frame)
-{
-  g_autoptr(FraiseServerMessage) message = NULL;
-  const char *sqlstate;
-
-  if (frame->type == 'D')
-    return TRUE;
-  if (frame->type != 'E')
-    return FALSE;
-  message = fraise_proto_parse_error_fields (frame, NULL);
-  sqlstate = message != NULL ? fraise_server_message_get_sqlstate (message) : NULL;
-  return sqlstate != NULL && g_str_equal (sqlstate, "57014");
-}
-
 static void start_queued_query (FraiseConnection *self);
 
 static void
@@ -1961,9 +1944,10 @@ handle_query_frame (FraiseConnection       *self,
       start_queued_query (self);
       return;
     }
-  if (sink == NULL || (self->cancelling && discard_while_cancelling (self, frame)))
-    return;
-  sink->frame (sink_data, frame);
+  /* While cancelling, the sink still sees every frame, the cancellation
+   * error included: it alone knows which message may come next. */
+  if (sink != NULL)
+    sink->frame (sink_data, frame);
 }
 
 static void

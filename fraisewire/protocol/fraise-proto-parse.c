@@ -407,7 +407,6 @@ fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
   guint i;
 
   g_return_val_if_fail (frame != NULL, FALSE);
-  g_return_val_if_fail (fields != NULL || n_expected == 0, FALSE);
 
   cursor_init_frame (&c, frame, error);
   if (!cursor_u16 (&c, &count))
@@ -419,7 +418,9 @@ fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
     }
   for (i = 0; i < count; i++)
     {
-      if (!cursor_field (&c, &fields[i]))
+      FraiseProtoField scratch;
+
+      if (!cursor_field (&c, fields != NULL ? &fields[i] : &scratch))
         return FALSE;
     }
   return cursor_finish (&c);
@@ -447,6 +448,41 @@ fraise_proto_parse_empty (const FraiseProtoFrame *frame,
   g_return_val_if_fail (frame != NULL, FALSE);
 
   cursor_init_frame (&c, frame, error);
+  return cursor_finish (&c);
+}
+
+gboolean
+fraise_proto_parse_copy_response (const FraiseProtoFrame *frame,
+                                  GError                **error)
+{
+  Cursor c;
+  guint8 format;
+  guint16 count;
+  guint i;
+
+  g_return_val_if_fail (frame != NULL, FALSE);
+
+  cursor_init_frame (&c, frame, error);
+  if (!cursor_u8 (&c, &format) || !cursor_u16 (&c, &count))
+    return FALSE;
+  if (format > 1)
+    {
+      set_malformed (error, c.what, _("invalid overall format code %u"), (guint) format);
+      return FALSE;
+    }
+  for (i = 0; i < count; i++)
+    {
+      gint16 column_format;
+
+      if (!cursor_i16 (&c, &column_format))
+        return FALSE;
+      if (column_format != 0 && column_format != 1)
+        {
+          set_malformed (error, c.what, _("invalid format code %d for column %u"),
+                         (int) column_format, i + 1);
+          return FALSE;
+        }
+    }
   return cursor_finish (&c);
 }
 

@@ -132,7 +132,8 @@ typedef struct {
 } FraiseProtoField;
 
 /* 'D': the row must have exactly @n_expected fields; lengths must be -1 or
- * >= 0 and fit inside the body, and nothing may follow the last field. */
+ * >= 0 and fit inside the body, and nothing may follow the last field.
+ * With @fields NULL the row is only validated. */
 gboolean fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
                                       FraiseProtoField       *fields,
                                       guint                   n_expected,
@@ -142,6 +143,9 @@ gboolean fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
 gboolean fraise_proto_parse_command_complete (const FraiseProtoFrame *frame, const char **tag, GError **error);
 /* 'I' (EmptyQueryResponse), also used for other empty-bodied messages ('1','2','3','n','s','c') */
 gboolean fraise_proto_parse_empty (const FraiseProtoFrame *frame, GError **error);
+/* 'H', 'G', 'W' (CopyOut/CopyIn/CopyBothResponse): the overall format (0 or
+ * 1), then one 0/1 format code per column, and nothing after. */
+gboolean fraise_proto_parse_copy_response (const FraiseProtoFrame *frame, GError **error);
 /* 'E' and 'N': every field is kept. */
 FraiseServerMessage *fraise_proto_parse_error_fields (const FraiseProtoFrame *frame, GError **error);
 /* 'A' */
