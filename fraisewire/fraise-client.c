@@ -357,6 +357,11 @@ fraise_client_class_init (FraiseClientClass *klass)
    * Emitted for each NoticeResponse (for example from `RAISE NOTICE`), also
    * in the middle of a stream.
    *
+   * It is emitted inside the connection's socket dispatch on the client's
+   * main context, between two rows when it arrives mid-stream. A handler may
+   * read the message and keep a reference to it, or pause or cancel a
+   * stream; it must not make blocking calls on this client.
+   *
    * Since: 1.0
    */
   signals[SIGNAL_NOTICE] =
@@ -370,6 +375,13 @@ fraise_client_class_init (FraiseClientClass *klass)
    *   application closed it
    *
    * Emitted once when an established connection closes.
+   *
+   * It is emitted on the client's main context: inside the socket dispatch
+   * when the server closed the connection or broke the protocol, or within
+   * the call that closed it ([method@Fraise.Client.close_async], disposing
+   * the client). A running stream has already been told (it ends with the
+   * same error). A handler may connect the client again with
+   * [method@Fraise.Client.connect_async], not with a blocking call.
    *
    * Since: 1.0
    */

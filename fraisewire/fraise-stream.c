@@ -348,6 +348,19 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    * delivered as soon as the socket has no more complete rows, so the first
    * row never waits for a chunk to fill. Take references to keep rows.
    *
+   * Where it is emitted: usually inside the connection's socket dispatch
+   * (when a batch fills, or when the socket has no more complete rows), and
+   * from the stream's idle source on the client's main context when rows
+   * were left buffered (after a resume, or once reading had stopped at the
+   * high-water mark). Either way on the client's main context.
+   *
+   * What a handler may do: keep rows (take references), pause, resume or
+   * cancel the stream, drop its reference to the stream, start work
+   * elsewhere. It must not block on this stream or its client (no `_sync`
+   * call on them, no nested main loop waiting for this stream's rows): the
+   * dispatch that emitted the signal cannot read more until the handler
+   * returns. To do slow work, pause the stream and resume it later.
+   *
    * Since: 1.0
    */
   signals[SIGNAL_ROWS] =
@@ -360,7 +373,9 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    * @row: (transfer none): one row
    *
    * Emitted for each row after [method@Fraise.Stream.start], only when a
-   * handler is connected (per-row signals cost more than batches).
+   * handler is connected (per-row signals cost more than batches), just
+   * before the [signal@Fraise.Stream::rows] signal of the row's batch, from
+   * the same place and with the same rules for its handler.
    *
    * Since: 1.0
    */
@@ -374,7 +389,10 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    * @error: (nullable): why the stream failed, %G_IO_ERROR_CANCELLED if it
    *   was cancelled, or %NULL when every row was delivered
    *
-   * Emitted exactly once, after the last row.
+   * Emitted exactly once, after the last row, always from the stream's idle
+   * source on the client's main context (never inside the socket dispatch).
+   * The client is idle again by then (unless the connection was lost): the
+   * handler may execute the next query, including with blocking calls.
    *
    * Since: 1.0
    */
