@@ -380,8 +380,7 @@ fraise_client_class_init (FraiseClientClass *klass)
    * when the server closed the connection or broke the protocol, or within
    * the call that closed it ([method@Fraise.Client.close_async], disposing
    * the client). A running stream has already been told (it ends with the
-   * same error). A handler may connect the client again with
-   * [method@Fraise.Client.connect_async], not with a blocking call.
+   * same error). A handler must not make blocking calls on this client.
    *
    * Since: 1.0
    */
