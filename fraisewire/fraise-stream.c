@@ -6,11 +6,7 @@
 #include "fraise-private.h"
 #include "fraise-client-private.h"
 #include "fraise-jsonl-input-stream-private.h"
-#include "fraise-plan-private.h"
-#include "fraise-result-private.h"
-#include "fraise-row-private.h"
 #include "fraise-stream-private.h"
-#include "fraise-connection.h"
 
 #include <string.h>
 
@@ -39,61 +35,6 @@
  * Since: 1.0
  */
 
-#define ADAPTIVE_MIN 16
-#define ADAPTIVE_MAX 1024
-
-typedef struct {
-  FraiseRow **rows;
-  guint capacity; /* power of two */
-  guint head;
-  guint len;
-} RowRing;
-
-struct _FraiseStream {
-  GObject parent_instance;
-
-  FraiseClient *client;
-  FraiseConnection *connection;
-  GMainContext *context;
-  FraisePlan *plan;     /* frozen by the query's execution: never changes */
-  FraiseResult result;  /* the protocol state of the query's result */
-
-  RowRing ring;
-  guint64 bytes_buffered;
-  guint chunk_size;
-  guint high_rows;
-  gboolean reading;
-
-  FraiseStreamState state;
-  gboolean described;      /* RowDescription accepted */
-  gboolean server_done;    /* ReadyForQuery received or the connection failed */
-  gboolean aborting;       /* rows are being discarded: cancel, timeout, limit */
-  gboolean cancelled;
-  gboolean finished;
-  gboolean push_mode;
-  GError *pending_error;   /* reported once the buffered rows are delivered */
-  GError *final_error;
-  FraiseServerMessage *server_message;
-
-  gboolean paused;
-  char *pause_reason;
-  guint pause_timeout_ms;
-  FraisePauseTimeoutAction pause_timeout_action;
-  GSource *pause_timer;
-  GSource *query_timer;
-  GSource *deliver_idle;
-
-  GTask *execute_task;
-  GSource *execute_cancel_source;
-  GTask *next_task;
-  gboolean next_is_batch;
-  GSource *next_cancel_source;
-
-  guint64 next_index;
-  FraiseStreamStats stats;
-  gint64 start_time;
-};
-
 enum {
   PROP_0,
   PROP_STATE,
@@ -121,55 +62,13 @@ G_DEFINE_BOXED_TYPE (FraiseStreamStats, fraise_stream_stats, fraise_stream_stats
 
 static void deliver (FraiseStream *self);
 static void maybe_finish (FraiseStream *self);
-static void schedule_delivery (FraiseStream *self);
-
-/* ---- ring buffer ----------------------------------------------------------- */
-
-static void
-ring_push (RowRing   *ring,
-           FraiseRow *row)
-{
-  if (ring->len == ring->capacity)
-    {
-      guint capacity = MAX (16, ring->capacity * 2);
-      FraiseRow **rows = g_new (FraiseRow *, capacity);
-      guint i;
-
-      for (i = 0; i < ring->len; i++)
-        rows[i] = ring->rows[(ring->head + i) & (ring->capacity - 1)];
-      g_free (ring->rows);
-      ring->rows = rows;
-      ring->capacity = capacity;
-      ring->head = 0;
-    }
-  ring->rows[(ring->head + ring->len) & (ring->capacity - 1)] = row;
-  ring->len++;
-}
-
-static FraiseRow *
-ring_pop (RowRing *ring)
-{
-  FraiseRow *row = ring->rows[ring->head];
-
-  ring->head = (ring->head + 1) & (ring->capacity - 1);
-  ring->len--;
-  return row;
-}
 
 /* Takes up to chunk-size buffered rows, counting them as delivered. */
-static GPtrArray *
-take_batch (FraiseStream *self)
+GPtrArray *
+_fraise_stream_take_batch (FraiseStream *self)
 {
-  GPtrArray *batch = g_ptr_array_new_full (MIN (self->ring.len, self->chunk_size),
-                                           (GDestroyNotify) fraise_row_unref);
+  GPtrArray *batch = _fraise_row_buffer_take (&self->buffer, self->chunk_size);
 
-  while (self->ring.len > 0 && batch->len < self->chunk_size)
-    {
-      FraiseRow *row = ring_pop (&self->ring);
-
-      self->bytes_buffered -= _fraise_row_get_size (row);
-      g_ptr_array_add (batch, row);
-    }
   self->stats.rows_delivered += batch->len;
   return batch;
 }
@@ -189,9 +88,7 @@ destroy_source (GSource **source)
 static void
 drop_buffered_rows (FraiseStream *self)
 {
-  while (self->ring.len > 0)
-    fraise_row_unref (ring_pop (&self->ring));
-  self->bytes_buffered = 0;
+  _fraise_row_buffer_clear (&self->buffer);
 }
 
 static void
@@ -219,7 +116,7 @@ fraise_stream_finalize (GObject *object)
 {
   FraiseStream *self = FRAISE_STREAM (object);
 
-  g_free (self->ring.rows);
+  _fraise_row_buffer_free (&self->buffer);
   g_clear_pointer (&self->plan, _fraise_plan_unref);
   g_clear_error (&self->pending_error);
   g_clear_error (&self->final_error);
@@ -436,16 +333,16 @@ set_reading (FraiseStream *self,
 static gboolean
 above_high_water (FraiseStream *self)
 {
-  return self->ring.len >= self->high_rows || self->bytes_buffered >= self->plan->max_memory;
+  return self->buffer.len >= self->high_rows || self->buffer.bytes >= self->plan->max_memory;
 }
 
-static void
-maybe_resume_reading (FraiseStream *self)
+void
+_fraise_stream_maybe_resume_reading (FraiseStream *self)
 {
   if (self->reading || self->paused)
     return;
   if (self->aborting ||
-      (self->ring.len <= self->high_rows / 2 && self->bytes_buffered <= self->plan->max_memory / 2))
+      (self->buffer.len <= self->high_rows / 2 && self->buffer.bytes <= self->plan->max_memory / 2))
     set_reading (self, TRUE);
 }
 
@@ -461,16 +358,16 @@ set_chunk_size (FraiseStream *self,
 }
 
 /* ×1.5 when the consumer emptied the buffer, ÷1.5 when it stays above 80 %. */
-static void
-adapt_chunk_size (FraiseStream *self)
+void
+_fraise_stream_adapt_chunk_size (FraiseStream *self)
 {
   guint size = self->chunk_size;
 
   if (!self->plan->adaptive_chunking)
     return;
-  if (self->ring.len == 0 && !self->server_done)
+  if (self->buffer.len == 0 && !self->server_done)
     size = MIN (ADAPTIVE_MAX, size + MAX (1, size / 2));
-  else if (self->ring.len * 5 > self->high_rows * 4)
+  else if (self->buffer.len * 5 > self->high_rows * 4)
     size = MAX (ADAPTIVE_MIN, size * 2 / 3);
   set_chunk_size (self, size);
 }
@@ -507,7 +404,7 @@ abort_stream (FraiseStream *self,
         fraise_connection_cancel_query (self->connection, FRAISE_CANCEL_TIMEOUT_MS);
       self->reading = TRUE;
     }
-  schedule_delivery (self);
+  _fraise_stream_schedule_delivery (self);
 }
 
 static GError *
@@ -533,8 +430,8 @@ complete_execute (FraiseStream *self)
   g_object_unref (task);
 }
 
-static void
-complete_next_task (FraiseStream *self)
+void
+_fraise_stream_complete_next_task (FraiseStream *self)
 {
   GTask *task = g_steal_pointer (&self->next_task);
 
@@ -542,19 +439,19 @@ complete_next_task (FraiseStream *self)
   if (task == NULL)
     return;
 
-  if (self->ring.len > 0)
+  if (self->buffer.len > 0)
     {
       if (self->next_is_batch)
         {
-          GPtrArray *batch = take_batch (self);
+          GPtrArray *batch = _fraise_stream_take_batch (self);
 
-          adapt_chunk_size (self);
+          _fraise_stream_adapt_chunk_size (self);
           g_task_return_pointer (task, batch, (GDestroyNotify) g_ptr_array_unref);
         }
       else
         {
-          FraiseRow *row = ring_pop (&self->ring);
-          self->bytes_buffered -= _fraise_row_get_size (row);
+          FraiseRow *row = _fraise_row_buffer_pop (&self->buffer);
+
           self->stats.rows_delivered++;
           g_task_return_pointer (task, row, (GDestroyNotify) fraise_row_unref);
         }
@@ -572,7 +469,7 @@ complete_next_task (FraiseStream *self)
 static void
 maybe_finish (FraiseStream *self)
 {
-  if (self->finished || !self->server_done || self->ring.len > 0)
+  if (self->finished || !self->server_done || self->buffer.len > 0)
     return;
 
   self->finished = TRUE;
@@ -593,7 +490,7 @@ maybe_finish (FraiseStream *self)
   set_state (self, self->cancelled ? FRAISE_STREAM_STATE_CANCELLED
                    : self->final_error ? FRAISE_STREAM_STATE_FAILED
                                        : FRAISE_STREAM_STATE_COMPLETED);
-  complete_next_task (self);
+  _fraise_stream_complete_next_task (self);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, self->final_error);
   g_object_unref (self);
 }
@@ -606,7 +503,7 @@ emit_batch (FraiseStream *self)
   g_autoptr(GPtrArray) batch = NULL;
   guint i;
 
-  batch = take_batch (self);
+  batch = _fraise_stream_take_batch (self);
   if (g_signal_has_handler_pending (self, signals[SIGNAL_ROW], 0, TRUE))
     for (i = 0; i < batch->len && !self->aborting; i++)
       g_signal_emit (self, signals[SIGNAL_ROW], 0, g_ptr_array_index (batch, i));
@@ -624,13 +521,13 @@ deliver (FraiseStream *self)
     complete_execute (self);
   if (self->push_mode)
     {
-      while (self->ring.len > 0 && !self->paused && !self->aborting)
+      while (self->buffer.len > 0 && !self->paused && !self->aborting)
         emit_batch (self);
     }
-  else if (self->next_task != NULL && self->ring.len > 0)
-    complete_next_task (self);
+  else if (self->next_task != NULL && self->buffer.len > 0)
+    _fraise_stream_complete_next_task (self);
 
-  maybe_resume_reading (self);
+  _fraise_stream_maybe_resume_reading (self);
   maybe_finish (self);
   g_object_unref (self);
 }
@@ -646,8 +543,8 @@ on_deliver_idle (gpointer user_data)
 }
 
 /* Delivers from the main loop rather than from inside an application call. */
-static void
-schedule_delivery (FraiseStream *self)
+void
+_fraise_stream_schedule_delivery (FraiseStream *self)
 {
   if (self->deliver_idle != NULL)
     return;
@@ -668,7 +565,7 @@ stop_at_high_water (FraiseStream *self)
    * next call or a push consumer is served from the main loop. */
   set_reading (self, FALSE);
   if (self->push_mode || self->next_task != NULL)
-    schedule_delivery (self);
+    _fraise_stream_schedule_delivery (self);
 }
 
 static void
@@ -706,11 +603,10 @@ on_data_row (FraiseStream           *self,
       return;
     }
 
-  ring_push (&self->ring, row);
-  self->bytes_buffered += len;
-  self->stats.peak_bytes_buffered = MAX (self->stats.peak_bytes_buffered, self->bytes_buffered);
+  _fraise_row_buffer_push (&self->buffer, row);
+  self->stats.peak_bytes_buffered = MAX (self->stats.peak_bytes_buffered, self->buffer.bytes);
 
-  if (self->push_mode && !self->paused && self->ring.len >= self->chunk_size)
+  if (self->push_mode && !self->paused && self->buffer.len >= self->chunk_size)
     {
       /* The handlers may drop the application's last reference. */
       g_object_ref (self);
@@ -772,7 +668,7 @@ on_ready_for_query (FraiseStream *self,
   if (self->pending_error == NULL && !self->cancelled)
     self->pending_error = g_steal_pointer (&error);
   g_clear_error (&error);
-  schedule_delivery (self);
+  _fraise_stream_schedule_delivery (self);
 }
 
 static void
@@ -799,7 +695,7 @@ on_frame (gpointer                user_data,
     {
     case FRAISE_RESULT_DESCRIBED:
       self->described = TRUE;
-      schedule_delivery (self);
+      _fraise_stream_schedule_delivery (self);
       break;
     case FRAISE_RESULT_SERVER_ERROR:
       on_server_error (self, message);
@@ -832,7 +728,7 @@ on_failed (gpointer      user_data,
   self->server_done = TRUE;
   if (self->pending_error == NULL && !self->cancelled)
     self->pending_error = g_error_copy (error);
-  schedule_delivery (self);
+  _fraise_stream_schedule_delivery (self);
   g_object_unref (self);
 }
 
@@ -841,18 +737,18 @@ on_drained (gpointer user_data)
 {
   FraiseStream *self = user_data;
 
-  if (self->ring.len == 0 || self->paused)
+  if (self->buffer.len == 0 || self->paused)
     return;
   if (self->push_mode)
     {
       g_object_ref (self);
-      while (self->ring.len > 0 && !self->paused && !self->aborting)
+      while (self->buffer.len > 0 && !self->paused && !self->aborting)
         emit_batch (self);
-      maybe_resume_reading (self);
+      _fraise_stream_maybe_resume_reading (self);
       g_object_unref (self);
     }
   else if (self->next_task != NULL)
-    schedule_delivery (self);
+    _fraise_stream_schedule_delivery (self);
 }
 
 static const FraiseQuerySink stream_sink = {
@@ -949,296 +845,6 @@ _fraise_stream_execute (FraiseStream *self,
     }
 }
 
-/* ---- pulling ------------------------------------------------------------------- */
-
-static FraiseRow *
-pop_row (FraiseStream *self)
-{
-  FraiseRow *row = ring_pop (&self->ring);
-
-  self->bytes_buffered -= _fraise_row_get_size (row);
-  self->stats.rows_delivered++;
-  maybe_resume_reading (self);
-  if (self->ring.len == 0 && self->server_done)
-    schedule_delivery (self);
-  return row;
-}
-
-static gboolean
-on_next_cancelled (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  FraiseStream *self = user_data;
-  GTask *task = g_steal_pointer (&self->next_task);
-
-  g_clear_pointer (&self->next_cancel_source, g_source_unref);
-  if (task != NULL)
-    {
-      g_task_return_error_if_cancelled (task);
-      g_object_unref (task);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-start_next (FraiseStream       *self,
-            gboolean            batch,
-            GCancellable       *cancellable,
-            GAsyncReadyCallback callback,
-            gpointer            user_data,
-            gpointer            source_tag)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  if (self->next_task != NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("another next call is already pending on this stream"));
-      g_object_unref (task);
-      return;
-    }
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-  self->next_task = task;
-  self->next_is_batch = batch;
-  if (cancellable != NULL)
-    {
-      self->next_cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (self->next_cancel_source, G_SOURCE_FUNC (on_next_cancelled), self,
-                             NULL);
-      g_source_attach (self->next_cancel_source, self->context);
-    }
-  if (self->ring.len > 0 || self->finished)
-    {
-      if (self->finished)
-        complete_next_task (self);
-      else
-        schedule_delivery (self);
-    }
-  else
-    maybe_resume_reading (self);
-}
-
-/**
- * fraise_stream_next_async:
- * @stream: a stream
- * @cancellable: (nullable): a #GCancellable; cancelling it fails this call
- *   only (use [method@Fraise.Stream.cancel] to stop the query)
- * @callback: (scope async): called with the next row
- * @user_data: data for @callback
- *
- * Asks for the next row. One call may be pending at a time. For high
- * throughput prefer [method@Fraise.Stream.next_batch_async].
- *
- * Since: 1.0
- */
-void
-fraise_stream_next_async (FraiseStream       *stream,
-                          GCancellable       *cancellable,
-                          GAsyncReadyCallback callback,
-                          gpointer            user_data)
-{
-  g_return_if_fail (FRAISE_IS_STREAM (stream));
-  start_next (stream, FALSE, cancellable, callback, user_data, fraise_stream_next_async);
-}
-
-/**
- * fraise_stream_next_finish:
- * @stream: a stream
- * @result: the result passed to the callback
- * @error: return location for an error
- *
- * Finishes [method@Fraise.Stream.next_async].
- *
- * Returns: (transfer full) (nullable): the next row, or %NULL at the end of
- *   the stream or on error (then @error is set)
- *
- * Since: 1.0
- */
-FraiseRow *
-fraise_stream_next_finish (FraiseStream *stream,
-                           GAsyncResult *result,
-                           GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * fraise_stream_next_batch_async:
- * @stream: a stream
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called with the next batch
- * @user_data: data for @callback
- *
- * Asks for the rows buffered now (at least one, at most `chunk-size`), as
- * soon as there is one.
- *
- * Since: 1.0
- */
-void
-fraise_stream_next_batch_async (FraiseStream       *stream,
-                                GCancellable       *cancellable,
-                                GAsyncReadyCallback callback,
-                                gpointer            user_data)
-{
-  g_return_if_fail (FRAISE_IS_STREAM (stream));
-  start_next (stream, TRUE, cancellable, callback, user_data, fraise_stream_next_batch_async);
-}
-
-/**
- * fraise_stream_next_batch_finish:
- * @stream: a stream
- * @result: the result passed to the callback
- * @error: return location for an error
- *
- * Finishes [method@Fraise.Stream.next_batch_async].
- *
- * Returns: (transfer container) (element-type Fraise.Row): the rows;
- *   empty at the end of the stream, %NULL on error
- *
- * Since: 1.0
- */
-GPtrArray *
-fraise_stream_next_batch_finish (FraiseStream *stream,
-                                 GAsyncResult *result,
-                                 GError      **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the stream's context until a row is buffered or the stream ended.
- * Returns FALSE with @error set on cancellation. */
-static gboolean
-wait_for_rows (FraiseStream *self,
-               GCancellable *cancellable,
-               GError      **error)
-{
-  GSource *cancel_source = NULL;
-  gboolean ok = TRUE;
-
-  if (cancellable != NULL)
-    {
-      cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (cancel_source, G_SOURCE_FUNC (wake_up), NULL, NULL);
-      g_source_attach (cancel_source, self->context);
-    }
-  g_main_context_push_thread_default (self->context);
-  while (self->ring.len == 0 && !self->finished)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      maybe_resume_reading (self);
-      /* Read what the socket holds right away; iterate the main loop only
-       * when it has nothing (or the rows must come through another source). */
-      if (self->connection != NULL && !self->server_done &&
-          fraise_connection_pump (self->connection) && self->ring.len > 0)
-        continue;
-      g_main_context_iteration (self->context, TRUE);
-    }
-  g_main_context_pop_thread_default (self->context);
-  if (cancel_source != NULL)
-    {
-      g_source_destroy (cancel_source);
-      g_source_unref (cancel_source);
-    }
-  return ok;
-}
-
-static gboolean
-end_of_stream (FraiseStream *self,
-               GError      **error)
-{
-  if (self->final_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->final_error));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * fraise_stream_next_sync:
- * @stream: a stream
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for an error
- *
- * Returns the next row, blocking while none is buffered (the client's main
- * context is iterated meanwhile, so call it from the thread that owns it).
- * When rows are buffered this costs no main loop iteration at all: it is
- * the fast path for C loops and scripts.
- *
- * Returns: (transfer full) (nullable): the next row, or %NULL at the end of
- *   the stream or on error (then @error is set)
- *
- * Since: 1.0
- */
-FraiseRow *
-fraise_stream_next_sync (FraiseStream *stream,
-                         GCancellable *cancellable,
-                         GError      **error)
-{
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-
-  if (stream->ring.len == 0 && !wait_for_rows (stream, cancellable, error))
-    return NULL;
-  if (stream->ring.len == 0)
-    {
-      end_of_stream (stream, error);
-      return NULL;
-    }
-  return pop_row (stream);
-}
-
-/**
- * fraise_stream_next_batch_sync:
- * @stream: a stream
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for an error
- *
- * Returns the rows buffered now (at least one, at most `chunk-size`),
- * blocking while none is buffered.
- *
- * Returns: (transfer container) (element-type Fraise.Row): the rows;
- *   empty at the end of the stream, %NULL on error
- *
- * Since: 1.0
- */
-GPtrArray *
-fraise_stream_next_batch_sync (FraiseStream *stream,
-                               GCancellable *cancellable,
-                               GError      **error)
-{
-  GPtrArray *batch;
-
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-
-  if (stream->ring.len == 0 && !wait_for_rows (stream, cancellable, error))
-    return NULL;
-  if (stream->ring.len == 0 && !end_of_stream (stream, error))
-    return NULL;
-  batch = take_batch (stream);
-  adapt_chunk_size (stream);
-  maybe_resume_reading (stream);
-  if (stream->ring.len == 0 && stream->server_done)
-    schedule_delivery (stream);
-  return batch;
-}
-
 /* ---- pushing and flow control ----------------------------------------------------- */
 
 /**
@@ -1257,7 +863,7 @@ fraise_stream_start (FraiseStream *stream)
   g_return_if_fail (FRAISE_IS_STREAM (stream));
 
   stream->push_mode = TRUE;
-  schedule_delivery (stream);
+  _fraise_stream_schedule_delivery (stream);
 }
 
 static gboolean
@@ -1328,8 +934,8 @@ fraise_stream_resume (FraiseStream *stream)
   stream->paused = FALSE;
   destroy_source (&stream->pause_timer);
   set_state (stream, FRAISE_STREAM_STATE_RUNNING);
-  maybe_resume_reading (stream);
-  schedule_delivery (stream);
+  _fraise_stream_maybe_resume_reading (stream);
+  _fraise_stream_schedule_delivery (stream);
 }
 
 /**
@@ -1387,8 +993,8 @@ fraise_stream_get_stats (FraiseStream *stream)
   g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
 
   stats = fraise_stream_stats_copy (&stream->stats);
-  stats->rows_buffered = stream->ring.len;
-  stats->bytes_buffered = stream->bytes_buffered;
+  stats->rows_buffered = stream->buffer.len;
+  stats->bytes_buffered = stream->buffer.bytes;
   stats->chunk_size = stream->chunk_size;
   if (!stream->finished)
     stats->elapsed_us = g_get_monotonic_time () - stream->start_time;
