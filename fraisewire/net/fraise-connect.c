@@ -648,18 +648,29 @@ fraise_connection_handle_startup_frame (FraiseConnection       *self,
       error = startup_error (self, frame);
       break;
     case 'K':
-      if (fraise_proto_parse_backend_key_data (frame, &self->backend_pid, &self->cancel_secret,
-                                               &error))
+      /* One key, for the session that AuthenticationOk opened. */
+      if (self->phase != PHASE_STARTUP_WAIT)
+        error = fraise_connection_unexpected_message (self, frame,
+                                                      _("before authentication completed"));
+      else if (self->has_cancel_key)
+        error = fraise_connection_unexpected_message (self, frame, _("a second time"));
+      else if (fraise_proto_parse_backend_key_data (frame, &self->backend_pid,
+                                                    &self->cancel_secret, &error))
         self->has_cancel_key = TRUE;
       break;
     case 'v':
-      {
-        g_auto(GStrv) unrecognized = NULL;
-        guint32 minor = 0;
+      /* The answer to the startup packet itself: before any authentication. */
+      if (self->auth_seen)
+        error = fraise_connection_unexpected_message (self, frame,
+                                                      _("after an authentication request"));
+      else
+        {
+          g_auto(GStrv) unrecognized = NULL;
+          guint32 minor = 0;
 
-        fraise_proto_parse_negotiate_protocol_version (frame, &minor, &unrecognized, &error);
-        FRAISE_NOTE (CONNECTION, "server supports protocol 3.%u", minor);
-      }
+          if (fraise_proto_parse_negotiate_protocol_version (frame, &minor, &unrecognized, &error))
+            FRAISE_NOTE (CONNECTION, "server supports protocol 3.%u", minor);
+        }
       break;
     case 'Z':
       if (self->phase != PHASE_STARTUP_WAIT)

@@ -740,6 +740,16 @@ handle_query_frame (FraiseConnection       *self,
   const FraiseQuerySink *sink = self->sink;
   gpointer sink_data = self->sink_data;
 
+  /* Start-up messages are never part of a query: refused here, before the
+   * sink (or the drain of an abandoned query) sees them. */
+  if (frame->type == 'R' || frame->type == 'K' || frame->type == 'v')
+    {
+      GError *error = fraise_connection_unexpected_message (self, frame, _("during a query"));
+
+      fraise_connection_fail (self, error);
+      g_error_free (error);
+      return;
+    }
   if (frame->type == 'Z')
     {
       char status;
