@@ -666,6 +666,16 @@ build_startup_reply (char        which,
       put_u32 (out, 1);
       msg_end (out, m);
       break;
+    case 'k': /* two BackendKeyData */
+      msg_auth (out, 0, NULL, 0);
+      msg_key (out);
+      msg_key (out);
+      msg_ready (out);
+      break;
+    case 'V': /* NegotiateProtocolVersion after authentication */
+      msg_auth (out, 0, NULL, 0);
+      msg_negotiate_version (out);
+      break;
     case 's': /* AuthenticationOk, then silence */
       msg_auth (out, 0, NULL, 0);
       break;
@@ -685,6 +695,8 @@ static const StartupCase startup_cases[] = {
   { 'D', "", FRAISE_ERROR_PROTOCOL, "DataRow" },
   { 'Z', "", FRAISE_ERROR_PROTOCOL, "before authentication completed" },
   { 'K', "", FRAISE_ERROR_PROTOCOL, "BackendKeyData" },
+  { 'k', "", FRAISE_ERROR_PROTOCOL, "BackendKeyData message a second time" },
+  { 'V', "", FRAISE_ERROR_PROTOCOL, "NegotiateProtocolVersion message after an authentication" },
   { 's', "connect_timeout=2", FRAISE_ERROR_TIMEOUT, "connect_timeout=2" },
 };
 
@@ -1018,6 +1030,8 @@ script_cancel (Peer         *peer,
   else if (type == MSG_CANCEL)
     {
       peer_close (peer);
+      if (fake->variant == 'K')
+        msg_key (out);  /* never legal during a query, not even while it drains */
       msg_error (out, 'E', "57014", "canceling statement due to user request");
       msg_ready (out);
       peer_send (main_peer, out);
@@ -1063,6 +1077,29 @@ test_cancel (void)
   g_assert_true (fraise_client_is_connected (client));
 }
 
+/* An abandoned query drains with no sink: the connection itself refuses a
+ * start-up message then. */
+static void
+test_cancel_drain_refuses_key (void)
+{
+  g_autoptr(Fake) fake = fake_new (script_cancel, 'K');
+  g_autoptr(FraiseClient) client = connect_ok (fake);
+  g_autoptr(GError) error = NULL;
+  FraiseStream *stream = execute (client, &error);
+  FraiseRow *row;
+
+  g_assert_no_error (error);
+  row = next_row (stream, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (row);
+  fraise_row_unref (row);
+  g_object_unref (stream);
+  for (guint i = 0; i < 40 && fraise_client_is_connected (client); i++)
+    settle ();
+  g_assert_nonnull (strstr (fake->trace->str, "cancel"));
+  g_assert_false (fraise_client_is_connected (client));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1104,6 +1141,7 @@ main (int   argc,
   g_test_add_func ("/fault/query/unknown-message", test_query_unknown_message);
   g_test_add_func ("/fault/query/copy-in", test_query_copy_in);
   g_test_add_func ("/fault/query/cancel", test_cancel);
+  g_test_add_func ("/fault/query/cancel-drain-refuses-key", test_cancel_drain_refuses_key);
   g_test_add_func ("/fault/startup/hostile", test_startup_hostile);
   g_test_add_func ("/fault/startup/silent-after-ssl", test_silent_after_ssl);
   g_test_add_func ("/fault/ssl/eof", test_ssl_eof);
