@@ -128,7 +128,7 @@ on_cancel_ssl_answer (GObject      *source,
   if (data->byte != 'S' || fraise_tls_bytes_after_answer (data->connection))
     {
       cancel_failed (task, fraise_tls_error (_("server %s refused TLS for the cancel request"),
-                                      self->peer_description));
+                                             self->peer_description));
       return;
     }
   tls = fraise_tls_client_new (self->info, fraise_connection_current_host (self),

@@ -98,7 +98,7 @@ combined_failure (FraiseConnection *self,
 
 void
 fraise_connection_attempt_failed (FraiseConnection *self,
-                GError           *error)
+                                  GError           *error)
 {
   stop_attempt_timers (self);
   fraise_connection_teardown (self);
@@ -188,7 +188,7 @@ on_connect_cancelled (GCancellable *cancellable,
 /* Takes the error of a GIO operation of the current attempt. */
 GError *
 fraise_connection_take_attempt_error (FraiseConnection *self,
-                    GError           *error)
+                                      GError           *error)
 {
   if (self->last_error != NULL)
     {
@@ -298,7 +298,8 @@ on_socket_connected (GObject      *source,
     {
       GError *mapped = socket_error (host, error);
       g_error_free (error);
-      fraise_connection_attempt_failed (self, fraise_connection_take_attempt_error (self, mapped));
+      fraise_connection_attempt_failed (self,
+                                        fraise_connection_take_attempt_error (self, mapped));
       g_object_unref (self);
       return;
     }

@@ -289,8 +289,10 @@ fraise_connection_close (FraiseConnection *self)
 
   if (self->state == FRAISE_CONNECTION_STATE_CONNECTING)
     {
-      fraise_connection_attempt_failed (self, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_CLOSED,
-                                                 _("the client was closed while connecting")));
+      fraise_connection_attempt_failed (self,
+                                        g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_CLOSED,
+                                                             _("the client was closed while "
+                                                               "connecting")));
       return;
     }
   close_with_error (self, NULL);
@@ -696,7 +698,8 @@ handle_idle_frame (FraiseConnection       *self,
 
   if (frame->type != 'E')
     {
-      error = fraise_connection_unexpected_message (self, frame, _("while no query was running"));
+      error = fraise_connection_unexpected_message (self, frame,
+                                                    _("while no query was running"));
       fraise_connection_fail (self, error);
       g_error_free (error);
       return;

@@ -59,7 +59,7 @@ configure_tls (const FraiseConninfo *info,
           if (verify)
             {
               *error = fraise_tls_error (_("could not load root certificate file \"%s\": %s"),
-                                  info->sslrootcert, local->message);
+                                         info->sslrootcert, local->message);
               return FALSE;
             }
         }
@@ -96,7 +96,7 @@ configure_tls (const FraiseConninfo *info,
       if (certificate == NULL)
         {
           *error = fraise_tls_error (_("could not load client certificate \"%s\": %s"),
-                              info->sslcert, local->message);
+                                     info->sslcert, local->message);
           return FALSE;
         }
       g_tls_connection_set_certificate (tls, certificate);
@@ -152,10 +152,11 @@ on_tls_handshake (GObject      *source,
       GError *mapped = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                          ? g_error_copy (error)
                          : fraise_tls_error (_("TLS handshake with %s failed: %s"),
-                                      self->peer_description, error->message);
+                                             self->peer_description, error->message);
       g_error_free (error);
       g_object_unref (source);
-      fraise_connection_attempt_failed (self, fraise_connection_take_attempt_error (self, mapped));
+      fraise_connection_attempt_failed (self,
+                                        fraise_connection_take_attempt_error (self, mapped));
       g_object_unref (self);
       return;
     }
@@ -175,8 +176,9 @@ start_tls (FraiseConnection *self)
 
   if (fraise_tls_bytes_after_answer (self->socket_connection))
     {
-      error = fraise_tls_error (_("received unencrypted data after the SSL response from %s — "
-                                  "possible man-in-the-middle attack"), self->peer_description);
+      error = fraise_tls_error (_("received unencrypted data after the SSL response from %s "
+                                  "— possible man-in-the-middle attack"),
+                                self->peer_description);
       fraise_connection_attempt_failed (self, error);
       return;
     }
