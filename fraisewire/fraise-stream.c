@@ -671,6 +671,8 @@ on_ready_for_query (FraiseStream *self,
   _fraise_stream_schedule_delivery (self);
 }
 
+static void on_failed (gpointer user_data, const GError *error);
+
 static void
 on_frame (gpointer                user_data,
           const FraiseProtoFrame *frame)
@@ -705,6 +707,10 @@ on_frame (gpointer                user_data,
       break;
     case FRAISE_RESULT_PROTOCOL:
       fraise_connection_fail (self->connection, error);
+      /* A bad ReadyForQuery arrives after the connection detached the
+       * query's sink: then closing it did not reach on_failed(). */
+      if (!self->server_done)
+        on_failed (self, error);
       g_error_free (error);
       break;
     case FRAISE_RESULT_READY:

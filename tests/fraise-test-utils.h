@@ -23,4 +23,17 @@ const char *fraise_test_get_uri (const char *env_name);
 /* Runs the default main context until *@flag becomes TRUE (or 30 s pass: test failure). */
 void fraise_test_wait_for (gboolean *flag);
 
+/* SCRAM-SHA-256 as RFC 5802 §3 defines it, computed here with GnuTLS
+ * directly (not with fraise-scram.c), so a test can play the server: from
+ * the password, the base64 salt, the iteration count and the AuthMessage
+ * (client-first-bare "," server-first "," client-final-without-proof),
+ * returns the base64 ServerSignature (@server TRUE, the "v=" of the
+ * server-final-message) or the base64 ClientProof (the "p=" of the
+ * client-final-message). */
+char *fraise_test_scram_signature (const char *password,
+                                   const char *salt_base64,
+                                   guint       iterations,
+                                   const char *auth_message,
+                                   gboolean    server);
+
 G_END_DECLS

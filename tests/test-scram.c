@@ -155,6 +155,21 @@ test_scram_postgres_exchange (void)
   fraise_scram_free (scram);
 }
 
+/* The test helper that plays the server elsewhere reproduces the vectors. */
+static void
+test_scram_server_helper (void)
+{
+  const char *auth_message = "n=,r=" RFC_NONCE "," RFC_SERVER_FIRST ",c=biws,r=" RFC_SERVER_NONCE;
+  g_autofree char *server = fraise_test_scram_signature ("pencil", "W22ZaJ0SNY7soEsUEjb6gQ==",
+                                                         4096, auth_message, TRUE);
+  g_autofree char *proof = fraise_test_scram_signature ("pencil", "W22ZaJ0SNY7soEsUEjb6gQ==",
+                                                        4096, auth_message, FALSE);
+  g_autofree char *final = g_strconcat ("v=", server, NULL);
+
+  g_assert_cmpstr (final, ==, PG_SERVER_FINAL);
+  g_assert_true (g_str_has_suffix (PG_CLIENT_FINAL, proof));
+}
+
 static void
 test_scram_username_escaped (void)
 {
@@ -592,6 +607,7 @@ main (int    argc,
 
   g_test_add_func ("/scram/rfc7677-vector", test_scram_rfc7677_vector);
   g_test_add_func ("/scram/postgres-exchange", test_scram_postgres_exchange);
+  g_test_add_func ("/scram/server-helper", test_scram_server_helper);
   g_test_add_func ("/scram/username-escaped", test_scram_username_escaped);
   g_test_add_func ("/scram/saslprep-applied", test_scram_saslprep_applied);
   g_test_add_func ("/scram/raw-password-fallback", test_scram_raw_password_fallback);

@@ -77,10 +77,11 @@ gboolean fraise_connection_start_query (FraiseConnection     *self,
                                         gpointer              sink_data,
                                         GError              **error);
 /* Stops the running query: sends a CancelRequest on a side connection and
- * discards DataRows (and the resulting "canceling statement due to user
- * request" error) until ReadyForQuery, which still reaches the sink. If
- * ReadyForQuery does not arrive within @timeout_ms the connection is closed
- * (the sink's failed() is called). Idempotent. */
+ * keeps reading until ReadyForQuery. The sink still receives every frame,
+ * the "canceling statement due to user request" error (57014) included, and
+ * drops what it no longer wants. If ReadyForQuery does not arrive within
+ * @timeout_ms the connection is closed (the sink's failed() is called).
+ * Idempotent. */
 void fraise_connection_cancel_query (FraiseConnection *self, guint timeout_ms);
 /* Cancels the running query and detaches its sink: the connection drains to
  * ReadyForQuery on its own. A query started meanwhile waits for the drain. */

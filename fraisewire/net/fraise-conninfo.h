@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "fraise-private.h"
+#include "fraise-authenticator.h"
 
 G_BEGIN_DECLS
 
@@ -20,12 +21,6 @@ typedef enum {
 } FraiseSslMode;
 
 typedef enum {
-  FRAISE_CHANNEL_BINDING_DISABLE,
-  FRAISE_CHANNEL_BINDING_PREFER,
-  FRAISE_CHANNEL_BINDING_REQUIRE,
-} FraiseChannelBinding;
-
-typedef enum {
   FRAISE_TARGET_ANY,
   FRAISE_TARGET_READ_WRITE,
   FRAISE_TARGET_READ_ONLY,
@@ -33,17 +28,6 @@ typedef enum {
   FRAISE_TARGET_STANDBY,
   FRAISE_TARGET_PREFER_STANDBY,
 } FraiseTargetSessionAttrs;
-
-/* Bits for require_auth. */
-typedef enum {
-  FRAISE_AUTH_NONE = 1 << 0,      /* "none": trust, no request at all */
-  FRAISE_AUTH_PASSWORD = 1 << 1,  /* cleartext */
-  FRAISE_AUTH_MD5 = 1 << 2,
-  FRAISE_AUTH_SCRAM = 1 << 3,     /* scram-sha-256 */
-  FRAISE_AUTH_GSS = 1 << 4,
-  FRAISE_AUTH_SSPI = 1 << 5,
-  FRAISE_AUTH_ALL = 0x3f,
-} FraiseAuthMask;
 
 typedef struct {
   char *host;      /* host name, IP literal (no brackets) or absolute Unix socket directory */
