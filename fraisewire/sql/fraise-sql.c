@@ -22,16 +22,16 @@
 /* Longest part of a rejected input echoed in an error message, in bytes. */
 #define ECHO_MAX 80
 
-static const char * const operator_names[FRAISE_SQL_N_OPS] = {
+static const char * const operator_names[FRAISE_SQL_N_OPERATORS] = {
   "eq", "ne", "lt", "le", "gt", "ge", "in", "not-in", "like", "ilike",
   "contains", "starts-with", "ends-with", "is-null", "is-not-null",
   "array-contains", "array-overlaps", "has-key",
 };
 
 const char *
-fraise_sql_operator_to_string (FraiseSqlOperator op)
+fraise_sql_operator_to_string (FraiseOperator op)
 {
-  if (op < 0 || op >= FRAISE_SQL_N_OPS)
+  if ((guint) op >= FRAISE_SQL_N_OPERATORS)
     return NULL;
   return operator_names[op];
 }
@@ -611,7 +611,7 @@ append_json_scalar (GString *out, GVariant *v, GError **error)
 typedef struct {
   const char *base;
   const char *path;
-  FraiseSqlOperator op;
+  FraiseOperator op;
   GVariant *value;   /* unboxed, or NULL */
 } Condition;
 
@@ -671,14 +671,14 @@ append_comparison (GString *out, const Condition *c, GError **error)
     return wrong_value (c, _("a string, number or boolean"), error);
   if (!append_typed_text (out, c, kind, error))
     return FALSE;
-  g_string_append_printf (out, " %s ", sql_ops[c->op - FRAISE_SQL_OP_EQ]);
+  g_string_append_printf (out, " %s ", sql_ops[c->op - FRAISE_OPERATOR_EQ]);
   return append_sql_scalar (out, c->value, error);
 }
 
 static gboolean
 append_in (GString *out, const Condition *c, GError **error)
 {
-  gboolean negate = c->op == FRAISE_SQL_OP_NOT_IN;
+  gboolean negate = c->op == FRAISE_OPERATOR_NOT_IN;
   ValueKind kind;
   gsize n;
 
@@ -714,7 +714,7 @@ append_like (GString *out, const Condition *c, GError **error)
     return wrong_value (c, _("a string"), error);
   if (!append_path (out, c->base, c->path, TRUE, error))
     return FALSE;
-  g_string_append (out, c->op == FRAISE_SQL_OP_LIKE ? " LIKE " : " ILIKE ");
+  g_string_append (out, c->op == FRAISE_OPERATOR_LIKE ? " LIKE " : " ILIKE ");
   pattern = g_variant_get_string (c->value, &len);
   return append_checked_literal (out, pattern, len, error);
 }
@@ -736,7 +736,7 @@ append_substring_match (GString *out, const Condition *c, GError **error)
   if (!check_text (s, len, error) || !append_path (out, c->base, c->path, TRUE, error))
     return FALSE;
   pattern = g_string_sized_new (len + 2);
-  if (c->op != FRAISE_SQL_OP_STARTS_WITH)
+  if (c->op != FRAISE_OPERATOR_STARTS_WITH)
     g_string_append_c (pattern, '%');
   for (i = 0; i < len; i++)
     {
@@ -744,7 +744,7 @@ append_substring_match (GString *out, const Condition *c, GError **error)
         g_string_append_c (pattern, '\\');
       g_string_append_c (pattern, s[i]);
     }
-  if (c->op != FRAISE_SQL_OP_ENDS_WITH)
+  if (c->op != FRAISE_OPERATOR_ENDS_WITH)
     g_string_append_c (pattern, '%');
   g_string_append (out, " LIKE ");
   append_literal (out, pattern->str, pattern->len);
@@ -762,7 +762,7 @@ append_null_test (GString *out, const Condition *c, GError **error)
     return wrong_value (c, _("no value (NULL)"), error);
   if (!append_path (out, c->base, c->path, TRUE, error))
     return FALSE;
-  g_string_append (out, c->op == FRAISE_SQL_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
+  g_string_append (out, c->op == FRAISE_OPERATOR_IS_NULL ? " IS NULL" : " IS NOT NULL");
   return TRUE;
 }
 
@@ -885,45 +885,45 @@ append_condition (GString *out, const Condition *c, GError **error)
 {
   switch (c->op)
     {
-    case FRAISE_SQL_OP_EQ:
-    case FRAISE_SQL_OP_NE:
-    case FRAISE_SQL_OP_LT:
-    case FRAISE_SQL_OP_LE:
-    case FRAISE_SQL_OP_GT:
-    case FRAISE_SQL_OP_GE:
+    case FRAISE_OPERATOR_EQ:
+    case FRAISE_OPERATOR_NE:
+    case FRAISE_OPERATOR_LT:
+    case FRAISE_OPERATOR_LE:
+    case FRAISE_OPERATOR_GT:
+    case FRAISE_OPERATOR_GE:
       return append_comparison (out, c, error);
-    case FRAISE_SQL_OP_IN:
-    case FRAISE_SQL_OP_NOT_IN:
+    case FRAISE_OPERATOR_IN:
+    case FRAISE_OPERATOR_NOT_IN:
       return append_in (out, c, error);
-    case FRAISE_SQL_OP_LIKE:
-    case FRAISE_SQL_OP_ILIKE:
+    case FRAISE_OPERATOR_LIKE:
+    case FRAISE_OPERATOR_ILIKE:
       return append_like (out, c, error);
-    case FRAISE_SQL_OP_CONTAINS:
-    case FRAISE_SQL_OP_STARTS_WITH:
-    case FRAISE_SQL_OP_ENDS_WITH:
+    case FRAISE_OPERATOR_CONTAINS:
+    case FRAISE_OPERATOR_STARTS_WITH:
+    case FRAISE_OPERATOR_ENDS_WITH:
       return append_substring_match (out, c, error);
-    case FRAISE_SQL_OP_IS_NULL:
-    case FRAISE_SQL_OP_IS_NOT_NULL:
+    case FRAISE_OPERATOR_IS_NULL:
+    case FRAISE_OPERATOR_IS_NOT_NULL:
       return append_null_test (out, c, error);
-    case FRAISE_SQL_OP_ARRAY_CONTAINS:
+    case FRAISE_OPERATOR_ARRAY_CONTAINS:
       return append_array_contains (out, c, error);
-    case FRAISE_SQL_OP_ARRAY_OVERLAPS:
+    case FRAISE_OPERATOR_ARRAY_OVERLAPS:
       return append_array_overlaps (out, c, error);
-    case FRAISE_SQL_OP_HAS_KEY:
+    case FRAISE_OPERATOR_HAS_KEY:
       return append_has_key (out, c, error);
     default:
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("unknown condition operator %d"), c->op);
+                   _("unknown condition operator %d"), (int) c->op);
       return FALSE;
     }
 }
 
 char *
-fraise_sql_render_condition_full (const char         *base,
-                                  const char         *path,
-                                  FraiseSqlOperator   op,
-                                  GVariant           *value,
-                                  GError            **error)
+fraise_sql_render_condition_full (const char      *base,
+                                  const char      *path,
+                                  FraiseOperator   op,
+                                  GVariant        *value,
+                                  GError         **error)
 {
   g_autoptr(GVariant) unboxed = value != NULL ? unbox (value) : NULL;
   Condition c = { base, path, op, unboxed };
@@ -941,10 +941,10 @@ fraise_sql_render_condition_full (const char         *base,
 }
 
 char *
-fraise_sql_render_condition (const char         *path,
-                             FraiseSqlOperator   op,
-                             GVariant           *value,
-                             GError            **error)
+fraise_sql_render_condition (const char      *path,
+                             FraiseOperator   op,
+                             GVariant        *value,
+                             GError         **error)
 {
   return fraise_sql_render_condition_full (NULL, path, op, value, error);
 }
@@ -999,28 +999,28 @@ append_collation (GString *out, const char *collation, GError **error)
 }
 
 char *
-fraise_sql_render_order_item_full (const char              *base,
-                                   const char              *path,
-                                   const char              *collation,
-                                   FraiseSqlSortDirection   direction,
-                                   FraiseSqlNulls           nulls,
-                                   GError                 **error)
+fraise_sql_render_order_item_full (const char           *base,
+                                   const char           *path,
+                                   const char           *collation,
+                                   FraiseSortDirection   direction,
+                                   FraiseNulls           nulls,
+                                   GError              **error)
 {
   static const char * const nulls_sql[] = { "", " NULLS FIRST", " NULLS LAST" };
   g_autoptr(GString) out = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (direction != FRAISE_SQL_SORT_ASC && direction != FRAISE_SQL_SORT_DESC)
+  if (direction != FRAISE_SORT_ASC && direction != FRAISE_SORT_DESC)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("unknown sort direction %d"), direction);
+                   _("unknown sort direction %d"), (int) direction);
       return NULL;
     }
-  if (nulls < FRAISE_SQL_NULLS_DEFAULT || nulls > FRAISE_SQL_NULLS_LAST)
+  if ((guint) nulls > FRAISE_NULLS_LAST)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("unknown NULLS ordering %d"), nulls);
+                   _("unknown NULLS ordering %d"), (int) nulls);
       return NULL;
     }
   out = g_string_new (NULL);
@@ -1028,17 +1028,17 @@ fraise_sql_render_order_item_full (const char              *base,
       || !append_path (out, base, path, TRUE, error)
       || !append_collation (out, collation, error))
     return NULL;
-  g_string_append (out, direction == FRAISE_SQL_SORT_DESC ? " DESC" : " ASC");
+  g_string_append (out, direction == FRAISE_SORT_DESC ? " DESC" : " ASC");
   g_string_append (out, nulls_sql[nulls]);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *
-fraise_sql_render_order_item (const char              *path,
-                              const char              *collation,
-                              FraiseSqlSortDirection   direction,
-                              FraiseSqlNulls           nulls,
-                              GError                 **error)
+fraise_sql_render_order_item (const char           *path,
+                              const char           *collation,
+                              FraiseSortDirection   direction,
+                              FraiseNulls           nulls,
+                              GError              **error)
 {
   return fraise_sql_render_order_item_full (NULL, path, collation, direction, nulls, error);
 }
