@@ -13,6 +13,8 @@
 #include "fraise-version.h"
 #include "fraise-row.h"
 #include "fraise-query-types.h"
+#include "fraise-client.h"
+#include "fraise-stream.h"
 
 G_BEGIN_DECLS
 
@@ -35,9 +37,6 @@ typedef gboolean (*FraiseRowFilterFunc) (FraiseRow *row,
 
 FRAISE_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (FraiseQuery, fraise_query, FRAISE, QUERY, GObject)
-
-typedef struct _FraiseClient FraiseClient;
-typedef struct _FraiseStream FraiseStream;
 
 FRAISE_AVAILABLE_IN_ALL
 FraiseQuery *fraise_query_new (const char *source);
