@@ -68,7 +68,9 @@ typedef enum {
  * @elapsed_us: microseconds since the query was sent (until it ended)
  * @chunk_size: the current batch size
  *
- * A snapshot of a stream's counters.
+ * A snapshot of a stream's counters. The structure ends with reserved space,
+ * so later versions can add counters without changing its size or the
+ * offsets of these fields.
  *
  * Since: 1.0
  */
@@ -84,6 +86,9 @@ typedef struct {
   gint64 time_to_first_row_us;
   gint64 elapsed_us;
   guint chunk_size;
+
+  /*< private >*/
+  guint64 reserved[8];
 } FraiseStreamStats;
 
 FRAISE_AVAILABLE_IN_1_0
