@@ -15,19 +15,12 @@
 
 /* ---- operators --------------------------------------------------------- */
 
+/* The operators' nicks, for error messages. */
 static const char * const operator_names[FRAISE_SQL_N_OPERATORS] = {
   "eq", "ne", "lt", "le", "gt", "ge", "in", "not-in", "like", "ilike",
   "contains", "starts-with", "ends-with", "is-null", "is-not-null",
   "array-contains", "array-overlaps", "has-key",
 };
-
-const char *
-fraise_sql_operator_to_string (FraiseOperator op)
-{
-  if ((guint) op >= FRAISE_SQL_N_OPERATORS)
-    return NULL;
-  return operator_names[op];
-}
 
 /* ---- values ------------------------------------------------------------ */
 

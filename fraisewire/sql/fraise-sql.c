@@ -137,39 +137,6 @@ fraise_sql_quote_literal (const char *value, gssize len, GError **error)
   return g_string_free (out, FALSE);
 }
 
-/* ---- identifiers ------------------------------------------------------- */
-
-char *
-fraise_sql_quote_identifier (const char *name, GError **error)
-{
-  g_autofree char *echo = NULL;
-  GString *out;
-  gsize len;
-  const char *p;
-
-  g_return_val_if_fail (name != NULL, NULL);
-
-  len = strlen (name);
-  if (len == 0 || len > FRAISE_SQL_MAX_IDENTIFIER || !g_utf8_validate_len (name, len, NULL))
-    {
-      echo = echo_for_error (name, len);
-      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("invalid identifier \"%s\" (expected 1 to %d bytes of UTF-8)"),
-                   echo, FRAISE_SQL_MAX_IDENTIFIER);
-      return NULL;
-    }
-  out = g_string_sized_new (len + 3);
-  g_string_append_c (out, '"');
-  for (p = name; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
 /* ---- sources ----------------------------------------------------------- */
 
 /* One double-quoted identifier at *@p (on the opening quote): "" is an
@@ -241,14 +208,6 @@ fraise_sql_validate_source (const char *source, GError **error)
                _("invalid source \"%s\" (expected [schema.]name of letters, digits and _, "
                  "or a double-quoted identifier)"), echo);
   return FALSE;
-}
-
-char *
-fraise_sql_render_source (const char *source, GError **error)
-{
-  if (!fraise_sql_validate_source (source, error))
-    return NULL;
-  return g_strdup (source);
 }
 
 /* ---- trusted SQL ------------------------------------------------------- */
@@ -356,23 +315,11 @@ fraise_sql_render_path_text_full (const char *base, const char *path, GError **e
 }
 
 char *
-fraise_sql_render_path_text (const char *path, GError **error)
-{
-  return fraise_sql_render_path_text_full (NULL, path, error);
-}
-
-char *
 fraise_sql_render_path_json_full (const char *base, const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
   return render_path (base, path, FALSE, error);
-}
-
-char *
-fraise_sql_render_path_json (const char *path, GError **error)
-{
-  return fraise_sql_render_path_json_full (NULL, path, error);
 }
 
 /* ---- ORDER BY ---------------------------------------------------------- */

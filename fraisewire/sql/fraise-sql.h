@@ -33,25 +33,16 @@ G_BEGIN_DECLS
 /* Longest identifier the server keeps (NAMEDATALEN - 1), in bytes. */
 #define FRAISE_SQL_MAX_IDENTIFIER 63
 
-/* The operator's nick ("eq", "not-in", "array-contains"...), NULL if unknown. */
-const char *fraise_sql_operator_to_string (FraiseOperator op);
-
 /* @len bytes of @value (-1: NUL-terminated) as a literal: 'it''s' or, when
  * @value holds a backslash, E'a\\b'. */
 char *fraise_sql_quote_literal (const char *value,
                                 gssize      len,
                                 GError    **error);
 
-/* "name" with " doubled; @name is non-empty UTF-8 of at most 63 bytes. */
-char *fraise_sql_quote_identifier (const char *name,
-                                   GError    **error);
-
 /* A source is [schema.]name, each part either ASCII letters, digits and _
  * (not starting with a digit; the server folds it to lower case) or a
- * double-quoted identifier with "" escapes. Rendered as written. */
+ * double-quoted identifier with "" escapes. It goes into the SQL as written. */
 gboolean fraise_sql_validate_source (const char *source,
-                                     GError    **error);
-char    *fraise_sql_render_source   (const char *source,
                                      GError    **error);
 
 /* JSON paths are dot-separated object keys ("status", "address.city"); each
@@ -60,12 +51,8 @@ char    *fraise_sql_render_source   (const char *source,
  * when it is a plain (qualified) name and parenthesised otherwise.
  *   text: (data->>'status'), (data->'address'->>'city')
  *   json: (data->'status'),  (data->'address'->'city') */
-char *fraise_sql_render_path_text      (const char *path,
-                                        GError    **error);
 char *fraise_sql_render_path_text_full (const char *base,
                                         const char *path,
-                                        GError    **error);
-char *fraise_sql_render_path_json      (const char *path,
                                         GError    **error);
 char *fraise_sql_render_path_json_full (const char *base,
                                         const char *path,
