@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "fraise-auth.h"      /* fraise_secure_wipe(), fraise_secure_free_string() */
 #include "fraise-conninfo.h"
 
 G_BEGIN_DECLS
@@ -52,28 +53,6 @@ typedef struct {
   char **env;
 } Options;
 
-
-/* Overwrites @len bytes at @data so a secret does not linger in freed memory;
- * volatile so the compiler cannot drop the stores. */
-static inline void
-wipe (void *data,
-      gsize len)
-{
-  volatile guchar *p = data;
-
-  while (len-- > 0)
-    *p++ = 0;
-}
-
-/* Wipes and frees a string that may hold a password. NULL is fine. */
-static inline void
-secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  wipe (secret, strlen (secret));
-  g_free (secret);
-}
 
 static inline gboolean config_error (GError    **error,
                                      const char *format,

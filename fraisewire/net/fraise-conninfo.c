@@ -168,7 +168,7 @@ options_set (Options    *opts,
              OptionId    id,
              const char *value)
 {
-  secret_free (opts->values[id]);
+  fraise_secure_free_string (opts->values[id]);
   opts->values[id] = g_strdup (value);
 }
 
@@ -176,11 +176,11 @@ static void
 options_clear (Options *opts)
 {
   for (int i = 0; i < N_OPTIONS; i++)
-    g_clear_pointer (&opts->values[i], secret_free);
+    g_clear_pointer (&opts->values[i], fraise_secure_free_string);
   if (opts->env != NULL)
     {
       for (char **e = opts->env; *e != NULL; e++)
-        g_clear_pointer (e, secret_free); /* PGPASSWORD lives here */
+        g_clear_pointer (e, fraise_secure_free_string); /* PGPASSWORD lives here */
       g_free (opts->env);
       opts->env = NULL;
     }
@@ -333,7 +333,7 @@ parse_keyword_string (Options    *opts,
         break;
       ok = kv_parse_pair (opts, &cursor, &after_secret, error);
     }
-  wipe (buf, len);
+  fraise_secure_wipe (buf, len);
   g_free (buf);
   return ok;
 }
@@ -404,7 +404,7 @@ uri_decode (const char *text,
       if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
         {
           *out = '\0';
-          secret_free (buf);
+          fraise_secure_free_string (buf);
           uri_decode_error (text, len, secret_name, hi == 0 && lo == 0, error);
           return NULL;
         }
@@ -431,7 +431,7 @@ uri_store_component (Options    *opts,
   value = uri_decode (start, end - start, secret, error);
   if (value == NULL)
     return FALSE;
-  secret_free (opts->values[id]);
+  fraise_secure_free_string (opts->values[id]);
   opts->values[id] = value;
   return TRUE;
 }
@@ -592,7 +592,7 @@ uri_parse_param (Options     *opts,
     ok = options_store (opts, "sslmode", "require", NULL, error);
   else
     ok = options_store (opts, keyword, value, *after_secret, error);
-  secret_free (value);
+  fraise_secure_free_string (value);
   *after_secret = secret_keyword (keyword);
   return ok;
 }
@@ -1112,150 +1112,16 @@ fraise_conninfo_free (FraiseConninfo *info)
   g_clear_pointer (&info->hosts, g_ptr_array_unref);
   g_free (info->dbname);
   g_free (info->user);
-  secret_free (info->password);
+  fraise_secure_free_string (info->password);
   g_free (info->passfile);
   g_free (info->application_name);
   g_free (info->options);
   g_free (info->sslrootcert);
   g_free (info->sslcert);
   g_free (info->sslkey);
-  secret_free (info->sslpassword);
+  fraise_secure_free_string (info->sslpassword);
   g_free (info->sslcrl);
   g_free (info->ssl_min_protocol_version);
   g_free (info->default_socket_dir);
   g_free (info);
-}
-
-void
-fraise_conninfo_secret_free (char *secret)
-{
-  secret_free (secret);
-}
-
-/* ------------------------------------------------------------------ */
-/* Description                                                          */
-/* ------------------------------------------------------------------ */
-
-static void
-append_pair (GString    *out,
-             const char *keyword,
-             const char *value)
-{
-  gboolean quote = value[0] == '\0' || strpbrk (value, " \t\n\r\f\v'\\") != NULL;
-
-  if (out->len > 0)
-    g_string_append_c (out, ' ');
-  g_string_append_printf (out, "%s=", keyword);
-  if (quote)
-    g_string_append_c (out, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  if (quote)
-    g_string_append_c (out, '\'');
-}
-
-static void
-append_uint (GString    *out,
-             const char *keyword,
-             guint       value)
-{
-  char buf[16];
-
-  g_snprintf (buf, sizeof buf, "%u", value);
-  append_pair (out, keyword, buf);
-}
-
-static void
-append_hosts (GString              *out,
-              const FraiseConninfo *info)
-{
-  g_autoptr(GString) hosts = g_string_new (NULL);
-  g_autoptr(GString) addrs = g_string_new (NULL);
-  g_autoptr(GString) ports = g_string_new (NULL);
-  gboolean any_addr = FALSE;
-
-  for (guint i = 0; i < info->hosts->len; i++)
-    {
-      const FraiseConninfoHost *host = g_ptr_array_index (info->hosts, i);
-      const char *sep = i > 0 ? "," : "";
-
-      g_string_append_printf (hosts, "%s%s", sep, host->host);
-      g_string_append_printf (addrs, "%s%s", sep, host->hostaddr != NULL ? host->hostaddr : "");
-      g_string_append_printf (ports, "%s%u", sep, host->port);
-      any_addr |= host->hostaddr != NULL;
-    }
-  append_pair (out, "host", hosts->str);
-  if (any_addr)
-    append_pair (out, "hostaddr", addrs->str);
-  append_pair (out, "port", ports->str);
-}
-
-static char *
-require_auth_string (guint mask)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (const EnumValue *v = auth_method_values; v->name != NULL; v++)
-    if ((mask & (guint) v->value) != 0)
-      g_string_append_printf (out, "%s%s", out->len > 0 ? "," : "", v->name);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static void
-append_optional (GString    *out,
-                 const char *keyword,
-                 const char *value)
-{
-  if (value != NULL)
-    append_pair (out, keyword, value);
-}
-
-static void
-append_ssl (GString              *out,
-            const FraiseConninfo *info)
-{
-  append_pair (out, "sslmode", enum_name (sslmode_values, info->sslmode));
-  append_optional (out, "sslrootcert", info->sslrootcert);
-  append_optional (out, "sslcert", info->sslcert);
-  append_optional (out, "sslkey", info->sslkey);
-  append_optional (out, "sslcrl", info->sslcrl);
-  append_pair (out, "sslnegotiation", info->sslnegotiation_direct ? "direct" : "postgres");
-  append_optional (out, "ssl_min_protocol_version", info->ssl_min_protocol_version);
-  append_pair (out, "channel_binding", enum_name (channel_binding_values, info->channel_binding));
-  if (info->require_auth != FRAISE_AUTH_ALL)
-    {
-      g_autofree char *methods = require_auth_string (info->require_auth);
-
-      append_pair (out, "require_auth", methods);
-    }
-}
-
-char *
-fraise_conninfo_to_string (const FraiseConninfo *info)
-{
-  GString *out = g_string_new (NULL);
-
-  g_return_val_if_fail (info != NULL, NULL);
-
-  append_hosts (out, info);
-  append_pair (out, "dbname", info->dbname);
-  append_pair (out, "user", info->user);
-  append_optional (out, "passfile", info->passfile);
-  append_optional (out, "application_name", info->application_name);
-  append_optional (out, "options", info->options);
-  append_uint (out, "connect_timeout", info->connect_timeout_s);
-  append_ssl (out, info);
-  append_pair (out, "target_session_attrs",
-               enum_name (target_session_attrs_values, info->target_session_attrs));
-  append_pair (out, "load_balance_hosts", info->load_balance_random ? "random" : "disable");
-  append_uint (out, "keepalives", info->keepalives ? 1 : 0);
-  append_uint (out, "keepalives_idle", info->keepalives_idle_s);
-  append_uint (out, "keepalives_interval", info->keepalives_interval_s);
-  append_uint (out, "keepalives_count", info->keepalives_count);
-  append_uint (out, "tcp_user_timeout", info->tcp_user_timeout_ms);
-  return g_string_free (out, FALSE);
 }

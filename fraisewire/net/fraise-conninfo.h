@@ -98,15 +98,9 @@ void fraise_conninfo_free (FraiseConninfo *info);
 
 /* The password to use for @host: the explicit one if any, else the matching
  * .pgpass line (file must not be group/world accessible: such a file is
- * ignored with a warning, as libpq does), else NULL. */
+ * ignored with a warning, as libpq does), else NULL. Free it with
+ * fraise_secure_free_string(). */
 char *fraise_conninfo_get_password (const FraiseConninfo *info, const FraiseConninfoHost *host);
-
-/* A description safe for logs: every field but the password. */
-char *fraise_conninfo_to_string (const FraiseConninfo *info);
-
-/* Wipes and frees a secret, such as the result of
- * fraise_conninfo_get_password(). NULL is fine. */
-void fraise_conninfo_secret_free (char *secret);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseConninfo, fraise_conninfo_free)
 

@@ -124,7 +124,7 @@ pgpass_lookup (const char        *path,
   while (password == NULL && getline (&line, &capacity, file) != -1)
     password = pgpass_match_line (line, fields);
   if (line != NULL)
-    wipe (line, capacity);
+    fraise_secure_wipe (line, capacity);
   free (line);
   fclose (file);
   return password;

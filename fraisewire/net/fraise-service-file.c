@@ -103,7 +103,7 @@ parse_service_file (Options    *opts,
   if (done)
     *found = TRUE;
   if (line != NULL)
-    wipe (line, capacity);
+    fraise_secure_wipe (line, capacity);
   free (line);
   fclose (file);
   return ok;
