@@ -71,13 +71,13 @@ typedef enum {
   FRAISE_ERROR_CLOSED,
 } FraiseError;
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 GQuark fraise_error_quark (void);
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 gboolean fraise_error_is_retriable (const GError *error);
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 const char *fraise_error_get_category (const GError *error);
 
 G_END_DECLS

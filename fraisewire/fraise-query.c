@@ -529,7 +529,7 @@ fraise_query_add_condition (FraiseQuery   *query,
   g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  predicate = fraise_sql_render_condition (path, (FraiseSqlOperator) op, owned, error);
+  predicate = fraise_sql_render_condition (path, op, owned, error);
   if (predicate == NULL)
     return FALSE;
   g_ptr_array_add (query->where, predicate);
@@ -602,8 +602,7 @@ fraise_query_add_order_by (FraiseQuery        *query,
   g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  item = fraise_sql_render_order_item (path, collation, (FraiseSqlSortDirection) direction,
-                                       (FraiseSqlNulls) nulls, error);
+  item = fraise_sql_render_order_item (path, collation, direction, nulls, error);
   if (item == NULL)
     return FALSE;
   g_ptr_array_add (query->order_by, item);

@@ -370,6 +370,9 @@ fraise_row_get_node (FraiseRow *row,
   return row->node;
 }
 
+/* A malformed path keeps its code (FRAISE_ERROR_CONFIG), invalid JSON read on
+ * the way too (FRAISE_ERROR_JSON); a path that leads nowhere is a row that
+ * does not fit what the caller asked for: FRAISE_ERROR_DESERIALIZATION. */
 static gboolean
 lookup (FraiseRow       *row,
         const char      *path,
@@ -381,14 +384,17 @@ lookup (FraiseRow       *row,
   if (fraise_json_lookup (row->text, row->len, path, value, &local))
     return TRUE;
   if (local != NULL)
-    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %llu: %s"),
+    g_set_error (error, local->domain, local->code, _("row %llu: %s"),
                  (unsigned long long) row->index, local->message);
   else
-    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
                  _("row %llu has no field \"%s\""), (unsigned long long) row->index, path);
   return FALSE;
 }
 
+/* Prefixes the row index and the path to @local, keeping its code: a value of
+ * the wrong JSON type (or out of range) is FRAISE_ERROR_DESERIALIZATION, a
+ * malformed value FRAISE_ERROR_JSON. */
 static gboolean
 convert_error (FraiseRow  *row,
                const char *path,
@@ -397,7 +403,7 @@ convert_error (FraiseRow  *row,
 {
   if (local == NULL)
     return TRUE;
-  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
+  g_set_error (error, local->domain, local->code,
                _("row %llu, field \"%s\": %s"), (unsigned long long) row->index, path,
                local->message);
   g_error_free (local);
@@ -431,7 +437,10 @@ fraise_row_has_path (FraiseRow  *row,
  * fraise_row_get_string:
  * @row: a row
  * @path: a path such as `name`, `address.city` or `tags[0]`
- * @error: return location for a %FRAISE_ERROR_JSON error
+ * @error: return location for a %FRAISE_ERROR_DESERIALIZATION error (the
+ *   path is missing or the value has another JSON type), a %FRAISE_ERROR_JSON
+ *   error (the row is not valid JSON where it had to be read) or a
+ *   %FRAISE_ERROR_CONFIG error (@path is malformed)
  *
  * Reads one string field without building a tree.
  *
@@ -463,7 +472,10 @@ fraise_row_get_string (FraiseRow  *row,
  * fraise_row_get_int:
  * @row: a row
  * @path: a path such as `age` or `stats.count`
- * @error: return location for a %FRAISE_ERROR_JSON error
+ * @error: return location for a %FRAISE_ERROR_DESERIALIZATION error (the
+ *   path is missing or the value has another JSON type), a %FRAISE_ERROR_JSON
+ *   error (the row is not valid JSON where it had to be read) or a
+ *   %FRAISE_ERROR_CONFIG error (@path is malformed)
  *
  * Reads one integer field (it must fit in 64 bits) without building a tree.
  *
@@ -493,7 +505,10 @@ fraise_row_get_int (FraiseRow  *row,
  * fraise_row_get_double:
  * @row: a row
  * @path: a path such as `score`
- * @error: return location for a %FRAISE_ERROR_JSON error
+ * @error: return location for a %FRAISE_ERROR_DESERIALIZATION error (the
+ *   path is missing or the value has another JSON type), a %FRAISE_ERROR_JSON
+ *   error (the row is not valid JSON where it had to be read) or a
+ *   %FRAISE_ERROR_CONFIG error (@path is malformed)
  *
  * Reads one number field as a double without building a tree.
  *
@@ -523,7 +538,10 @@ fraise_row_get_double (FraiseRow  *row,
  * fraise_row_get_boolean:
  * @row: a row
  * @path: a path such as `active`
- * @error: return location for a %FRAISE_ERROR_JSON error
+ * @error: return location for a %FRAISE_ERROR_DESERIALIZATION error (the
+ *   path is missing or the value has another JSON type), a %FRAISE_ERROR_JSON
+ *   error (the row is not valid JSON where it had to be read) or a
+ *   %FRAISE_ERROR_CONFIG error (@path is malformed)
  *
  * Reads one boolean field without building a tree.
  *
@@ -553,7 +571,10 @@ fraise_row_get_boolean (FraiseRow  *row,
  * fraise_row_get_number_text:
  * @row: a row
  * @path: a path such as `balance`
- * @error: return location for a %FRAISE_ERROR_JSON error
+ * @error: return location for a %FRAISE_ERROR_DESERIALIZATION error (the
+ *   path is missing or the value is not a number), a %FRAISE_ERROR_JSON error
+ *   (the row is not valid JSON where it had to be read) or a
+ *   %FRAISE_ERROR_CONFIG error (@path is malformed)
  *
  * The exact source text of a number field, for integers beyond 64 bits and
  * decimals that a double cannot hold exactly.

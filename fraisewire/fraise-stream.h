@@ -68,7 +68,9 @@ typedef enum {
  * @elapsed_us: microseconds since the query was sent (until it ended)
  * @chunk_size: the current batch size
  *
- * A snapshot of a stream's counters.
+ * A snapshot of a stream's counters. The structure ends with reserved space,
+ * so later versions can add counters without changing its size or the
+ * offsets of these fields.
  *
  * Since: 1.0
  */
@@ -84,77 +86,80 @@ typedef struct {
   gint64 time_to_first_row_us;
   gint64 elapsed_us;
   guint chunk_size;
+
+  /*< private >*/
+  guint64 reserved[8];
 } FraiseStreamStats;
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 GType fraise_stream_stats_get_type (void) G_GNUC_CONST;
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 FraiseStreamStats *fraise_stream_stats_copy (const FraiseStreamStats *stats);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_stats_free (FraiseStreamStats *stats);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseStreamStats, fraise_stream_stats_free)
 
 #define FRAISE_TYPE_STREAM (fraise_stream_get_type ())
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (FraiseStream, fraise_stream, FRAISE, STREAM, GObject)
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_next_async (FraiseStream       *stream,
                                GCancellable       *cancellable,
                                GAsyncReadyCallback callback,
                                gpointer            user_data);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 FraiseRow *fraise_stream_next_finish (FraiseStream *stream,
                                       GAsyncResult *result,
                                       GError      **error);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 FraiseRow *fraise_stream_next_sync (FraiseStream *stream,
                                     GCancellable *cancellable,
                                     GError      **error);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_next_batch_async (FraiseStream       *stream,
                                      GCancellable       *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer            user_data);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 GPtrArray *fraise_stream_next_batch_finish (FraiseStream *stream,
                                             GAsyncResult *result,
                                             GError      **error);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 GPtrArray *fraise_stream_next_batch_sync (FraiseStream *stream,
                                           GCancellable *cancellable,
                                           GError      **error);
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_start (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_pause (FraiseStream *stream,
                           const char   *reason);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_resume (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_cancel (FraiseStream *stream);
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 FraiseStreamState fraise_stream_get_state (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 FraiseStreamStats *fraise_stream_get_stats (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 const GError *fraise_stream_get_error (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 FraiseServerMessage *fraise_stream_get_server_message (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 const char *fraise_stream_get_pause_reason (FraiseStream *stream);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_set_pause_timeout (FraiseStream *stream,
                                       guint         milliseconds);
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_set_pause_timeout_action (FraiseStream            *stream,
                                              FraisePauseTimeoutAction action);
 
-FRAISE_AVAILABLE_IN_ALL
+FRAISE_AVAILABLE_IN_1_0
 GInputStream *fraise_stream_to_input_stream (FraiseStream *stream);
 
 G_END_DECLS

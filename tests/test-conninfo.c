@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "fraise-test-utils.h"
+#include "fraise-auth.h"
 #include "fraise-conninfo.h"
 
 /* Each test gets a private directory used as HOME and PGSYSCONFDIR, and a
@@ -808,7 +809,7 @@ assert_lookup (Fixture    *f,
   char *password = lookup (f, conninfo, host);
 
   g_assert_cmpstr (password, ==, expected);
-  fraise_conninfo_secret_free (password);
+  fraise_secure_free_string (password);
 }
 
 static void
@@ -878,7 +879,7 @@ test_pgpass_socket_and_defaults (Fixture      *f,
   info->default_socket_dir = g_strdup_printf ("%s/sockets", f->dir);
   password = fraise_conninfo_get_password (info, host_at (info, 0));
   g_assert_cmpstr (password, ==, "localpw");
-  fraise_conninfo_secret_free (password);
+  fraise_secure_free_string (password);
 
   /* PGPASSFILE overrides ~/.pgpass; the passfile keyword overrides both. */
   fixture_setenv (f, "PGPASSFILE", other);
@@ -1069,51 +1070,6 @@ test_service_file_errors (Fixture      *f,
   assert_host (info, 0, "fine", NULL, 5432, FALSE);
 }
 
-/* ------------------------------------------------------------------ */
-/* Description                                                          */
-/* ------------------------------------------------------------------ */
-
-static void
-test_to_string (Fixture      *f,
-                gconstpointer data)
-{
-  g_autoptr(FraiseConninfo) info = parse_ok (f, "host=a,b port=1,2 hostaddr=10.0.0.1, dbname='my db' user=u "
-                                                "password=Zq9SecretPw sslpassword=KeyPw7Secret "
-                                                "application_name=\"o'k\" sslmode=require "
-                                                "require_auth=scram-sha-256,none connect_timeout=5 "
-                                                "keepalives=0 target_session_attrs=standby");
-  g_autofree char *text = fraise_conninfo_to_string (info);
-  g_autoptr(FraiseConninfo) again = parse_ok (f, text);
-
-  g_test_message ("%s", text);
-  g_assert_null (strstr (text, "Zq9SecretPw"));
-  g_assert_null (strstr (text, "KeyPw7Secret"));
-  g_assert_null (strstr (text, "password="));
-  g_assert_nonnull (strstr (text, "host=a,b"));
-  g_assert_nonnull (strstr (text, "hostaddr=10.0.0.1,"));
-  g_assert_nonnull (strstr (text, "port=1,2"));
-  g_assert_nonnull (strstr (text, "dbname='my db'"));
-  g_assert_nonnull (strstr (text, "application_name='\"o\\'k\"'"));
-  g_assert_nonnull (strstr (text, "require_auth=scram-sha-256,none"));
-
-  /* It parses back to the same settings (without the secrets). */
-  g_assert_cmpuint (again->hosts->len, ==, 2);
-  assert_host (again, 0, "a", "10.0.0.1", 1, FALSE);
-  assert_host (again, 1, "b", NULL, 2, FALSE);
-  g_assert_cmpstr (again->dbname, ==, "my db");
-  g_assert_cmpstr (again->user, ==, "u");
-  g_assert_null (again->password);
-  g_assert_null (again->sslpassword);
-  g_assert_cmpstr (again->application_name, ==, "\"o'k\"");
-  g_assert_cmpint (again->sslmode, ==, FRAISE_SSL_REQUIRE);
-  g_assert_cmpuint (again->require_auth, ==, FRAISE_AUTH_SCRAM | FRAISE_AUTH_NONE);
-  g_assert_cmpuint (again->connect_timeout_s, ==, 5);
-  g_assert_false (again->keepalives);
-  g_assert_cmpint (again->target_session_attrs, ==, FRAISE_TARGET_STANDBY);
-  g_assert_cmpstr (again->passfile, ==, info->passfile);
-  fraise_conninfo_free (NULL);
-}
-
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -1145,7 +1101,6 @@ main (int    argc,
   ADD ("/conninfo/service/file", test_service_file);
   ADD ("/conninfo/service/locations", test_service_file_locations);
   ADD ("/conninfo/service/errors", test_service_file_errors);
-  ADD ("/conninfo/to-string", test_to_string);
 
   return g_test_run ();
 }

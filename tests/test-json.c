@@ -1166,6 +1166,84 @@ test_mutations (void)
   g_rand_free (rand);
 }
 
+/* The row accessors: a missing path or a value of another JSON type is
+ * FRAISE_ERROR_DESERIALIZATION naming the path (and the type found), invalid
+ * JSON stays FRAISE_ERROR_JSON and a malformed path FRAISE_ERROR_CONFIG. */
+static void
+assert_row_error (GError     *error,
+                  int         code,
+                  const char *fragment1,
+                  const char *fragment2)
+{
+  g_assert_error (error, FRAISE_ERROR, code);
+  g_assert_nonnull (strstr (error->message, fragment1));
+  if (fragment2 != NULL)
+    g_assert_nonnull (strstr (error->message, fragment2));
+}
+
+static void
+test_row_accessor_errors (void)
+{
+  g_autoptr(FraiseRow) row =
+    fraise_row_new ("{\"name\": \"Zoë\", \"age\": 34, \"score\": 9.5, \"ok\": true, "
+                    "\"tags\": [\"a\"], \"big\": 123456789012345678901234567890}", -1, 7);
+  g_autoptr(FraiseRow) broken = fraise_row_new ("{\"a\": 1, \"name\": tru}", -1, 8);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  /* wrong JSON type */
+  g_assert_null (fraise_row_get_string (row, "age", &error));
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"age\"", "number");
+  g_clear_error (&error);
+  g_assert_cmpint (fraise_row_get_int (row, "name", &error), ==, 0);
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"name\"", "string");
+  g_clear_error (&error);
+  g_assert_cmpint (fraise_row_get_int (row, "score", &error), ==, 0);
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"score\"", "9.5");
+  g_clear_error (&error);
+  g_assert_cmpint (fraise_row_get_int (row, "big", &error), ==, 0);
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"big\"", "range");
+  g_clear_error (&error);
+  g_assert_cmpfloat (fraise_row_get_double (row, "tags", &error), ==, 0);
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"tags\"", "array");
+  g_clear_error (&error);
+  g_assert_false (fraise_row_get_boolean (row, "name", &error));
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"name\"", "string");
+  g_clear_error (&error);
+  g_assert_null (fraise_row_get_number_text (row, "ok", &error));
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"ok\"", "boolean");
+  g_clear_error (&error);
+
+  /* missing path, also through a scalar */
+  g_assert_null (fraise_row_get_string (row, "nickname", &error));
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"nickname\"", "row 7");
+  g_clear_error (&error);
+  g_assert_cmpint (fraise_row_get_int (row, "tags[3]", &error), ==, 0);
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"tags[3]\"", NULL);
+  g_clear_error (&error);
+  g_assert_false (fraise_row_get_boolean (row, "name.first", &error));
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"name.first\"", NULL);
+  g_clear_error (&error);
+  g_assert_null (fraise_row_get_number_text (row, "nope", &error));
+  assert_row_error (error, FRAISE_ERROR_DESERIALIZATION, "\"nope\"", NULL);
+  g_clear_error (&error);
+
+  /* invalid JSON where it had to be read, and a malformed path */
+  g_assert_null (fraise_row_get_string (broken, "name", &error));
+  assert_row_error (error, FRAISE_ERROR_JSON, "row 8", NULL);
+  g_clear_error (&error);
+  g_assert_cmpint (fraise_row_get_int (row, "tags[", &error), ==, 0);
+  assert_row_error (error, FRAISE_ERROR_CONFIG, "tags[", NULL);
+  g_clear_error (&error);
+
+  /* and what fits still reads */
+  text = fraise_row_get_string (row, "name", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Zoë");
+  g_assert_cmpint (fraise_row_get_int (row, "age", &error), ==, 34);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1191,6 +1269,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/lookup/prefixes", test_lookup_prefixes);
   g_test_add_func ("/json/lookup/matches-tree", test_lookup_matches_tree);
   g_test_add_func ("/json/mutations", test_mutations);
+  g_test_add_func ("/json/row/accessor-errors", test_row_accessor_errors);
 
   return g_test_run ();
 }

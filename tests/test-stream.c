@@ -728,10 +728,10 @@ test_row_fields (void)
 
   missing = fraise_row_get_string (amelie, "nickname", &error);
   g_assert_null (missing);
-  assert_error_mentions (error, FRAISE_ERROR_JSON, "nickname", NULL);
+  assert_error_mentions (error, FRAISE_ERROR_DESERIALIZATION, "nickname", NULL);
   g_clear_error (&error);
   fraise_row_get_int (amelie, "name", &error);
-  assert_error_mentions (error, FRAISE_ERROR_JSON, "name", NULL);
+  assert_error_mentions (error, FRAISE_ERROR_DESERIALIZATION, "name", NULL);
   g_clear_error (&error);
 
   node = fraise_row_get_node (hanako, &error);

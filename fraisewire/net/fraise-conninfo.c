@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Behaviour follows libpq 15-17 (fe-connect.c): conninfo_parse(),
- * conninfo_uri_parse_options(), conninfo_add_defaults(), parseServiceInfo(),
- * pqConnectOptions2() and passwordFromFile(). Written from their documented
- * and observed behaviour; no code is copied.
+ * conninfo_uri_parse_options(), conninfo_add_defaults() and
+ * pqConnectOptions2(). Written from their documented and observed behaviour;
+ * no code is copied. The service file is read in fraise-service-file.c and
+ * the password file in fraise-pgpass.c.
  *
  * Precedence (libpq's conninfo_add_defaults(), and the "Connection Service
  * File" chapter: "a service file setting overrides the corresponding
@@ -30,21 +31,10 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "fraise-conninfo.h"
-
-/* libpq looks for the system-wide pg_service.conf in its compiled-in
- * sysconfdir (`pg_config --sysconfdir`) unless PGSYSCONFDIR is set; Debian and
- * Ubuntu build it as /etc/postgresql-common. */
-#ifndef FRAISE_PG_SYSCONFDIR
-#define FRAISE_PG_SYSCONFDIR "/etc/postgresql-common"
-#endif
+#include "fraise-conninfo-private.h"
 
 #define DEFAULT_PORT 5432
 #define DEFAULT_CONNECT_TIMEOUT_S 10
@@ -52,47 +42,12 @@
 #define DEFAULT_KEEPALIVES_INTERVAL_S 10
 #define DEFAULT_KEEPALIVES_COUNT 3
 #define DEFAULT_SSL_MIN_PROTOCOL "TLSv1.2"
-/* libpq reads pg_service.conf with a 1024-byte line buffer and rejects longer lines. */
-#define SERVICE_LINE_MAX 1024
 
 static const char *const default_socket_dirs[] = {
   "/run/postgresql",
   "/var/run/postgresql",
   "/tmp",
 };
-
-typedef enum {
-  OPT_HOST,
-  OPT_HOSTADDR,
-  OPT_PORT,
-  OPT_DBNAME,
-  OPT_USER,
-  OPT_PASSWORD,
-  OPT_PASSFILE,
-  OPT_CONNECT_TIMEOUT,
-  OPT_APPLICATION_NAME,
-  OPT_FALLBACK_APPLICATION_NAME,
-  OPT_OPTIONS,
-  OPT_SSLMODE,
-  OPT_SSLROOTCERT,
-  OPT_SSLCERT,
-  OPT_SSLKEY,
-  OPT_SSLPASSWORD,
-  OPT_SSLCRL,
-  OPT_SSLNEGOTIATION,
-  OPT_SSL_MIN_PROTOCOL_VERSION,
-  OPT_CHANNEL_BINDING,
-  OPT_REQUIRE_AUTH,
-  OPT_TARGET_SESSION_ATTRS,
-  OPT_LOAD_BALANCE_HOSTS,
-  OPT_KEEPALIVES,
-  OPT_KEEPALIVES_IDLE,
-  OPT_KEEPALIVES_INTERVAL,
-  OPT_KEEPALIVES_COUNT,
-  OPT_TCP_USER_TIMEOUT,
-  OPT_SERVICE,
-  N_OPTIONS
-} OptionId;
 
 typedef struct {
   const char *keyword;
@@ -132,12 +87,6 @@ static const OptionSpec option_specs[N_OPTIONS] = {
   [OPT_TCP_USER_TIMEOUT] = { "tcp_user_timeout", NULL, FALSE },
   [OPT_SERVICE] = { "service", "PGSERVICE", FALSE },
 };
-
-/* Raw option values while parsing: NULL = not set anywhere yet. */
-typedef struct {
-  char *values[N_OPTIONS];
-  char **env;
-} Options;
 
 typedef struct {
   const char *name;
@@ -199,57 +148,14 @@ static const char *const tls_versions[] = { "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv
 /* Small helpers                                                        */
 /* ------------------------------------------------------------------ */
 
-static void
-wipe (void *data,
-      gsize len)
-{
-  volatile guchar *p = data;
-
-  while (len-- > 0)
-    *p++ = 0;
-}
-
-static void
-secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  wipe (secret, strlen (secret));
-  g_free (secret);
-}
-
-static gboolean config_error (GError    **error,
-                              const char *format,
-                              ...) G_GNUC_PRINTF (2, 3);
-
-/* Sets a FRAISE_ERROR_CONFIG error; always returns FALSE. */
-static gboolean
-config_error (GError    **error,
-              const char *format,
-              ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (FRAISE_ERROR, FRAISE_ERROR_CONFIG, format, args));
-  va_end (args);
-  return FALSE;
-}
-
-static const char *
-nonempty (const char *value)
-{
-  return value != NULL && value[0] != '\0' ? value : NULL;
-}
-
 static char *
 dup_nonempty (const char *value)
 {
   return g_strdup (nonempty (value));
 }
 
-static int
-option_find (const char *keyword)
+int
+fraise_conninfo_option_find (const char *keyword)
 {
   for (int i = 0; i < N_OPTIONS; i++)
     if (strcmp (option_specs[i].keyword, keyword) == 0)
@@ -262,7 +168,7 @@ options_set (Options    *opts,
              OptionId    id,
              const char *value)
 {
-  secret_free (opts->values[id]);
+  fraise_secure_free_string (opts->values[id]);
   opts->values[id] = g_strdup (value);
 }
 
@@ -270,31 +176,14 @@ static void
 options_clear (Options *opts)
 {
   for (int i = 0; i < N_OPTIONS; i++)
-    g_clear_pointer (&opts->values[i], secret_free);
+    g_clear_pointer (&opts->values[i], fraise_secure_free_string);
   if (opts->env != NULL)
     {
       for (char **e = opts->env; *e != NULL; e++)
-        g_clear_pointer (e, secret_free); /* PGPASSWORD lives here */
+        g_clear_pointer (e, fraise_secure_free_string); /* PGPASSWORD lives here */
       g_free (opts->env);
       opts->env = NULL;
     }
-}
-
-static const char *
-options_getenv (const Options *opts,
-                const char    *name)
-{
-  return g_environ_getenv (opts->env, name);
-}
-
-/* libpq's pqGetHomeDirectory(): $HOME if set and not empty, else the
- * password database entry. */
-static const char *
-options_home (const Options *opts)
-{
-  const char *home = nonempty (options_getenv (opts, "HOME"));
-
-  return home != NULL ? home : g_get_home_dir ();
 }
 
 /* Stores @value for @keyword. @after_secret is the keyword of the previous
@@ -307,7 +196,7 @@ options_store (Options    *opts,
                const char *after_secret,
                GError    **error)
 {
-  int id = option_find (keyword);
+  int id = fraise_conninfo_option_find (keyword);
 
   if (id >= 0)
     {
@@ -325,7 +214,7 @@ options_store (Options    *opts,
 static const char *
 secret_keyword (const char *keyword)
 {
-  int id = option_find (keyword);
+  int id = fraise_conninfo_option_find (keyword);
 
   return id >= 0 && option_specs[id].secret ? option_specs[id].keyword : NULL;
 }
@@ -444,7 +333,7 @@ parse_keyword_string (Options    *opts,
         break;
       ok = kv_parse_pair (opts, &cursor, &after_secret, error);
     }
-  wipe (buf, len);
+  fraise_secure_wipe (buf, len);
   g_free (buf);
   return ok;
 }
@@ -515,7 +404,7 @@ uri_decode (const char *text,
       if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
         {
           *out = '\0';
-          secret_free (buf);
+          fraise_secure_free_string (buf);
           uri_decode_error (text, len, secret_name, hi == 0 && lo == 0, error);
           return NULL;
         }
@@ -542,7 +431,7 @@ uri_store_component (Options    *opts,
   value = uri_decode (start, end - start, secret, error);
   if (value == NULL)
     return FALSE;
-  secret_free (opts->values[id]);
+  fraise_secure_free_string (opts->values[id]);
   opts->values[id] = value;
   return TRUE;
 }
@@ -703,7 +592,7 @@ uri_parse_param (Options     *opts,
     ok = options_store (opts, "sslmode", "require", NULL, error);
   else
     ok = options_store (opts, keyword, value, *after_secret, error);
-  secret_free (value);
+  fraise_secure_free_string (value);
   *after_secret = secret_keyword (keyword);
   return ok;
 }
@@ -767,135 +656,8 @@ parse_string (Options    *opts,
 }
 
 /* ------------------------------------------------------------------ */
-/* Service file and environment                                         */
+/* Environment                                                          */
 /* ------------------------------------------------------------------ */
-
-/* "key=value" inside the wanted section: fills the option if still unset. */
-static gboolean
-service_store_line (Options    *opts,
-                    char       *line,
-                    const char *path,
-                    int         lineno,
-                    GError    **error)
-{
-  char *eq = strchr (line, '=');
-  int id;
-
-  if (eq == NULL)
-    return config_error (error, _("syntax error in service file \"%s\", line %d"), path, lineno);
-  *eq = '\0';
-  if (strcmp (line, "service") == 0)
-    return config_error (error,
-                         _("nested service specifications not supported in service file "
-                           "\"%s\", line %d"),
-                         path, lineno);
-  id = option_find (line);
-  if (id < 0)
-    return config_error (error, _("syntax error in service file \"%s\", line %d"), path, lineno);
-  if (opts->values[id] == NULL)
-    opts->values[id] = g_strdup (eq + 1);
-  return TRUE;
-}
-
-/* Handles one line. Sets *@done at the section after the wanted one. */
-static gboolean
-service_handle_line (Options    *opts,
-                     char       *line,
-                     const char *path,
-                     int         lineno,
-                     const char *service,
-                     gboolean   *found,
-                     gboolean   *done,
-                     GError    **error)
-{
-  gsize service_len = strlen (service);
-
-  if (strlen (line) >= SERVICE_LINE_MAX - 1)
-    return config_error (error, _("line %d too long in service file \"%s\""), lineno, path);
-  g_strstrip (line);
-  if (line[0] == '\0' || line[0] == '#')
-    return TRUE;
-  if (line[0] == '[')
-    {
-      *done = *found;
-      *found = strncmp (line + 1, service, service_len) == 0 && line[service_len + 1] == ']';
-      return TRUE;
-    }
-  if (!*found)
-    return TRUE;
-  return service_store_line (opts, line, path, lineno, error);
-}
-
-static gboolean
-parse_service_file (Options    *opts,
-                    const char *path,
-                    const char *service,
-                    gboolean   *found,
-                    GError    **error)
-{
-  FILE *file = fopen (path, "r");
-  char *line = NULL;
-  size_t capacity = 0;
-  int lineno = 0;
-  gboolean ok = TRUE, done = FALSE;
-
-  *found = FALSE;
-  if (file == NULL)
-    return config_error (error, _("service file \"%s\" not found"), path);
-  while (ok && !done && getline (&line, &capacity, file) != -1)
-    ok = service_handle_line (opts, line, path, ++lineno, service, found, &done, error);
-  if (done)
-    *found = TRUE;
-  if (line != NULL)
-    wipe (line, capacity);
-  free (line);
-  fclose (file);
-  return ok;
-}
-
-/* PGSERVICEFILE if set (it must exist), else ~/.pg_service.conf if it exists. */
-static char *
-user_service_file (const Options *opts)
-{
-  const char *env = options_getenv (opts, "PGSERVICEFILE");
-  char *path;
-
-  if (env != NULL)
-    return g_strdup (env);
-  path = g_build_filename (options_home (opts), ".pg_service.conf", NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    g_clear_pointer (&path, g_free);
-  return path;
-}
-
-static gboolean
-apply_service (Options *opts,
-               GError **error)
-{
-  const char *service = opts->values[OPT_SERVICE];
-  const char *sysconfdir = options_getenv (opts, "PGSYSCONFDIR");
-  g_autofree char *user_file = NULL;
-  g_autofree char *system_file = NULL;
-  gboolean found = FALSE;
-
-  if (service == NULL)
-    service = options_getenv (opts, "PGSERVICE");
-  if (service == NULL)
-    return TRUE;
-  user_file = user_service_file (opts);
-  if (user_file != NULL && !parse_service_file (opts, user_file, service, &found, error))
-    return FALSE;
-  if (found)
-    return TRUE;
-  system_file = g_build_filename (sysconfdir != NULL ? sysconfdir : FRAISE_PG_SYSCONFDIR,
-                                  "pg_service.conf", NULL);
-  if (g_file_test (system_file, G_FILE_TEST_EXISTS) &&
-      !parse_service_file (opts, system_file, service, &found, error))
-    return FALSE;
-  if (!found)
-    return config_error (error, _("definition of service \"%s\" not found"), service);
-  return TRUE;
-}
 
 static void
 apply_environment (Options *opts)
@@ -1333,7 +1095,7 @@ fraise_conninfo_parse (const char        *conninfo,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   opts.env = envp != NULL ? g_strdupv ((char **) envp) : g_get_environ ();
-  if (parse_string (&opts, conninfo, error) && apply_service (&opts, error))
+  if (parse_string (&opts, conninfo, error) && fraise_service_file_apply (&opts, error))
     {
       apply_environment (&opts);
       info = conninfo_build (&opts, error);
@@ -1350,290 +1112,16 @@ fraise_conninfo_free (FraiseConninfo *info)
   g_clear_pointer (&info->hosts, g_ptr_array_unref);
   g_free (info->dbname);
   g_free (info->user);
-  secret_free (info->password);
+  fraise_secure_free_string (info->password);
   g_free (info->passfile);
   g_free (info->application_name);
   g_free (info->options);
   g_free (info->sslrootcert);
   g_free (info->sslcert);
   g_free (info->sslkey);
-  secret_free (info->sslpassword);
+  fraise_secure_free_string (info->sslpassword);
   g_free (info->sslcrl);
   g_free (info->ssl_min_protocol_version);
   g_free (info->default_socket_dir);
   g_free (info);
-}
-
-void
-fraise_conninfo_secret_free (char *secret)
-{
-  secret_free (secret);
-}
-
-/* ------------------------------------------------------------------ */
-/* Password file                                                        */
-/* ------------------------------------------------------------------ */
-
-/* Matches one ":"-terminated field of a .pgpass line against @token ("*"
- * matches anything; "\" escapes the next character). Returns the start of
- * the next field, or NULL. */
-static const char *
-pgpass_match_field (const char *field,
-                    const char *token)
-{
-  const char *p = field;
-
-  if (p[0] == '*' && p[1] == ':')
-    return p + 2;
-  while (*p != '\0')
-    {
-      gboolean escaped = *p == '\\';
-
-      if (escaped)
-        p++;
-      if (*p == ':' && *token == '\0' && !escaped)
-        return p + 1;
-      if (*token == '\0' || *p != *token)
-        return NULL;
-      p++;
-      token++;
-    }
-  return NULL;
-}
-
-/* The password field: up to the next unescaped ":", de-escaped. */
-static char *
-pgpass_extract_password (const char *field)
-{
-  char *password = g_malloc (strlen (field) + 1);
-  char *out = password;
-
-  for (const char *p = field; *p != '\0' && *p != ':'; p++)
-    {
-      if (*p == '\\' && p[1] != '\0')
-        p++;
-      *out++ = *p;
-    }
-  *out = '\0';
-  return password;
-}
-
-/* One line (newline included); NULL unless it matches all four fields. */
-static char *
-pgpass_match_line (char              *line,
-                   const char *const  fields[4])
-{
-  gsize len = strlen (line);
-  const char *p = line;
-
-  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-    line[--len] = '\0';
-  if (len == 0 || line[0] == '#')
-    return NULL;
-  for (int i = 0; i < 4 && p != NULL; i++)
-    p = pgpass_match_field (p, fields[i]);
-  return p != NULL ? pgpass_extract_password (p) : NULL;
-}
-
-/* Opens the password file if it is a regular file with no group or world
- * access (libpq's rule); warns and returns NULL otherwise. */
-static FILE *
-pgpass_open (const char *path)
-{
-  struct stat st;
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  FILE *file;
-
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_warning (_("password file \"%s\" is not a plain file"), path);
-      close (fd);
-      return NULL;
-    }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_warning (_("password file \"%s\" has group or world access; "
-                   "permissions should be u=rw (0600) or less"),
-                 path);
-      close (fd);
-      return NULL;
-    }
-  file = fdopen (fd, "r");
-  if (file == NULL)
-    close (fd);
-  return file;
-}
-
-static char *
-pgpass_lookup (const char        *path,
-               const char *const  fields[4])
-{
-  FILE *file = pgpass_open (path);
-  char *line = NULL;
-  size_t capacity = 0;
-  char *password = NULL;
-
-  if (file == NULL)
-    return NULL;
-  while (password == NULL && getline (&line, &capacity, file) != -1)
-    password = pgpass_match_line (line, fields);
-  if (line != NULL)
-    wipe (line, capacity);
-  free (line);
-  fclose (file);
-  return password;
-}
-
-char *
-fraise_conninfo_get_password (const FraiseConninfo     *info,
-                              const FraiseConninfoHost *host)
-{
-  g_autofree char *port = NULL;
-  const char *hostname;
-
-  g_return_val_if_fail (info != NULL, NULL);
-  g_return_val_if_fail (host != NULL, NULL);
-
-  if (info->password != NULL)
-    return g_strdup (info->password);
-  if (info->passfile == NULL || nonempty (info->dbname) == NULL || nonempty (info->user) == NULL)
-    return NULL;
-  /* As libpq: "localhost" matches the default socket directory. */
-  hostname = nonempty (host->host) ? host->host : host->hostaddr;
-  if (hostname == NULL ||
-      (hostname[0] == '/' && g_strcmp0 (hostname, info->default_socket_dir) == 0))
-    hostname = "localhost";
-  port = g_strdup_printf ("%u", host->port);
-  return pgpass_lookup (info->passfile,
-                        (const char *const[4]) { hostname, port, info->dbname, info->user });
-}
-
-/* ------------------------------------------------------------------ */
-/* Description                                                          */
-/* ------------------------------------------------------------------ */
-
-static void
-append_pair (GString    *out,
-             const char *keyword,
-             const char *value)
-{
-  gboolean quote = value[0] == '\0' || strpbrk (value, " \t\n\r\f\v'\\") != NULL;
-
-  if (out->len > 0)
-    g_string_append_c (out, ' ');
-  g_string_append_printf (out, "%s=", keyword);
-  if (quote)
-    g_string_append_c (out, '\'');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
-    }
-  if (quote)
-    g_string_append_c (out, '\'');
-}
-
-static void
-append_uint (GString    *out,
-             const char *keyword,
-             guint       value)
-{
-  char buf[16];
-
-  g_snprintf (buf, sizeof buf, "%u", value);
-  append_pair (out, keyword, buf);
-}
-
-static void
-append_hosts (GString              *out,
-              const FraiseConninfo *info)
-{
-  g_autoptr(GString) hosts = g_string_new (NULL);
-  g_autoptr(GString) addrs = g_string_new (NULL);
-  g_autoptr(GString) ports = g_string_new (NULL);
-  gboolean any_addr = FALSE;
-
-  for (guint i = 0; i < info->hosts->len; i++)
-    {
-      const FraiseConninfoHost *host = g_ptr_array_index (info->hosts, i);
-      const char *sep = i > 0 ? "," : "";
-
-      g_string_append_printf (hosts, "%s%s", sep, host->host);
-      g_string_append_printf (addrs, "%s%s", sep, host->hostaddr != NULL ? host->hostaddr : "");
-      g_string_append_printf (ports, "%s%u", sep, host->port);
-      any_addr |= host->hostaddr != NULL;
-    }
-  append_pair (out, "host", hosts->str);
-  if (any_addr)
-    append_pair (out, "hostaddr", addrs->str);
-  append_pair (out, "port", ports->str);
-}
-
-static char *
-require_auth_string (guint mask)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (const EnumValue *v = auth_method_values; v->name != NULL; v++)
-    if ((mask & (guint) v->value) != 0)
-      g_string_append_printf (out, "%s%s", out->len > 0 ? "," : "", v->name);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static void
-append_optional (GString    *out,
-                 const char *keyword,
-                 const char *value)
-{
-  if (value != NULL)
-    append_pair (out, keyword, value);
-}
-
-static void
-append_ssl (GString              *out,
-            const FraiseConninfo *info)
-{
-  append_pair (out, "sslmode", enum_name (sslmode_values, info->sslmode));
-  append_optional (out, "sslrootcert", info->sslrootcert);
-  append_optional (out, "sslcert", info->sslcert);
-  append_optional (out, "sslkey", info->sslkey);
-  append_optional (out, "sslcrl", info->sslcrl);
-  append_pair (out, "sslnegotiation", info->sslnegotiation_direct ? "direct" : "postgres");
-  append_optional (out, "ssl_min_protocol_version", info->ssl_min_protocol_version);
-  append_pair (out, "channel_binding", enum_name (channel_binding_values, info->channel_binding));
-  if (info->require_auth != FRAISE_AUTH_ALL)
-    {
-      g_autofree char *methods = require_auth_string (info->require_auth);
-
-      append_pair (out, "require_auth", methods);
-    }
-}
-
-char *
-fraise_conninfo_to_string (const FraiseConninfo *info)
-{
-  GString *out = g_string_new (NULL);
-
-  g_return_val_if_fail (info != NULL, NULL);
-
-  append_hosts (out, info);
-  append_pair (out, "dbname", info->dbname);
-  append_pair (out, "user", info->user);
-  append_optional (out, "passfile", info->passfile);
-  append_optional (out, "application_name", info->application_name);
-  append_optional (out, "options", info->options);
-  append_uint (out, "connect_timeout", info->connect_timeout_s);
-  append_ssl (out, info);
-  append_pair (out, "target_session_attrs",
-               enum_name (target_session_attrs_values, info->target_session_attrs));
-  append_pair (out, "load_balance_hosts", info->load_balance_random ? "random" : "disable");
-  append_uint (out, "keepalives", info->keepalives ? 1 : 0);
-  append_uint (out, "keepalives_idle", info->keepalives_idle_s);
-  append_uint (out, "keepalives_interval", info->keepalives_interval_s);
-  append_uint (out, "keepalives_count", info->keepalives_count);
-  append_uint (out, "tcp_user_timeout", info->tcp_user_timeout_ms);
-  return g_string_free (out, FALSE);
 }

@@ -30,12 +30,18 @@ typedef enum {
 } FraiseTargetSessionAttrs;
 
 typedef struct {
-  char *host;      /* host name, IP literal (no brackets) or absolute Unix socket directory */
-  char *hostaddr;  /* numeric address to connect to instead of resolving @host, or NULL */
+  char *host;      /* host name, IP literal (no brackets) or absolute Unix socket directory; a
+                    * slot given only by hostaddr has a copy of hostaddr here (libpq leaves the
+                    * name empty and refuses sslmode=verify-full for it: "host name must be
+                    * specified for a verified SSL connection") */
+  char *hostaddr;  /* numeric address to connect to instead of resolving @host, or NULL; when set
+                    * it decides the address and is_unix is FALSE even if host starts with "/" */
   guint16 port;
   gboolean is_unix;
 } FraiseConninfoHost;
 
+/* String fields that are optional (password, sslpassword, application_name, options, the ssl*
+ * paths) are NULL when unset or empty. */
 typedef struct {
   GPtrArray *hosts; /* FraiseConninfoHost*, at least one */
   char *dbname;
@@ -43,20 +49,23 @@ typedef struct {
   char *password;   /* from the string or PGPASSWORD; NULL if none (then .pgpass is consulted per host) */
   char *passfile;   /* resolved path of the password file (may not exist) */
   char *application_name;  /* application_name, else fallback_application_name, else NULL */
-  char *options;    /* NULL unless set */
+  char *options;
   guint connect_timeout_s; /* 0 = none; default 10; values 1 are raised to 2 as libpq does */
   FraiseSslMode sslmode;
   char *sslrootcert, *sslcert, *sslkey, *sslpassword, *sslcrl;
   gboolean sslnegotiation_direct;
-  char *ssl_min_protocol_version; /* "TLSv1.2" by default */
+  char *ssl_min_protocol_version; /* "TLSv1", "TLSv1.1", "TLSv1.2" or "TLSv1.3" (canonical case);
+                                   * "TLSv1.2" by default; an explicit empty value means no
+                                   * minimum and is reported as "TLSv1" */
   FraiseChannelBinding channel_binding;
   guint require_auth;     /* FraiseAuthMask of allowed methods; FRAISE_AUTH_ALL if unset */
   FraiseTargetSessionAttrs target_session_attrs;
   gboolean load_balance_random;
   gboolean keepalives;    /* default TRUE */
-  guint keepalives_idle_s, keepalives_interval_s, keepalives_count; /* defaults 30, 10, 3 */
-  guint tcp_user_timeout_ms; /* default 0 (OS default) */
-  /* Added by the parser (appended, existing fields unchanged): */
+  /* Defaults 30, 10, 3 and 0; an explicit 0 (or a negative value, clamped to 0 as libpq does)
+   * leaves the OS default. */
+  guint keepalives_idle_s, keepalives_interval_s, keepalives_count;
+  guint tcp_user_timeout_ms;
   char *default_socket_dir; /* the directory used for an empty host slot: the first existing of
                              * /run/postgresql, /var/run/postgresql, /tmp. In the password file a
                              * Unix-socket host equal to it matches "localhost", as in libpq. */
@@ -73,30 +82,9 @@ void fraise_conninfo_free (FraiseConninfo *info);
 
 /* The password to use for @host: the explicit one if any, else the matching
  * .pgpass line (file must not be group/world accessible: such a file is
- * ignored with a warning, as libpq does), else NULL. */
+ * ignored with a warning, as libpq does), else NULL. Free it with
+ * fraise_secure_free_string(). */
 char *fraise_conninfo_get_password (const FraiseConninfo *info, const FraiseConninfoHost *host);
-
-/* A description safe for logs: every field but the password. */
-char *fraise_conninfo_to_string (const FraiseConninfo *info);
-
-/* Wipes and frees a secret, such as the result of
- * fraise_conninfo_get_password(). NULL is fine. */
-void fraise_conninfo_secret_free (char *secret);
-
-/* Notes on field values (appended):
- * - A host slot given only by hostaddr has host = a copy of hostaddr (libpq
- *   leaves the host name empty there and refuses sslmode=verify-full for it:
- *   "host name must be specified for a verified SSL connection").
- * - hostaddr, when set, decides the address and is_unix is FALSE even if
- *   host starts with "/".
- * - keepalives_idle_s / keepalives_interval_s / keepalives_count /
- *   tcp_user_timeout_ms: an explicit 0 (or a negative value, clamped to 0 as
- *   libpq does) means "leave the OS default".
- * - ssl_min_protocol_version is one of "TLSv1", "TLSv1.1", "TLSv1.2",
- *   "TLSv1.3" (canonical case); an explicit empty value means no minimum
- *   and is reported as "TLSv1".
- * - password and sslpassword are NULL when empty; application_name, options
- *   and the ssl* paths likewise. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseConninfo, fraise_conninfo_free)
 

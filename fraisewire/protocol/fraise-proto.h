@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 #define FRAISE_PROTO_MAX_SHORT_MESSAGE 30000      /* body+4 of any type but T D d V E N A */
 #define FRAISE_PROTO_MAX_OUTGOING (1u << 30)      /* refuse outgoing messages above 1 GiB */
 #define FRAISE_PROTO_MAX_AUTH_MESSAGE 2000        /* 'R' during startup, libpq's bound */
+#define FRAISE_PROTO_MAX_STARTUP_MESSAGE 10000    /* the server's MAX_STARTUP_PACKET_LENGTH */
 #define FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE (64u * 1024 * 1024)
 
 #define FRAISE_PROTO_SSL_REQUEST_CODE 80877103
@@ -53,19 +54,26 @@ FraiseProtoReader *fraise_proto_reader_new (gsize max_row_size);
 void fraise_proto_reader_free (FraiseProtoReader *reader);
 void fraise_proto_reader_set_max_row_size (FraiseProtoReader *reader, gsize max_row_size);
 
-/* Zero-copy feeding: ask for a writable area of at least @min_size bytes
- * (the buffer is compacted or grown as needed; it grows past its initial
- * 64 KiB only as far as the message being assembled requires), read into it,
- * then commit the number of bytes read. */
+/* Zero-copy feeding: ask for a writable area, read into it, then commit the
+ * number of bytes read. *@available is an output only and is always at least
+ * 1. The area is sized for the message being assembled: when its checked size
+ * exceeds the buffer, the buffer grows to exactly that size, and once such a
+ * message is consumed it shrinks back to 64 KiB. Call it after next_frame()
+ * returned NEED_MORE: if complete frames are left unread and fill the
+ * buffer, it grows by a small step instead. */
 guint8 *fraise_proto_reader_get_write_space (FraiseProtoReader *reader, gsize *available);
 void fraise_proto_reader_commit (FraiseProtoReader *reader, gsize n_bytes);
 
-/* Copying feed, for tests and fuzzers. */
+/* Copying feed, for tests and fuzzers. Takes all of @data (the caller already
+ * holds it, so the buffer may grow past the current message to hold it). */
 void fraise_proto_reader_feed (FraiseProtoReader *reader, const guint8 *data, gsize len);
 
 /* Returns the next complete message. A length below 4, a short message over
  * the short limit or a DataRow over max-row-size fails as soon as the
- * 5-byte header is buffered; the reader never waits for bytes a header denies. */
+ * 5-byte header is buffered; the reader never waits for bytes a header denies.
+ * Once a header is refused (here or by get_write_space()), every later call
+ * returns a copy of the same error, committed or fed bytes are discarded, and
+ * get_write_space() still returns a usable area. */
 FraiseProtoStatus fraise_proto_reader_next_frame (FraiseProtoReader *reader,
                                                   FraiseProtoFrame  *frame,
                                                   GError           **error);
@@ -168,12 +176,15 @@ const char *fraise_proto_backend_message_name (guint8 type);
  * cannot be expressed (lengths are taken with strlen) except for query text,
  * which has an explicit length and fails with FRAISE_ERROR_CONFIG on NUL. */
 
-/* @keys/@values: NULL-terminated parallel arrays, in order. */
+/* @keys/@values: NULL-terminated parallel arrays, in order. An empty parameter
+ * name, a NULL value and a message over FRAISE_PROTO_MAX_STARTUP_MESSAGE
+ * (which the server would refuse) fail with FRAISE_ERROR_CONFIG. */
 gboolean fraise_proto_write_startup (GByteArray *out, const char *const *keys, const char *const *values, GError **error);
 void fraise_proto_write_ssl_request (GByteArray *out);
 void fraise_proto_write_cancel_request (GByteArray *out, guint32 pid, guint32 secret);
 gboolean fraise_proto_write_query (GByteArray *out, const char *sql, gsize len, GError **error);
 gboolean fraise_proto_write_password (GByteArray *out, const char *password, GError **error);
+/* @data NULL sends length -1 (no initial response). */
 gboolean fraise_proto_write_sasl_initial_response (GByteArray *out, const char *mechanism,
                                                    const guint8 *data, gsize len, GError **error);
 gboolean fraise_proto_write_sasl_response (GByteArray *out, const guint8 *data, gsize len, GError **error);
@@ -181,23 +192,3 @@ void fraise_proto_write_terminate (GByteArray *out);
 
 G_END_DECLS
 
-/* ---- additions ----------------------------------------------------------
- *
- * Reader contract details:
- * - fraise_proto_reader_get_write_space(): *available is an output only and
- *   is always at least 1. The area is sized for the message being assembled
- *   (when its checked size exceeds the buffer, the buffer grows to exactly that
- *   size; once such a message is consumed the buffer shrinks back to 64 KiB).
- *   Call it after next_frame() returned NEED_MORE: if complete frames are left
- *   unread and fill the buffer, it grows by a small step instead.
- * - Once a header is refused (by get_write_space() or next_frame()), every
- *   later next_frame() returns a copy of the same error, committed or fed
- *   bytes are discarded, and get_write_space() still returns a usable area.
- * - fraise_proto_reader_feed() takes all of @data (the caller already holds
- *   it, so the buffer may grow past the current message to hold it).
- *
- * Writers: fraise_proto_write_startup() refuses an empty parameter name, a
- * NULL value, and a message over FRAISE_PROTO_MAX_STARTUP_MESSAGE (which the
- * server would refuse), all with FRAISE_ERROR_CONFIG; write_sasl_initial_response()
- * with @data NULL sends length -1 (no initial response). */
-#define FRAISE_PROTO_MAX_STARTUP_MESSAGE 10000 /* the server's MAX_STARTUP_PACKET_LENGTH */

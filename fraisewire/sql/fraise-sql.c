@@ -12,29 +12,17 @@
  * comment "--1" (CVE-2024-27289). Trusted SQL that contains "--" is followed
  * by a newline, so a trailing line comment in it cannot swallow what we
  * append after it.
+ *
+ * Conditions (the values they compare with and the SQL of each operator) are
+ * rendered in fraise-sql-condition.c.
  */
 
-#include "fraise-sql.h"
+#include "fraise-sql-private.h"
 
-#include <math.h>
 #include <string.h>
 
 /* Longest part of a rejected input echoed in an error message, in bytes. */
 #define ECHO_MAX 80
-
-static const char * const operator_names[FRAISE_SQL_N_OPS] = {
-  "eq", "ne", "lt", "le", "gt", "ge", "in", "not-in", "like", "ilike",
-  "contains", "starts-with", "ends-with", "is-null", "is-not-null",
-  "array-contains", "array-overlaps", "has-key",
-};
-
-const char *
-fraise_sql_operator_to_string (FraiseSqlOperator op)
-{
-  if (op < 0 || op >= FRAISE_SQL_N_OPS)
-    return NULL;
-  return operator_names[op];
-}
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -82,8 +70,8 @@ echo_string (const char *s)
 
 /* ---- literals ---------------------------------------------------------- */
 
-static gboolean
-check_text (const char *value, gsize len, GError **error)
+gboolean
+fraise_sql_check_text (const char *value, gsize len, GError **error)
 {
   const char *end;
 
@@ -105,8 +93,8 @@ check_text (const char *value, gsize len, GError **error)
 }
 
 /* Appends @len bytes of @value, already checked, as a literal. */
-static void
-append_literal (GString *out, const char *value, gsize len)
+void
+fraise_sql_append_literal (GString *out, const char *value, gsize len)
 {
   gsize i;
 
@@ -122,12 +110,12 @@ append_literal (GString *out, const char *value, gsize len)
   g_string_append_c (out, '\'');
 }
 
-static gboolean
-append_checked_literal (GString *out, const char *value, gsize len, GError **error)
+gboolean
+fraise_sql_append_checked_literal (GString *out, const char *value, gsize len, GError **error)
 {
-  if (!check_text (value, len, error))
+  if (!fraise_sql_check_text (value, len, error))
     return FALSE;
-  append_literal (out, value, len);
+  fraise_sql_append_literal (out, value, len);
   return TRUE;
 }
 
@@ -141,44 +129,11 @@ fraise_sql_quote_literal (const char *value, gssize len, GError **error)
 
   n = len < 0 ? strlen (value) : (gsize) len;
   out = g_string_sized_new (n + 3);
-  if (!append_checked_literal (out, n > 0 ? value : "", n, error))
+  if (!fraise_sql_append_checked_literal (out, n > 0 ? value : "", n, error))
     {
       g_string_free (out, TRUE);
       return NULL;
     }
-  return g_string_free (out, FALSE);
-}
-
-/* ---- identifiers ------------------------------------------------------- */
-
-char *
-fraise_sql_quote_identifier (const char *name, GError **error)
-{
-  g_autofree char *echo = NULL;
-  GString *out;
-  gsize len;
-  const char *p;
-
-  g_return_val_if_fail (name != NULL, NULL);
-
-  len = strlen (name);
-  if (len == 0 || len > FRAISE_SQL_MAX_IDENTIFIER || !g_utf8_validate_len (name, len, NULL))
-    {
-      echo = echo_for_error (name, len);
-      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("invalid identifier \"%s\" (expected 1 to %d bytes of UTF-8)"),
-                   echo, FRAISE_SQL_MAX_IDENTIFIER);
-      return NULL;
-    }
-  out = g_string_sized_new (len + 3);
-  g_string_append_c (out, '"');
-  for (p = name; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
   return g_string_free (out, FALSE);
 }
 
@@ -255,14 +210,6 @@ fraise_sql_validate_source (const char *source, GError **error)
   return FALSE;
 }
 
-char *
-fraise_sql_render_source (const char *source, GError **error)
-{
-  if (!fraise_sql_validate_source (source, error))
-    return NULL;
-  return g_strdup (source);
-}
-
 /* ---- trusted SQL ------------------------------------------------------- */
 
 /* Appends caller-supplied SQL; a newline after it ends any line comment. */
@@ -274,8 +221,8 @@ append_trusted (GString *out, const char *sql)
     g_string_append_c (out, '\n');
 }
 
-static gboolean
-append_base (GString *out, const char *base, GError **error)
+gboolean
+fraise_sql_append_base (GString *out, const char *base, GError **error)
 {
   if (base == NULL)
     {
@@ -308,7 +255,7 @@ split_path (const char *path, GError **error)
   g_autofree char *echo = NULL;
   guint i;
 
-  if (*path != '\0' && check_text (path, strlen (path), NULL))
+  if (*path != '\0' && fraise_sql_check_text (path, strlen (path), NULL))
     {
       keys = g_strsplit (path, ".", -1);
       for (i = 0; keys[i] != NULL && *keys[i] != '\0'; i++)
@@ -324,9 +271,9 @@ split_path (const char *path, GError **error)
 }
 
 /* (base->'a'->>'b'): the last step is ->> when @as_text. */
-static gboolean
-append_path (GString *out, const char *base, const char *path, gboolean as_text,
-             GError **error)
+gboolean
+fraise_sql_append_path (GString *out, const char *base, const char *path, gboolean as_text,
+                        GError **error)
 {
   g_auto(GStrv) keys = NULL;
   guint i;
@@ -335,12 +282,12 @@ append_path (GString *out, const char *base, const char *path, gboolean as_text,
   if (keys == NULL)
     return FALSE;
   g_string_append_c (out, '(');
-  if (!append_base (out, base, error))
+  if (!fraise_sql_append_base (out, base, error))
     return FALSE;
   for (i = 0; keys[i] != NULL; i++)
     {
       g_string_append (out, as_text && keys[i + 1] == NULL ? "->>" : "->");
-      append_literal (out, keys[i], strlen (keys[i]));
+      fraise_sql_append_literal (out, keys[i], strlen (keys[i]));
     }
   g_string_append_c (out, ')');
   return TRUE;
@@ -351,7 +298,7 @@ render_path (const char *base, const char *path, gboolean as_text, GError **erro
 {
   GString *out = g_string_new (NULL);
 
-  if (!append_path (out, base, path, as_text, error))
+  if (!fraise_sql_append_path (out, base, path, as_text, error))
     {
       g_string_free (out, TRUE);
       return NULL;
@@ -368,585 +315,11 @@ fraise_sql_render_path_text_full (const char *base, const char *path, GError **e
 }
 
 char *
-fraise_sql_render_path_text (const char *path, GError **error)
-{
-  return fraise_sql_render_path_text_full (NULL, path, error);
-}
-
-char *
 fraise_sql_render_path_json_full (const char *base, const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
 
   return render_path (base, path, FALSE, error);
-}
-
-char *
-fraise_sql_render_path_json (const char *path, GError **error)
-{
-  return fraise_sql_render_path_json_full (NULL, path, error);
-}
-
-/* ---- values ------------------------------------------------------------ */
-
-typedef enum {
-  KIND_OTHER,
-  KIND_STRING,
-  KIND_NUMBER,
-  KIND_BOOLEAN,
-} ValueKind;
-
-/* @value with any "v" boxes removed (a new reference). */
-static GVariant *
-unbox (GVariant *value)
-{
-  GVariant *v = g_variant_ref (value);
-
-  while (g_variant_is_of_type (v, G_VARIANT_TYPE_VARIANT))
-    {
-      GVariant *inner = g_variant_get_variant (v);
-
-      g_variant_unref (v);
-      v = inner;
-    }
-  return v;
-}
-
-static ValueKind
-scalar_kind (GVariant *v)
-{
-  switch (g_variant_classify (v))
-    {
-    case G_VARIANT_CLASS_STRING:
-      return KIND_STRING;
-    case G_VARIANT_CLASS_BOOLEAN:
-      return KIND_BOOLEAN;
-    case G_VARIANT_CLASS_BYTE:
-    case G_VARIANT_CLASS_INT16:
-    case G_VARIANT_CLASS_UINT16:
-    case G_VARIANT_CLASS_INT32:
-    case G_VARIANT_CLASS_UINT32:
-    case G_VARIANT_CLASS_INT64:
-    case G_VARIANT_CLASS_UINT64:
-    case G_VARIANT_CLASS_DOUBLE:
-      return KIND_NUMBER;
-    default:
-      return KIND_OTHER;
-    }
-}
-
-static gboolean
-is_array (GVariant *v)
-{
-  return g_variant_classify (v) == G_VARIANT_CLASS_ARRAY;
-}
-
-/* The shortest decimal form that reads back as @d (locale-independent). */
-static void
-format_double (double d, char *buf, gsize size)
-{
-  int precision;
-
-  for (precision = 1; precision <= 17; precision++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buf, (int) size, format, d);
-      if (g_ascii_strtod (buf, NULL) == d)
-        return;
-    }
-}
-
-/* The digits of a number (no parentheses); FALSE for NaN and infinities. */
-static gboolean
-format_number (GVariant *v, char *buf, gsize size, GError **error)
-{
-  switch (g_variant_classify (v))
-    {
-    case G_VARIANT_CLASS_BYTE:
-      g_snprintf (buf, size, "%u", (guint) g_variant_get_byte (v));
-      break;
-    case G_VARIANT_CLASS_INT16:
-      g_snprintf (buf, size, "%d", (int) g_variant_get_int16 (v));
-      break;
-    case G_VARIANT_CLASS_UINT16:
-      g_snprintf (buf, size, "%u", (guint) g_variant_get_uint16 (v));
-      break;
-    case G_VARIANT_CLASS_INT32:
-      g_snprintf (buf, size, "%" G_GINT32_FORMAT, g_variant_get_int32 (v));
-      break;
-    case G_VARIANT_CLASS_UINT32:
-      g_snprintf (buf, size, "%" G_GUINT32_FORMAT, g_variant_get_uint32 (v));
-      break;
-    case G_VARIANT_CLASS_INT64:
-      g_snprintf (buf, size, "%" G_GINT64_FORMAT, g_variant_get_int64 (v));
-      break;
-    case G_VARIANT_CLASS_UINT64:
-      g_snprintf (buf, size, "%" G_GUINT64_FORMAT, g_variant_get_uint64 (v));
-      break;
-    case G_VARIANT_CLASS_DOUBLE:
-      if (!isfinite (g_variant_get_double (v)))
-        {
-          g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                               _("a number value is NaN or infinite"));
-          return FALSE;
-        }
-      format_double (g_variant_get_double (v), buf, size);
-      break;
-    default:
-      g_assert_not_reached ();
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* A scalar as SQL: 'text', (-42), true. */
-static gboolean
-append_sql_scalar (GString *out, GVariant *v, GError **error)
-{
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *s;
-  gsize len;
-
-  switch (scalar_kind (v))
-    {
-    case KIND_STRING:
-      s = g_variant_get_string (v, &len);
-      return append_checked_literal (out, s, len, error);
-    case KIND_NUMBER:
-      if (!format_number (v, number, sizeof number, error))
-        return FALSE;
-      g_string_append_printf (out, "(%s)", number);
-      return TRUE;
-    case KIND_BOOLEAN:
-      g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
-      return TRUE;
-    case KIND_OTHER:
-    default:
-      break;
-    }
-  g_assert_not_reached ();
-  return FALSE;
-}
-
-/* Appends each element of the array @value with @append, comma-separated. */
-typedef gboolean (*AppendElementFunc) (GString *out, GVariant *element, GError **error);
-
-static gboolean
-append_each_element (GString           *out,
-                     GVariant          *value,
-                     AppendElementFunc  append,
-                     GError           **error)
-{
-  gsize i, n = g_variant_n_children (value);
-
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
-      g_autoptr(GVariant) element = unbox (child);
-
-      if (i > 0)
-        g_string_append (out, ", ");
-      if (!append (out, element, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-append_json_string (GString *out, const char *s, gsize len, GError **error)
-{
-  gsize i;
-
-  if (!check_text (s, len, error))
-    return FALSE;
-  g_string_append_c (out, '"');
-  for (i = 0; i < len; i++)
-    {
-      guchar c = (guchar) s[i];
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-  return TRUE;
-}
-
-/* A scalar as JSON: "text", -42, true. */
-static gboolean
-append_json_scalar (GString *out, GVariant *v, GError **error)
-{
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *s;
-  gsize len;
-
-  switch (scalar_kind (v))
-    {
-    case KIND_STRING:
-      s = g_variant_get_string (v, &len);
-      return append_json_string (out, s, len, error);
-    case KIND_NUMBER:
-      if (!format_number (v, number, sizeof number, error))
-        return FALSE;
-      g_string_append (out, number);
-      return TRUE;
-    case KIND_BOOLEAN:
-      g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
-      return TRUE;
-    case KIND_OTHER:
-    default:
-      break;
-    }
-  g_assert_not_reached ();
-  return FALSE;
-}
-
-/* ---- conditions -------------------------------------------------------- */
-
-typedef struct {
-  const char *base;
-  const char *path;
-  FraiseSqlOperator op;
-  GVariant *value;   /* unboxed, or NULL */
-} Condition;
-
-static gboolean
-wrong_value (const Condition *c, const char *expected, GError **error)
-{
-  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-               _("operator \"%s\" expects %s, not %s"),
-               operator_names[c->op], expected,
-               c->value != NULL ? g_variant_get_type_string (c->value) : "NULL");
-  return FALSE;
-}
-
-/* The common kind of the elements of an array value (KIND_OTHER when they
- * differ or are not scalars; KIND_STRING for an empty array). */
-static ValueKind
-elements_kind (GVariant *array, gboolean allow_mixed)
-{
-  ValueKind kind = KIND_OTHER;
-  gsize i, n = g_variant_n_children (array);
-
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) child = g_variant_get_child_value (array, i);
-      g_autoptr(GVariant) element = unbox (child);
-      ValueKind k = scalar_kind (element);
-
-      if (k == KIND_OTHER || (i > 0 && k != kind && !allow_mixed))
-        return KIND_OTHER;
-      kind = k;
-    }
-  return n == 0 ? KIND_STRING : kind;
-}
-
-/* The text at the path, cast for @kind: (data->>'k'), ((data->>'k')::numeric). */
-static gboolean
-append_typed_text (GString *out, const Condition *c, ValueKind kind, GError **error)
-{
-  if (kind != KIND_STRING)
-    g_string_append_c (out, '(');
-  if (!append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  if (kind == KIND_NUMBER)
-    g_string_append (out, "::numeric)");
-  else if (kind == KIND_BOOLEAN)
-    g_string_append (out, "::boolean)");
-  return TRUE;
-}
-
-static gboolean
-append_comparison (GString *out, const Condition *c, GError **error)
-{
-  static const char * const sql_ops[] = { "=", "<>", "<", "<=", ">", ">=" };
-  ValueKind kind = c->value != NULL ? scalar_kind (c->value) : KIND_OTHER;
-
-  if (kind == KIND_OTHER)
-    return wrong_value (c, _("a string, number or boolean"), error);
-  if (!append_typed_text (out, c, kind, error))
-    return FALSE;
-  g_string_append_printf (out, " %s ", sql_ops[c->op - FRAISE_SQL_OP_EQ]);
-  return append_sql_scalar (out, c->value, error);
-}
-
-static gboolean
-append_in (GString *out, const Condition *c, GError **error)
-{
-  gboolean negate = c->op == FRAISE_SQL_OP_NOT_IN;
-  ValueKind kind;
-  gsize n;
-
-  if (c->value == NULL || !is_array (c->value)
-      || (kind = elements_kind (c->value, FALSE)) == KIND_OTHER)
-    return wrong_value (c, _("an array of strings, numbers or booleans"), error);
-  n = g_variant_n_children (c->value);
-  if (n == 0)
-    {
-      /* Nothing is a member of the empty set. "x IN ()" is a syntax error,
-       * so the predicate is written as its value: false for IN, true for
-       * NOT IN. NOT IN () is true even for a missing key, unlike a
-       * non-empty NOT IN, whose result is NULL (row excluded) then. */
-      g_string_append (out, negate ? "true" : "false");
-      return TRUE;
-    }
-  if (!append_typed_text (out, c, kind, error))
-    return FALSE;
-  g_string_append (out, negate ? " NOT IN (" : " IN (");
-  if (!append_each_element (out, c->value, append_sql_scalar, error))
-    return FALSE;
-  g_string_append_c (out, ')');
-  return TRUE;
-}
-
-static gboolean
-append_like (GString *out, const Condition *c, GError **error)
-{
-  const char *pattern;
-  gsize len;
-
-  if (c->value == NULL || scalar_kind (c->value) != KIND_STRING)
-    return wrong_value (c, _("a string"), error);
-  if (!append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  g_string_append (out, c->op == FRAISE_SQL_OP_LIKE ? " LIKE " : " ILIKE ");
-  pattern = g_variant_get_string (c->value, &len);
-  return append_checked_literal (out, pattern, len, error);
-}
-
-/* contains, starts-with, ends-with: the value with the LIKE wildcards and
- * the escape character backslash-escaped, between % as needed. The pattern
- * then holds backslashes, so append_literal writes it E'...' with them
- * doubled; the server's string lexer undoes that before LIKE sees it. */
-static gboolean
-append_substring_match (GString *out, const Condition *c, GError **error)
-{
-  g_autoptr(GString) pattern = NULL;
-  const char *s;
-  gsize i, len;
-
-  if (c->value == NULL || scalar_kind (c->value) != KIND_STRING)
-    return wrong_value (c, _("a string"), error);
-  s = g_variant_get_string (c->value, &len);
-  if (!check_text (s, len, error) || !append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  pattern = g_string_sized_new (len + 2);
-  if (c->op != FRAISE_SQL_OP_STARTS_WITH)
-    g_string_append_c (pattern, '%');
-  for (i = 0; i < len; i++)
-    {
-      if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, s[i]);
-    }
-  if (c->op != FRAISE_SQL_OP_ENDS_WITH)
-    g_string_append_c (pattern, '%');
-  g_string_append (out, " LIKE ");
-  append_literal (out, pattern->str, pattern->len);
-  g_string_append (out, " ESCAPE E'\\\\'");
-  return TRUE;
-}
-
-/* (data->>'k') IS NULL: ->> gives SQL NULL both for a missing key (or a
- * missing parent) and for a JSON null, so is-null matches both and
- * is-not-null neither. */
-static gboolean
-append_null_test (GString *out, const Condition *c, GError **error)
-{
-  if (c->value != NULL)
-    return wrong_value (c, _("no value (NULL)"), error);
-  if (!append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  g_string_append (out, c->op == FRAISE_SQL_OP_IS_NULL ? " IS NULL" : " IS NOT NULL");
-  return TRUE;
-}
-
-/* A JSON array literal of @value's scalars (or of @value itself), cast to jsonb. */
-static gboolean
-append_jsonb_array (GString *out, GVariant *value, GError **error)
-{
-  g_autoptr(GString) json = g_string_new ("[");
-  gsize i, n;
-
-  if (!is_array (value))
-    {
-      if (!append_json_scalar (json, value, error))
-        return FALSE;
-    }
-  else
-    {
-      n = g_variant_n_children (value);
-      for (i = 0; i < n; i++)
-        {
-          g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
-          g_autoptr(GVariant) element = unbox (child);
-
-          if (i > 0)
-            g_string_append (json, ", ");
-          if (!append_json_scalar (json, element, error))
-            return FALSE;
-        }
-    }
-  g_string_append_c (json, ']');
-  append_literal (out, json->str, json->len);
-  g_string_append (out, "::jsonb");
-  return TRUE;
-}
-
-
-
-/* ((data->'k')::jsonb): the value at the path as jsonb (data may be json). */
-static gboolean
-append_jsonb_path (GString *out, const Condition *c, GError **error)
-{
-  g_string_append_c (out, '(');
-  if (!append_path (out, c->base, c->path, FALSE, error))
-    return FALSE;
-  g_string_append (out, "::jsonb)");
-  return TRUE;
-}
-
-/* ((data->'k')::jsonb) @> '["x", 1]'::jsonb: every given element is in the
- * array (jsonb containment: numbers compare numerically, 1 matches 1.0). */
-static gboolean
-append_array_contains (GString *out, const Condition *c, GError **error)
-{
-  if (c->value == NULL
-      || (is_array (c->value) ? elements_kind (c->value, TRUE) : scalar_kind (c->value)) == KIND_OTHER)
-    return wrong_value (c, _("a string, number, boolean or an array of them"), error);
-  if (!append_jsonb_path (out, c, error))
-    return FALSE;
-  g_string_append (out, " @> ");
-  return append_jsonb_array (out, c->value, error);
-}
-
-/* ((data->'k')::jsonb) @> ANY (ARRAY['["a"]'::jsonb, '[1]'::jsonb]): the
- * array shares at least one element with the value, i.e. contains one of
- * its elements. Unlike ?| this also works for numbers and booleans (compared
- * as JSON values, not as text), and unlike jsonb_array_elements it does not
- * fail when the value at the path is not an array (the result is false).
- * An empty value shares nothing: false. */
-static gboolean
-append_array_overlaps (GString *out, const Condition *c, GError **error)
-{
-  gsize n;
-
-  if (c->value == NULL || !is_array (c->value) || elements_kind (c->value, TRUE) == KIND_OTHER)
-    return wrong_value (c, _("an array of strings, numbers or booleans"), error);
-  n = g_variant_n_children (c->value);
-  if (n == 0)
-    {
-      g_string_append (out, "false");
-      return TRUE;
-    }
-  if (!append_jsonb_path (out, c, error))
-    return FALSE;
-  g_string_append (out, " @> ANY (ARRAY[");
-  if (!append_each_element (out, c->value, append_jsonb_array, error))
-    return FALSE;
-  g_string_append (out, "])");
-  return TRUE;
-}
-
-/* (<object>::jsonb ? 'key'): the object at the path (the whole document for
- * the path "") has the key. As for any jsonb "?", a string element of an
- * array also matches. */
-static gboolean
-append_has_key (GString *out, const Condition *c, GError **error)
-{
-  const char *key;
-  gsize len;
-
-  if (c->value == NULL || scalar_kind (c->value) != KIND_STRING)
-    return wrong_value (c, _("a string (the key)"), error);
-  g_string_append_c (out, '(');
-  if (*c->path == '\0')
-    {
-      if (!append_base (out, c->base, error))
-        return FALSE;
-    }
-  else if (!append_path (out, c->base, c->path, FALSE, error))
-    return FALSE;
-  g_string_append (out, "::jsonb ? ");
-  key = g_variant_get_string (c->value, &len);
-  if (!append_checked_literal (out, key, len, error))
-    return FALSE;
-  g_string_append_c (out, ')');
-  return TRUE;
-}
-
-static gboolean
-append_condition (GString *out, const Condition *c, GError **error)
-{
-  switch (c->op)
-    {
-    case FRAISE_SQL_OP_EQ:
-    case FRAISE_SQL_OP_NE:
-    case FRAISE_SQL_OP_LT:
-    case FRAISE_SQL_OP_LE:
-    case FRAISE_SQL_OP_GT:
-    case FRAISE_SQL_OP_GE:
-      return append_comparison (out, c, error);
-    case FRAISE_SQL_OP_IN:
-    case FRAISE_SQL_OP_NOT_IN:
-      return append_in (out, c, error);
-    case FRAISE_SQL_OP_LIKE:
-    case FRAISE_SQL_OP_ILIKE:
-      return append_like (out, c, error);
-    case FRAISE_SQL_OP_CONTAINS:
-    case FRAISE_SQL_OP_STARTS_WITH:
-    case FRAISE_SQL_OP_ENDS_WITH:
-      return append_substring_match (out, c, error);
-    case FRAISE_SQL_OP_IS_NULL:
-    case FRAISE_SQL_OP_IS_NOT_NULL:
-      return append_null_test (out, c, error);
-    case FRAISE_SQL_OP_ARRAY_CONTAINS:
-      return append_array_contains (out, c, error);
-    case FRAISE_SQL_OP_ARRAY_OVERLAPS:
-      return append_array_overlaps (out, c, error);
-    case FRAISE_SQL_OP_HAS_KEY:
-      return append_has_key (out, c, error);
-    default:
-      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("unknown condition operator %d"), c->op);
-      return FALSE;
-    }
-}
-
-char *
-fraise_sql_render_condition_full (const char         *base,
-                                  const char         *path,
-                                  FraiseSqlOperator   op,
-                                  GVariant           *value,
-                                  GError            **error)
-{
-  g_autoptr(GVariant) unboxed = value != NULL ? unbox (value) : NULL;
-  Condition c = { base, path, op, unboxed };
-  GString *out;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  out = g_string_new (NULL);
-  if (!append_condition (out, &c, error))
-    {
-      g_string_free (out, TRUE);
-      return NULL;
-    }
-  return g_string_free (out, FALSE);
-}
-
-char *
-fraise_sql_render_condition (const char         *path,
-                             FraiseSqlOperator   op,
-                             GVariant           *value,
-                             GError            **error)
-{
-  return fraise_sql_render_condition_full (NULL, path, op, value, error);
 }
 
 /* ---- ORDER BY ---------------------------------------------------------- */
@@ -999,46 +372,46 @@ append_collation (GString *out, const char *collation, GError **error)
 }
 
 char *
-fraise_sql_render_order_item_full (const char              *base,
-                                   const char              *path,
-                                   const char              *collation,
-                                   FraiseSqlSortDirection   direction,
-                                   FraiseSqlNulls           nulls,
-                                   GError                 **error)
+fraise_sql_render_order_item_full (const char           *base,
+                                   const char           *path,
+                                   const char           *collation,
+                                   FraiseSortDirection   direction,
+                                   FraiseNulls           nulls,
+                                   GError              **error)
 {
   static const char * const nulls_sql[] = { "", " NULLS FIRST", " NULLS LAST" };
   g_autoptr(GString) out = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  if (direction != FRAISE_SQL_SORT_ASC && direction != FRAISE_SQL_SORT_DESC)
+  if (direction != FRAISE_SORT_ASC && direction != FRAISE_SORT_DESC)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("unknown sort direction %d"), direction);
+                   _("unknown sort direction %d"), (int) direction);
       return NULL;
     }
-  if (nulls < FRAISE_SQL_NULLS_DEFAULT || nulls > FRAISE_SQL_NULLS_LAST)
+  if ((guint) nulls > FRAISE_NULLS_LAST)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("unknown NULLS ordering %d"), nulls);
+                   _("unknown NULLS ordering %d"), (int) nulls);
       return NULL;
     }
   out = g_string_new (NULL);
   if (!check_order_path (path, error)
-      || !append_path (out, base, path, TRUE, error)
+      || !fraise_sql_append_path (out, base, path, TRUE, error)
       || !append_collation (out, collation, error))
     return NULL;
-  g_string_append (out, direction == FRAISE_SQL_SORT_DESC ? " DESC" : " ASC");
+  g_string_append (out, direction == FRAISE_SORT_DESC ? " DESC" : " ASC");
   g_string_append (out, nulls_sql[nulls]);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *
-fraise_sql_render_order_item (const char              *path,
-                              const char              *collation,
-                              FraiseSqlSortDirection   direction,
-                              FraiseSqlNulls           nulls,
-                              GError                 **error)
+fraise_sql_render_order_item (const char           *path,
+                              const char           *collation,
+                              FraiseSortDirection   direction,
+                              FraiseNulls           nulls,
+                              GError              **error)
 {
   return fraise_sql_render_order_item_full (NULL, path, collation, direction, nulls, error);
 }
@@ -1102,7 +475,7 @@ append_set_locals (GString *out, const FraiseSqlSelect *select, GError **error)
       if (!fraise_sql_validate_setting_name (name, error))
         return FALSE;
       g_string_append_printf (out, "SET LOCAL %s = ", name);
-      if (!append_checked_literal (out, value, strlen (value), error))
+      if (!fraise_sql_append_checked_literal (out, value, strlen (value), error))
         return FALSE;
       g_string_append (out, "; ");
     }

@@ -23,47 +23,15 @@
 
 #include <glib.h>
 #include "fraise-private.h"
+#include "fraise-query-types.h"
 
 G_BEGIN_DECLS
 
-/* Mirrors of the public FraiseOperator, FraiseSortDirection and FraiseNulls
- * (same values), kept as plain ints so that this header never clashes with
- * the public one. */
-typedef int FraiseSqlOperator;
-#define FRAISE_SQL_OP_EQ 0
-#define FRAISE_SQL_OP_NE 1
-#define FRAISE_SQL_OP_LT 2
-#define FRAISE_SQL_OP_LE 3
-#define FRAISE_SQL_OP_GT 4
-#define FRAISE_SQL_OP_GE 5
-#define FRAISE_SQL_OP_IN 6
-#define FRAISE_SQL_OP_NOT_IN 7
-#define FRAISE_SQL_OP_LIKE 8
-#define FRAISE_SQL_OP_ILIKE 9
-#define FRAISE_SQL_OP_CONTAINS 10
-#define FRAISE_SQL_OP_STARTS_WITH 11
-#define FRAISE_SQL_OP_ENDS_WITH 12
-#define FRAISE_SQL_OP_IS_NULL 13
-#define FRAISE_SQL_OP_IS_NOT_NULL 14
-#define FRAISE_SQL_OP_ARRAY_CONTAINS 15
-#define FRAISE_SQL_OP_ARRAY_OVERLAPS 16
-#define FRAISE_SQL_OP_HAS_KEY 17
-#define FRAISE_SQL_N_OPS 18
-
-typedef int FraiseSqlSortDirection;
-#define FRAISE_SQL_SORT_ASC 0
-#define FRAISE_SQL_SORT_DESC 1
-
-typedef int FraiseSqlNulls;
-#define FRAISE_SQL_NULLS_DEFAULT 0
-#define FRAISE_SQL_NULLS_FIRST 1
-#define FRAISE_SQL_NULLS_LAST 2
+/* The number of FraiseOperator values. */
+#define FRAISE_SQL_N_OPERATORS (FRAISE_OPERATOR_HAS_KEY + 1)
 
 /* Longest identifier the server keeps (NAMEDATALEN - 1), in bytes. */
 #define FRAISE_SQL_MAX_IDENTIFIER 63
-
-/* The operator's nick ("eq", "not-in", "array-contains"...), NULL if unknown. */
-const char *fraise_sql_operator_to_string (FraiseSqlOperator op);
 
 /* @len bytes of @value (-1: NUL-terminated) as a literal: 'it''s' or, when
  * @value holds a backslash, E'a\\b'. */
@@ -71,16 +39,10 @@ char *fraise_sql_quote_literal (const char *value,
                                 gssize      len,
                                 GError    **error);
 
-/* "name" with " doubled; @name is non-empty UTF-8 of at most 63 bytes. */
-char *fraise_sql_quote_identifier (const char *name,
-                                   GError    **error);
-
 /* A source is [schema.]name, each part either ASCII letters, digits and _
  * (not starting with a digit; the server folds it to lower case) or a
- * double-quoted identifier with "" escapes. Rendered as written. */
+ * double-quoted identifier with "" escapes. It goes into the SQL as written. */
 gboolean fraise_sql_validate_source (const char *source,
-                                     GError    **error);
-char    *fraise_sql_render_source   (const char *source,
                                      GError    **error);
 
 /* JSON paths are dot-separated object keys ("status", "address.city"); each
@@ -89,12 +51,8 @@ char    *fraise_sql_render_source   (const char *source,
  * when it is a plain (qualified) name and parenthesised otherwise.
  *   text: (data->>'status'), (data->'address'->>'city')
  *   json: (data->'status'),  (data->'address'->'city') */
-char *fraise_sql_render_path_text      (const char *path,
-                                        GError    **error);
 char *fraise_sql_render_path_text_full (const char *base,
                                         const char *path,
-                                        GError    **error);
-char *fraise_sql_render_path_json      (const char *path,
                                         GError    **error);
 char *fraise_sql_render_path_json_full (const char *base,
                                         const char *path,
@@ -111,31 +69,31 @@ char *fraise_sql_render_path_json_full (const char *base,
  *   array-overlaps        array of strings, numbers or booleans
  *   has-key               string: a key of the object at @path ("" = root)
  * See fraise-sql.c for the SQL of each. */
-char *fraise_sql_render_condition      (const char        *path,
-                                        FraiseSqlOperator  op,
-                                        GVariant          *value,
-                                        GError           **error);
-char *fraise_sql_render_condition_full (const char        *base,
-                                        const char        *path,
-                                        FraiseSqlOperator  op,
-                                        GVariant          *value,
-                                        GError           **error);
+char *fraise_sql_render_condition      (const char      *path,
+                                        FraiseOperator   op,
+                                        GVariant        *value,
+                                        GError         **error);
+char *fraise_sql_render_condition_full (const char      *base,
+                                        const char      *path,
+                                        FraiseOperator   op,
+                                        GVariant        *value,
+                                        GError         **error);
 
 /* "(data->>'name') COLLATE "C" DESC NULLS LAST". @path is a JSON path of
  * ASCII letters, digits, _ and dots only (raw SQL goes through
  * set_order_by_sql instead); @collation is NULL or "" for none, otherwise
  * [A-Za-z0-9_.@-]+ of at most 63 bytes. */
-char *fraise_sql_render_order_item      (const char             *path,
-                                         const char             *collation,
-                                         FraiseSqlSortDirection  direction,
-                                         FraiseSqlNulls          nulls,
-                                         GError                **error);
-char *fraise_sql_render_order_item_full (const char             *base,
-                                         const char             *path,
-                                         const char             *collation,
-                                         FraiseSqlSortDirection  direction,
-                                         FraiseSqlNulls          nulls,
-                                         GError                **error);
+char *fraise_sql_render_order_item      (const char          *path,
+                                         const char          *collation,
+                                         FraiseSortDirection  direction,
+                                         FraiseNulls          nulls,
+                                         GError             **error);
+char *fraise_sql_render_order_item_full (const char          *base,
+                                         const char          *path,
+                                         const char          *collation,
+                                         FraiseSortDirection  direction,
+                                         FraiseNulls          nulls,
+                                         GError             **error);
 
 /* A name usable in SET LOCAL: [a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?, at most
  * 63 bytes. */

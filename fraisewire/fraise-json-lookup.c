@@ -1,0 +1,565 @@
+/* fraise-json-lookup.c: path lookup without a tree, and typed accessors (no I/O)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * See fraise-json-private.h for the contract. The lookup scanner validates
+ * what it returns and only skims the rest (strings with memchr, containers
+ * by counting brackets); the byte-level scanners it shares with the tree
+ * parser (fraise-json.c) are in fraise-json-scan-private.h.
+ */
+
+#include "fraise-json-scan-private.h"
+
+/* ---- paths --------------------------------------------------------------------- */
+
+typedef struct {
+  const char *key; /* NULL for an index */
+  gsize key_len;
+  gsize index;
+} Segment;
+
+static gboolean
+bad_path (const char *path, const char *at, GError **error)
+{
+  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+               _("invalid JSON path \"%s\" at character %zu "
+                 "(expected keys separated by '.' and indexes like [0])"),
+               path, (size_t) (at - path));
+  return FALSE;
+}
+
+/* Parses "[n]" at @p; returns the end or NULL. */
+static const char *
+path_index (const char *p, gsize *index)
+{
+  gsize v = 0;
+
+  if (!IS_DIGIT (*++p))
+    return NULL;
+  for (; IS_DIGIT (*p); p++)
+    {
+      if (v > (G_MAXSIZE - 9) / 10)
+        return NULL;
+      v = v * 10 + (gsize) (*p - '0');
+    }
+  *index = v;
+  return *p == ']' ? p + 1 : NULL;
+}
+
+/* Fills @segs (room for one more than the count of '.' and '[' in @path). */
+static gboolean
+path_parse (const char *path, Segment *segs, gsize *n_segs, GError **error)
+{
+  const char *p = path;
+  gsize n = 0;
+
+  while (*p != '\0')
+    {
+      Segment *s = &segs[n];
+      const char *q;
+
+      if (*p == '[')
+        {
+          s->key = NULL;
+          if ((q = path_index (p, &s->index)) == NULL)
+            return bad_path (path, p, error);
+          p = q;
+          n++;
+          continue;
+        }
+      if (n > 0 && *p++ != '.')
+        return bad_path (path, p - 1, error);
+      for (q = p; *q != '\0' && *q != '.' && *q != '['; q++)
+        ;
+      if (q == p)
+        return bad_path (path, p, error);
+      s->key = p;
+      s->key_len = (gsize) (q - p);
+      p = q;
+      n++;
+    }
+  *n_segs = n;
+  return TRUE;
+}
+
+/* ---- lookup scanner ------------------------------------------------------------ */
+
+typedef enum {
+  LOOKUP_FOUND,
+  LOOKUP_MISSING,
+  LOOKUP_FAILED,
+} LookupStatus;
+
+static const guchar *skip_value (Ctx *cx, const guchar *p, guint depth);
+
+/* @p is an opening bracket inside @depth containers; returns its end. */
+static const guchar *
+skip_container (Ctx *cx, const guchar *p, guint depth)
+{
+  const guchar *end = cx->end;
+  guint level = 0;
+
+  for (;;)
+    {
+      while (p < end && skip_class[*p] == SK_OTHER)
+        p++;
+      if (p >= end)
+        return fail (cx, end, N_("unexpected end of input")), NULL;
+      switch (skip_class[*p])
+        {
+        case SK_QUOTE:
+          if ((p = skip_string (p + 1, end)) == NULL)
+            return fail (cx, end, N_("unexpected end of input")), NULL;
+          p++;
+          break;
+        case SK_OPEN:
+          if (++level + depth > cx->max_depth)
+            return fail_depth (cx, p), NULL;
+          p++;
+          break;
+        default:
+          p++;
+          if (--level == 0)
+            return p;
+          break;
+        }
+    }
+}
+
+/* Skims over the value at @p (p < end) inside @depth containers. */
+static const guchar *
+skip_value (Ctx *cx, const guchar *p, guint depth)
+{
+  NumberScan ns;
+
+  switch (*p)
+    {
+    case '"':
+      if ((p = skip_string (p + 1, cx->end)) == NULL)
+        return fail (cx, cx->end, N_("unexpected end of input")), NULL;
+      return p + 1;
+    case '{': case '[':
+      return skip_container (cx, p, depth);
+    case 't':
+      return scan_literal (cx, p, "true", 4);
+    case 'f':
+      return scan_literal (cx, p, "false", 5);
+    case 'n':
+      return scan_literal (cx, p, "null", 4);
+    default:
+      if (*p == '-' || IS_DIGIT (*p))
+        return scan_number (cx, p, &ns) ? ns.end : NULL;
+      return fail (cx, p, N_("expected a value")), NULL;
+    }
+}
+
+/* Does the key body (@key, @close) equal @seg's key once decoded? */
+static LookupStatus
+key_matches (Ctx *cx, const guchar *key, const guchar *close, const Segment *seg, Scratch *s)
+{
+  gsize raw = (gsize) (close - key);
+  const guchar *end;
+  gboolean escaped;
+  const char *decoded;
+
+  if (memchr (key, '\\', raw) == NULL)
+    return raw == seg->key_len && memcmp (key, seg->key, raw) == 0
+           ? LOOKUP_FOUND : LOOKUP_MISSING;
+
+  if ((end = scan_string (cx, key, &escaped)) == NULL)
+    return LOOKUP_FAILED;
+  if (end != close)  /* cannot happen once escapes are valid; be safe */
+    return fail (cx, end, N_("invalid string")), LOOKUP_FAILED;
+  decoded = string_to_scratch (s, key, close, TRUE);
+  return strlen (decoded) == seg->key_len && memcmp (decoded, seg->key, seg->key_len) == 0
+         ? LOOKUP_FOUND : LOOKUP_MISSING;
+}
+
+/* @*pp is '{' inside @depth containers (itself included). The last member
+ * named like @seg wins, as in the tree. */
+static LookupStatus
+find_member (Ctx *cx, const guchar **pp, guint depth, const Segment *seg, Scratch *s)
+{
+  const guchar *end = cx->end;
+  const guchar *p = skip_ws (*pp + 1, end);
+  const guchar *found = NULL;
+
+  if (p < end && *p == '}')
+    return LOOKUP_MISSING;
+  for (;;)
+    {
+      const guchar *close;
+      LookupStatus match;
+
+      if (p >= end || *p != '"')
+        return fail_at (cx, p, N_("expected a string key")), LOOKUP_FAILED;
+      if ((close = skip_string (p + 1, end)) == NULL)
+        return fail (cx, end, N_("unexpected end of input")), LOOKUP_FAILED;
+      if ((match = key_matches (cx, p + 1, close, seg, s)) == LOOKUP_FAILED)
+        return LOOKUP_FAILED;
+      p = skip_ws (close + 1, end);
+      if (p >= end || *p != ':')
+        return fail_at (cx, p, N_("expected ':' after an object key")), LOOKUP_FAILED;
+      p = skip_ws (p + 1, end);
+      if (p >= end)
+        return fail (cx, end, N_("unexpected end of input")), LOOKUP_FAILED;
+      if (match == LOOKUP_FOUND)
+        found = p;
+      if ((p = skip_value (cx, p, depth)) == NULL)
+        return LOOKUP_FAILED;
+      p = skip_ws (p, end);
+      if (p < end && *p == ',')
+        {
+          p = skip_ws (p + 1, end);
+          continue;
+        }
+      if (p < end && *p == '}')
+        break;
+      return fail_at (cx, p, N_("expected ',' or '}' in an object")), LOOKUP_FAILED;
+    }
+  if (found == NULL)
+    return LOOKUP_MISSING;
+  *pp = found;
+  return LOOKUP_FOUND;
+}
+
+/* @*pp is '[' inside @depth containers (itself included). */
+static LookupStatus
+find_element (Ctx *cx, const guchar **pp, guint depth, gsize index)
+{
+  const guchar *end = cx->end;
+  const guchar *p = skip_ws (*pp + 1, end);
+
+  if (p < end && *p == ']')
+    return LOOKUP_MISSING;
+  for (gsize i = 0;; i++)
+    {
+      if (p >= end)
+        return fail (cx, end, N_("unexpected end of input")), LOOKUP_FAILED;
+      if (i == index)
+        {
+          *pp = p;
+          return LOOKUP_FOUND;
+        }
+      if ((p = skip_value (cx, p, depth)) == NULL)
+        return LOOKUP_FAILED;
+      p = skip_ws (p, end);
+      if (p < end && *p == ',')
+        {
+          p = skip_ws (p + 1, end);
+          continue;
+        }
+      if (p < end && *p == ']')
+        return LOOKUP_MISSING;
+      return fail_at (cx, p, N_("expected ',' or ']' in an array")), LOOKUP_FAILED;
+    }
+}
+
+/* One path step from the value at @*pp (p < end) inside @depth containers. */
+static LookupStatus
+lookup_step (Ctx *cx, const guchar **pp, guint depth, const Segment *seg, Scratch *s)
+{
+  if (**pp == (seg->key != NULL ? '{' : '['))
+    {
+      if (depth + 1 > cx->max_depth)
+        return fail_depth (cx, *pp), LOOKUP_FAILED;
+      return seg->key != NULL ? find_member (cx, pp, depth + 1, seg, s)
+                              : find_element (cx, pp, depth + 1, seg->index);
+    }
+  /* A step through another kind of value: missing, once we know it is a
+   * complete value (so that truncated text is reported as such). */
+  return skip_value (cx, *pp, depth) != NULL ? LOOKUP_MISSING : LOOKUP_FAILED;
+}
+
+static gboolean
+is_delimiter (const guchar *p, const guchar *end)
+{
+  return p >= end || *p == ',' || *p == '}' || *p == ']'
+         || *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';
+}
+
+/* Fills @out with the value at @p (p < end) inside @depth containers. */
+static gboolean
+value_span (Ctx *cx, const guchar *p, guint depth, FraiseJsonValue *out)
+{
+  const guchar *e;
+
+  switch (*p)
+    {
+    case '"': out->type = FRAISE_JSON_TYPE_STRING; break;
+    case '{': out->type = FRAISE_JSON_TYPE_OBJECT; break;
+    case '[': out->type = FRAISE_JSON_TYPE_ARRAY; break;
+    case 't': case 'f': out->type = FRAISE_JSON_TYPE_BOOLEAN; break;
+    case 'n': out->type = FRAISE_JSON_TYPE_NULL; break;
+    default: out->type = FRAISE_JSON_TYPE_NUMBER; break;
+    }
+  if ((e = skip_value (cx, p, depth)) == NULL)
+    return FALSE;
+  if (!is_delimiter (e, cx->end))
+    return fail (cx, e, N_("unexpected character after a value"));
+  out->start = (const char *) p;
+  out->len = (gsize) (e - p);
+  return TRUE;
+}
+
+static LookupStatus
+lookup_path (Ctx *cx, const Segment *segs, gsize n_segs, FraiseJsonValue *out)
+{
+  const guchar *p = skip_ws (cx->start, cx->end);
+  LookupStatus status = LOOKUP_FOUND;
+  Scratch s;
+  guint depth;
+
+  scratch_init (&s);
+  for (depth = 0; depth < n_segs && status == LOOKUP_FOUND; depth++)
+    {
+      if (p >= cx->end)
+        status = (fail (cx, cx->end, N_("unexpected end of input")), LOOKUP_FAILED);
+      else
+        status = lookup_step (cx, &p, depth, &segs[depth], &s);
+    }
+  scratch_clear (&s);
+  if (status != LOOKUP_FOUND)
+    return status;
+
+  if (p >= cx->end)
+    return fail (cx, cx->end, N_("unexpected end of input")), LOOKUP_FAILED;
+  if (!value_span (cx, p, depth, out))
+    return LOOKUP_FAILED;
+  /* The whole document was read: check that nothing follows it. */
+  if (n_segs == 0 && skip_ws (p + out->len, cx->end) != cx->end)
+    return fail (cx, skip_ws (p + out->len, cx->end),
+                 N_("unexpected character after the JSON value")), LOOKUP_FAILED;
+  return LOOKUP_FOUND;
+}
+
+gboolean
+fraise_json_lookup_full (const char      *text,
+                         gsize            len,
+                         const char      *path,
+                         guint            max_depth,
+                         FraiseJsonValue *out,
+                         GError         **error)
+{
+  Segment inline_segs[16];
+  Segment *segs = inline_segs;
+  gsize max_segs = 1, n_segs = 0;
+  LookupStatus status = LOOKUP_FAILED;
+  Ctx cx;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (const char *c = path; *c != '\0'; c++)
+    max_segs += (*c == '.' || *c == '[');
+  if (max_segs > G_N_ELEMENTS (inline_segs))
+    segs = g_new (Segment, max_segs);
+
+  /* A local error lets us tell "failed" from "missing" without relying on @error. */
+  if (path_parse (path, segs, &n_segs, error))
+    {
+      GError *local_error = NULL;
+
+      ctx_init (&cx, text != NULL ? text : "", len, max_depth, &local_error);
+      status = lookup_path (&cx, segs, n_segs, out);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          status = LOOKUP_FAILED;
+        }
+    }
+  if (segs != inline_segs)
+    g_free (segs);
+  return status == LOOKUP_FOUND;
+}
+
+gboolean
+fraise_json_lookup (const char      *text,
+                    gsize            len,
+                    const char      *path,
+                    FraiseJsonValue *out,
+                    GError         **error)
+{
+  return fraise_json_lookup_full (text, len, path, 0, out, error);
+}
+
+/* ---- typed accessors ---------------------------------------------------------- */
+
+const char *
+fraise_json_type_to_string (FraiseJsonType type)
+{
+  switch (type)
+    {
+    case FRAISE_JSON_TYPE_NULL: return "null";
+    case FRAISE_JSON_TYPE_BOOLEAN: return "boolean";
+    case FRAISE_JSON_TYPE_NUMBER: return "number";
+    case FRAISE_JSON_TYPE_STRING: return "string";
+    case FRAISE_JSON_TYPE_OBJECT: return "object";
+    case FRAISE_JSON_TYPE_ARRAY: return "array";
+    default: return "unknown";
+    }
+}
+
+static gboolean
+check_type (const FraiseJsonValue *value, FraiseJsonType type, GError **error)
+{
+  if (value->type == type)
+    return TRUE;
+  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+               _("expected a JSON %s, found a JSON %s"),
+               fraise_json_type_to_string (type), fraise_json_type_to_string (value->type));
+  return FALSE;
+}
+
+char *
+fraise_json_value_dup_string (const FraiseJsonValue *value,
+                              GError               **error)
+{
+  const guchar *p;
+  const guchar *close;
+  gboolean escaped;
+  char *out;
+  Ctx cx;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (!check_type (value, FRAISE_JSON_TYPE_STRING, error))
+    return NULL;
+  ctx_init (&cx, value->start, value->len, 0, error);
+  p = cx.start;
+  if (value->len < 2 || p[0] != '"')
+    return fail (&cx, p, N_("expected a string")), NULL;
+  if ((close = scan_string (&cx, p + 1, &escaped)) == NULL)
+    return NULL;
+  if (close != cx.end - 1)
+    return fail (&cx, close + 1, N_("unexpected character after a value")), NULL;
+
+  out = g_malloc (value->len - 1);
+  if (escaped)
+    decode_string (p + 1, close, out);
+  else
+    {
+      memcpy (out, p + 1, value->len - 2);
+      out[value->len - 2] = '\0';
+    }
+  return out;
+}
+
+/* Checks that @value is a complete number. */
+static gboolean
+scan_number_value (const FraiseJsonValue *value, NumberScan *ns, GError **error)
+{
+  Ctx cx;
+
+  if (!check_type (value, FRAISE_JSON_TYPE_NUMBER, error))
+    return FALSE;
+  ctx_init (&cx, value->start, value->len, 0, error);
+  if (value->len == 0)
+    return fail (&cx, cx.start, N_("expected a value"));
+  if (!scan_number (&cx, cx.start, ns))
+    return FALSE;
+  if (ns->end != cx.end)
+    return fail (&cx, ns->end, N_("unexpected character after a value"));
+  return TRUE;
+}
+
+gboolean
+fraise_json_value_get_int (const FraiseJsonValue *value,
+                           gint64                *out,
+                           GError               **error)
+{
+  NumberScan ns;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!scan_number_value (value, &ns, error))
+    return FALSE;
+  if (!ns.is_int)
+    {
+      int shown = (int) MIN (value->len, 64);
+
+      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+                   ns.integral ? _("JSON number %.*s%s is out of the 64-bit integer range")
+                               : _("JSON number %.*s%s is not an integer"),
+                   shown, value->start, value->len > 64 ? "…" : "");
+      return FALSE;
+    }
+  if (out != NULL)
+    *out = ns.value;
+  return TRUE;
+}
+
+gboolean
+fraise_json_value_get_double (const FraiseJsonValue *value,
+                              double                *out,
+                              GError               **error)
+{
+  NumberScan ns;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!scan_number_value (value, &ns, error))
+    return FALSE;
+  if (out != NULL)
+    *out = span_to_double ((const guchar *) value->start, value->len);
+  return TRUE;
+}
+
+gboolean
+fraise_json_value_get_boolean (const FraiseJsonValue *value,
+                               gboolean              *out,
+                               GError               **error)
+{
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!check_type (value, FRAISE_JSON_TYPE_BOOLEAN, error))
+    return FALSE;
+  if (value->len == 4 && memcmp (value->start, "true", 4) == 0)
+    {
+      if (out != NULL)
+        *out = TRUE;
+      return TRUE;
+    }
+  if (value->len == 5 && memcmp (value->start, "false", 5) == 0)
+    {
+      if (out != NULL)
+        *out = FALSE;
+      return TRUE;
+    }
+  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
+               _("invalid JSON at byte 0: %s"),
+               _("invalid literal (expected true, false or null)"));
+  return FALSE;
+}
+
+char *
+fraise_json_get_number_text (const char *text,
+                             gsize       len,
+                             const char *path,
+                             GError    **error)
+{
+  FraiseJsonValue value;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!fraise_json_lookup (text, len, path, &value, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
+      else
+        g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+                     _("no JSON value at path \"%s\""), path);
+      return NULL;
+    }
+  if (value.type != FRAISE_JSON_TYPE_NUMBER)
+    {
+      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+                   _("the JSON value at path \"%s\" is a %s, not a number"),
+                   path, fraise_json_type_to_string (value.type));
+      return NULL;
+    }
+  return g_strndup (value.start, value.len);
+}
