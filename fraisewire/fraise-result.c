@@ -96,7 +96,7 @@ out_of_place (const FraiseResult     *result,
               GError                **error)
 {
   static const char *const where[] = {
-    [FRAISE_RESULT_STATE_AWAITING] = N_("outside a result"),
+    [FRAISE_RESULT_STATE_AWAITING] = N_("before or between the query's results"),
     [FRAISE_RESULT_STATE_ROWS] = N_("in the middle of a result"),
     [FRAISE_RESULT_STATE_COPY_OUT] = N_("during a COPY"),
     [FRAISE_RESULT_STATE_COPY_DONE] = N_("after the end of a COPY"),
@@ -105,8 +105,7 @@ out_of_place (const FraiseResult     *result,
   };
 
   return broken (g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
-                              _("server sent an unexpected %s message (type byte 0x%02x) %s "
-                                "in the query's result"),
+                              _("server sent an unexpected %s message (type byte 0x%02x) %s"),
                               fraise_proto_backend_message_name (frame->type), frame->type,
                               _(where[result->state])),
                  error);

@@ -212,7 +212,7 @@ static const ResultCase cases[] = {
   /* Out of order. */
   CASE ("row-before-description", FALSE, D_ROW, "protocol:PROTOCOL", "DataRow before its RowDescription"),
   CASE ("row-after-complete", FALSE, T_DATA C_SELECT D_ROW, "described none protocol:PROTOCOL",
-        "outside a result"),
+        "between the query's results"),
   CASE ("second-description", FALSE, T_DATA D_ROW T_DATA, "described row={\"a\":1} protocol:PROTOCOL",
         "second RowDescription"),
   CASE ("ready-mid-rows", FALSE, T_DATA D_ROW Z_IDLE, "described row={\"a\":1} protocol:PROTOCOL",

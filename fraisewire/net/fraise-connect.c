@@ -375,10 +375,16 @@ fraise_connection_connect_async (FraiseConnection   *self,
   g_main_context_pop_thread_default (self->context);
   g_task_set_source_tag (task, fraise_connection_connect_async);
 
+  /* A connection object connects once: the client makes a new one to
+   * connect again after a close or a loss. */
   if (self->state != FRAISE_CONNECTION_STATE_NEW)
     {
-      g_task_return_new_error (task, FRAISE_ERROR, FRAISE_ERROR_BUSY,
-                               _("the client is already connected or connecting"));
+      g_task_return_new_error (task, FRAISE_ERROR, FRAISE_ERROR_BUSY, "%s",
+                               self->state == FRAISE_CONNECTION_STATE_CONNECTING
+                                 ? _("the client is already connecting; wait for that attempt "
+                                     "to finish")
+                                 : _("the client is already connected; close it first to "
+                                     "connect again"));
       g_object_unref (task);
       return;
     }
