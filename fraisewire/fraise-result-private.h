@@ -45,17 +45,33 @@ typedef struct {
   guint n_columns;     /* of the current RowDescription */
   gboolean described;  /* one row description was accepted */
   gboolean refused;    /* a REFUSED or SERVER_ERROR event was returned */
+  gboolean delivering; /* in the rows of an accepted description: DataRows are rows */
 } FraiseResult;
 
 void fraise_result_init (FraiseResult *result,
                          gboolean      projected);
 
+/* Every frame but the DataRows of an accepted result. */
+FraiseResultEvent fraise_result_feed_other (FraiseResult           *result,
+                                            const FraiseProtoFrame *frame,
+                                            FraiseProtoField       *field,
+                                            FraiseServerMessage   **message,
+                                            GError                **error);
+
 /* Reads one frame. @field, @message and @error are filled as the event
- * says; @error is left alone otherwise. */
-FraiseResultEvent fraise_result_feed (FraiseResult           *result,
-                                      const FraiseProtoFrame *frame,
-                                      FraiseProtoField       *field,
-                                      FraiseServerMessage   **message,
-                                      GError                **error);
+ * says; @error is left alone otherwise. The row path is inline: one test
+ * of the state, then the field parse. */
+static inline FraiseResultEvent
+fraise_result_feed (FraiseResult           *result,
+                    const FraiseProtoFrame *frame,
+                    FraiseProtoField       *field,
+                    FraiseServerMessage   **message,
+                    GError                **error)
+{
+  if (G_LIKELY (frame->type == 'D' && result->delivering))
+    return fraise_proto_parse_data_row (frame, field, 1, error) ? FRAISE_RESULT_ROW
+                                                                : FRAISE_RESULT_PROTOCOL;
+  return fraise_result_feed_other (result, frame, field, message, error);
+}
 
 G_END_DECLS

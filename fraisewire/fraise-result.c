@@ -22,6 +22,7 @@ fraise_result_init (FraiseResult *result,
   result->n_columns = 0;
   result->described = FALSE;
   result->refused = FALSE;
+  result->delivering = FALSE;
 }
 
 /* Names of the built-in types a misdirected query most often returns. */
@@ -220,20 +221,21 @@ read_other (FraiseResult           *result,
     }
 }
 
-FraiseResultEvent
-fraise_result_feed (FraiseResult           *result,
-                    const FraiseProtoFrame *frame,
-                    FraiseProtoField       *field,
-                    FraiseServerMessage   **message,
-                    GError                **error)
+static FraiseResultEvent
+read_frame (FraiseResult           *result,
+            const FraiseProtoFrame *frame,
+            FraiseProtoField       *field,
+            FraiseServerMessage   **message,
+            GError                **error)
 {
   GError *local = NULL;
 
   switch (frame->type)
     {
     case 'D':
-      /* The row path: one state test and the field parse. */
-      if (G_UNLIKELY (result->state != FRAISE_RESULT_STATE_ROWS))
+      /* The rows of an accepted result take the inline path of
+       * fraise_result_feed(); these are the others. */
+      if (result->state != FRAISE_RESULT_STATE_ROWS)
         {
           if (result->state == FRAISE_RESULT_STATE_AWAITING && !result->described)
             return broken (g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
@@ -242,7 +244,7 @@ fraise_result_feed (FraiseResult           *result,
                            error);
           return out_of_place (result, frame, error);
         }
-      if (G_UNLIKELY (result->n_columns != 1 || result->refused))
+      if (result->n_columns != 1 || result->refused)
         {
           /* The rows of a refused description: validated, not delivered. */
           if (!fraise_proto_parse_data_row (frame, NULL, result->n_columns, &local))
@@ -270,4 +272,19 @@ fraise_result_feed (FraiseResult           *result,
         return out_of_place (result, frame, error);
       return read_other (result, frame, error);
     }
+}
+
+FraiseResultEvent
+fraise_result_feed_other (FraiseResult           *result,
+                          const FraiseProtoFrame *frame,
+                          FraiseProtoField       *field,
+                          FraiseServerMessage   **message,
+                          GError                **error)
+{
+  FraiseResultEvent event = read_frame (result, frame, field, message, error);
+
+  /* The one place the inline row path's condition is derived. */
+  result->delivering = result->state == FRAISE_RESULT_STATE_ROWS && result->n_columns == 1 &&
+                       !result->refused;
+  return event;
 }

@@ -26,16 +26,18 @@ typedef struct {
 /* Doubles the ring's capacity (at least 16), keeping the order. */
 void _fraise_row_buffer_grow (FraiseRowBuffer *buffer);
 
-/* Takes @row (transfer full). */
+/* Takes @row (transfer full); @size is _fraise_row_get_size (@row), which
+ * the caller has at hand. */
 static inline void
 _fraise_row_buffer_push (FraiseRowBuffer *buffer,
-                         FraiseRow       *row)
+                         FraiseRow       *row,
+                         gsize            size)
 {
   if (G_UNLIKELY (buffer->len == buffer->capacity))
     _fraise_row_buffer_grow (buffer);
   buffer->rows[(buffer->head + buffer->len) & (buffer->capacity - 1)] = row;
   buffer->len++;
-  buffer->bytes += _fraise_row_get_size (row);
+  buffer->bytes += size;
 }
 
 /* The oldest row (transfer full); the buffer must not be empty. */

@@ -76,8 +76,21 @@ struct _FraiseStream {
 
 /* Delivers from the stream's idle source on the client's context. */
 void _fraise_stream_schedule_delivery (FraiseStream *self);
-/* Reads the socket again once the buffer drained to half its high-water mark. */
-void _fraise_stream_maybe_resume_reading (FraiseStream *self);
+/* Turns socket reading on or off (counting the pauses). */
+void _fraise_stream_set_reading (FraiseStream *self,
+                                 gboolean      reading);
+
+/* Reads the socket again once the buffer drained to half its high-water
+ * mark. Inline: the pull path runs it once per row. */
+static inline void
+_fraise_stream_maybe_resume_reading (FraiseStream *self)
+{
+  if (self->reading || self->paused)
+    return;
+  if (self->aborting ||
+      (self->buffer.len <= self->high_rows / 2 && self->buffer.bytes <= self->plan->max_memory / 2))
+    _fraise_stream_set_reading (self, TRUE);
+}
 /* Completes the pending next call with a row, a batch, the end or the error. */
 void _fraise_stream_complete_next_task (FraiseStream *self);
 /* Adaptive chunking: grows or shrinks the batch size after a batch. */

@@ -318,8 +318,8 @@ set_state (FraiseStream     *self,
 
 /* ---- reading control ------------------------------------------------------- */
 
-static void
-set_reading (FraiseStream *self,
+void
+_fraise_stream_set_reading (FraiseStream *self,
              gboolean      reading)
 {
   if (self->reading == reading || self->server_done || self->connection == NULL)
@@ -336,15 +336,6 @@ above_high_water (FraiseStream *self)
   return self->buffer.len >= self->high_rows || self->buffer.bytes >= self->plan->max_memory;
 }
 
-void
-_fraise_stream_maybe_resume_reading (FraiseStream *self)
-{
-  if (self->reading || self->paused)
-    return;
-  if (self->aborting ||
-      (self->buffer.len <= self->high_rows / 2 && self->buffer.bytes <= self->plan->max_memory / 2))
-    set_reading (self, TRUE);
-}
 
 static void
 set_chunk_size (FraiseStream *self,
@@ -563,7 +554,7 @@ stop_at_high_water (FraiseStream *self)
     return;
   /* The connection stops dispatching and will not call drained(): a pending
    * next call or a push consumer is served from the main loop. */
-  set_reading (self, FALSE);
+  _fraise_stream_set_reading (self, FALSE);
   if (self->push_mode || self->next_task != NULL)
     _fraise_stream_schedule_delivery (self);
 }
@@ -603,7 +594,7 @@ on_data_row (FraiseStream           *self,
       return;
     }
 
-  _fraise_row_buffer_push (&self->buffer, row);
+  _fraise_row_buffer_push (&self->buffer, row, len);
   self->stats.peak_bytes_buffered = MAX (self->stats.peak_bytes_buffered, self->buffer.bytes);
 
   if (self->push_mode && !self->paused && self->buffer.len >= self->chunk_size)
@@ -912,7 +903,7 @@ fraise_stream_pause (FraiseStream *stream,
     return;
   FRAISE_NOTE (STREAM, "pausing stream%s%s", reason ? ": " : "", reason ? reason : "");
   stream->paused = TRUE;
-  set_reading (stream, FALSE);
+  _fraise_stream_set_reading (stream, FALSE);
   if (stream->pause_timeout_ms > 0)
     {
       stream->pause_timer = g_timeout_source_new (stream->pause_timeout_ms);
