@@ -72,7 +72,7 @@ bench_report (const BenchClock *start,
   double wall = bench_now () - start->wall;
   double cpu = bench_cpu () - start->cpu;
 
-  printf ("rows=%llu bytes=%llu wall=%.6f cpu=%.6f maxrss_kib=%ld check=%llu\n",
-          rows, bytes, wall, cpu, bench_maxrss_kib (), check);
+  printf ("rows=%llu bytes=%llu wall=%.6f cpu=%.6f maxrss_kib=%ld check=%llu\n", rows, bytes, wall,
+          cpu, bench_maxrss_kib (), check);
   fflush (stdout);
 }

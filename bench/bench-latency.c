@@ -25,9 +25,9 @@
 #include "bench-common.h"
 
 typedef struct {
-  const char *sql;     /* the SQL text, for libpq */
-  const char *source;  /* the same query, for fraisewire */
-  gint64 limit;        /* or -1 */
+  const char *sql;    /* the SQL text, for libpq */
+  const char *source; /* the same query, for fraisewire */
+  gint64 limit;       /* or -1 */
 } FirstRowQuery;
 
 static void G_GNUC_NORETURN

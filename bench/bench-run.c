@@ -72,10 +72,9 @@ main (int argc, char **argv)
     }
 
   fprintf (stderr, "bench-run: status=%d wall=%.6f cpu=%.6f maxrss_kib=%ld\n",
-           WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status),
-           now () - start,
+           WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status), now () - start,
            (double) ru.ru_utime.tv_sec + (double) ru.ru_utime.tv_usec / 1e6 +
-           (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6,
+             (double) ru.ru_stime.tv_sec + (double) ru.ru_stime.tv_usec / 1e6,
            ru.ru_maxrss);
   return WIFEXITED (status) ? WEXITSTATUS (status) : 1;
 }

@@ -76,8 +76,8 @@ run_json_parser_lookup (gpointer data, const char *text, gsize len)
   if (G_UNLIKELY (!json_parser_load_from_data (data, text, (gssize) len, NULL)))
     g_error ("json_parser_load_from_data failed");
   root = json_node_get_object (json_parser_get_root (data));
-  city = g_strdup (json_object_get_string_member (json_object_get_object_member (root, "address"),
-                                                  "city"));
+  city = g_strdup (
+    json_object_get_string_member (json_object_get_object_member (root, "address"), "city"));
   g_free (city);
 }
 
@@ -130,7 +130,8 @@ build_entity_tree (void)
   json_object_set_member (root, "created_at", str_node ("2024-03-15T10:22:31.123456+00:00"));
   json_object_set_member (root, "login_count", json_node_init_int (json_node_alloc (), 1287));
   json_object_set_member (notifications, "sms", json_node_init_boolean (json_node_alloc (), FALSE));
-  json_object_set_member (notifications, "email", json_node_init_boolean (json_node_alloc (), TRUE));
+  json_object_set_member (notifications, "email",
+                          json_node_init_boolean (json_node_alloc (), TRUE));
   json_object_set_member (preferences, "theme", str_node ("dark"));
   json_object_set_member (preferences, "notifications", object_node (notifications));
   json_object_set_member (root, "preferences", object_node (preferences));
@@ -168,7 +169,7 @@ run_all (Bench *benches, gsize n, guint iterations)
   for (gsize b = 0; b < n; b++)
     {
       benches[b].best = G_MAXDOUBLE;
-      for (guint i = 0; i < per_round / 10 + 1; i++)  /* warm-up */
+      for (guint i = 0; i < per_round / 10 + 1; i++) /* warm-up */
         benches[b].func (benches[b].data, entity, len);
     }
 
@@ -197,8 +198,7 @@ check_same_tree (void)
   JsonNode *floor = build_entity_tree ();
 
   if (!json_parser_load_from_data (parser, entity, -1, NULL) ||
-      !json_node_equal (ours, json_parser_get_root (parser)) ||
-      !json_node_equal (ours, floor))
+      !json_node_equal (ours, json_parser_get_root (parser)) || !json_node_equal (ours, floor))
     g_error ("the trees differ");
   json_node_unref (ours);
   json_node_unref (floor);

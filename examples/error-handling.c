@@ -9,8 +9,7 @@
 #include <locale.h>
 
 static void
-report (const char   *what,
-        const GError *error)
+report (const char *what, const GError *error)
 {
   FraiseServerMessage *message = fraise_error_get_server_message (error);
 
@@ -22,8 +21,7 @@ report (const char   *what,
 
 /* Runs @query to the end and reports the error it ends with (if any). */
 static void
-run_and_report (const char  *what,
-                FraiseQuery *query)
+run_and_report (const char *what, FraiseQuery *query)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FraiseStream) stream = fraise_query_execute_sync (query, NULL, &error);

@@ -10,8 +10,7 @@
 
 /* Client-side predicate: keep users whose name has an accented letter. */
 static gboolean
-has_non_ascii_name (FraiseRow *row,
-                    gpointer   user_data)
+has_non_ascii_name (FraiseRow *row, gpointer user_data)
 {
   g_autofree char *name = fraise_row_get_string (row, "name", NULL);
   const char *p;
@@ -23,9 +22,7 @@ has_non_ascii_name (FraiseRow *row,
 }
 
 static gboolean
-run (FraiseQuery *query,
-     const char  *title,
-     GError     **error)
+run (FraiseQuery *query, const char *title, GError **error)
 {
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) stats = NULL;
@@ -69,8 +66,8 @@ main (int argc, char **argv)
   safe = fraise_client_query (client, "v_project");
   if (!fraise_query_add_condition (safe, "status", FRAISE_OPERATOR_NE,
                                    g_variant_new_string ("x' OR '1'='1"), &error) ||
-      !fraise_query_add_condition (safe, "budget", FRAISE_OPERATOR_GE,
-                                   g_variant_new_int64 (0), &error))
+      !fraise_query_add_condition (safe, "budget", FRAISE_OPERATOR_GE, g_variant_new_int64 (0),
+                                   &error))
     goto fail;
   if (!run (safe, "safe conditions", &error))
     goto fail;

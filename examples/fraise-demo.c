@@ -52,7 +52,8 @@ main (int argc, char **argv)
   seconds = (g_get_monotonic_time () - start) / 1e6;
   fflush (stdout);
   g_printerr ("%s: %" G_GUINT64_FORMAT " rows from %s in %.3f s (%.0f rows/s, first row after "
-              "%.3f ms)\n", g_get_prgname (), stats->rows_delivered, source, seconds,
+              "%.3f ms)\n",
+              g_get_prgname (), stats->rows_delivered, source, seconds,
               seconds > 0 ? stats->rows_delivered / seconds : 0.0,
               stats->time_to_first_row_us / 1000.0);
   return 0;

@@ -28,9 +28,7 @@ resume_later (gpointer user_data)
 }
 
 static void
-on_rows (FraiseStream *stream,
-         GPtrArray    *rows,
-         State        *state)
+on_rows (FraiseStream *stream, GPtrArray *rows, State *state)
 {
   state->rows += rows->len;
   /* Pretend the consumer is busy every 20,000 rows. */
@@ -44,9 +42,7 @@ on_rows (FraiseStream *stream,
 }
 
 static void
-on_finished (FraiseStream *stream,
-             const GError *error,
-             State        *state)
+on_finished (FraiseStream *stream, const GError *error, State *state)
 {
   if (error != NULL)
     state->error = g_error_copy (error);

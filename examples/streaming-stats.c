@@ -51,9 +51,8 @@ main (int argc, char **argv)
 
   stats = fraise_stream_get_stats (stream);
   g_print ("%" G_GUINT64_FORMAT " rows, %.1f MB of JSON from %s\n", rows, bytes / 1e6, source);
-  g_print ("elapsed %.3f s (%.0f rows/s), first row after %.3f ms\n",
-           stats->elapsed_us / 1e6, rows / (stats->elapsed_us / 1e6),
-           stats->time_to_first_row_us / 1e3);
+  g_print ("elapsed %.3f s (%.0f rows/s), first row after %.3f ms\n", stats->elapsed_us / 1e6,
+           rows / (stats->elapsed_us / 1e6), stats->time_to_first_row_us / 1e3);
   g_print ("peak buffered %.1f KiB, reading paused %" G_GUINT64_FORMAT " times, chunk size %u\n",
            stats->peak_bytes_buffered / 1024.0, stats->pauses, stats->chunk_size);
   return rows == stats->rows_delivered ? 0 : 1;

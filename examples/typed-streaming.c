@@ -19,7 +19,14 @@ struct _DemoUser {
   gboolean active;
 };
 
-enum { PROP_0, PROP_NAME, PROP_EMAIL, PROP_AGE, PROP_ACTIVE, N_PROPS };
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_EMAIL,
+  PROP_AGE,
+  PROP_ACTIVE,
+  N_PROPS
+};
 
 G_DEFINE_FINAL_TYPE (DemoUser, demo_user, G_TYPE_OBJECT)
 
@@ -40,11 +47,20 @@ demo_user_get_property (GObject *object, guint id, GValue *value, GParamSpec *ps
 
   switch (id)
     {
-    case PROP_NAME: g_value_set_string (value, self->name); break;
-    case PROP_EMAIL: g_value_set_string (value, self->email); break;
-    case PROP_AGE: g_value_set_int64 (value, self->age); break;
-    case PROP_ACTIVE: g_value_set_boolean (value, self->active); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_EMAIL:
+      g_value_set_string (value, self->email);
+      break;
+    case PROP_AGE:
+      g_value_set_int64 (value, self->age);
+      break;
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, self->active);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
@@ -55,11 +71,22 @@ demo_user_set_property (GObject *object, guint id, const GValue *value, GParamSp
 
   switch (id)
     {
-    case PROP_NAME: g_free (self->name); self->name = g_value_dup_string (value); break;
-    case PROP_EMAIL: g_free (self->email); self->email = g_value_dup_string (value); break;
-    case PROP_AGE: self->age = g_value_get_int64 (value); break;
-    case PROP_ACTIVE: self->active = g_value_get_boolean (value); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    case PROP_NAME:
+      g_free (self->name);
+      self->name = g_value_dup_string (value);
+      break;
+    case PROP_EMAIL:
+      g_free (self->email);
+      self->email = g_value_dup_string (value);
+      break;
+    case PROP_AGE:
+      self->age = g_value_get_int64 (value);
+      break;
+    case PROP_ACTIVE:
+      self->active = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
 }
 
@@ -71,13 +98,14 @@ demo_user_class_init (DemoUserClass *klass)
   object_class->finalize = demo_user_finalize;
   object_class->get_property = demo_user_get_property;
   object_class->set_property = demo_user_set_property;
-  g_object_class_install_property (object_class, PROP_NAME,
-    g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READWRITE));
-  g_object_class_install_property (object_class, PROP_EMAIL,
-    g_param_spec_string ("email", NULL, NULL, NULL, G_PARAM_READWRITE));
-  g_object_class_install_property (object_class, PROP_AGE,
-    g_param_spec_int64 ("age", NULL, NULL, 0, 200, 0, G_PARAM_READWRITE));
-  g_object_class_install_property (object_class, PROP_ACTIVE,
+  g_object_class_install_property (
+    object_class, PROP_NAME, g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READWRITE));
+  g_object_class_install_property (
+    object_class, PROP_EMAIL, g_param_spec_string ("email", NULL, NULL, NULL, G_PARAM_READWRITE));
+  g_object_class_install_property (
+    object_class, PROP_AGE, g_param_spec_int64 ("age", NULL, NULL, 0, 200, 0, G_PARAM_READWRITE));
+  g_object_class_install_property (
+    object_class, PROP_ACTIVE,
     g_param_spec_boolean ("active", NULL, NULL, FALSE, G_PARAM_READWRITE));
 }
 

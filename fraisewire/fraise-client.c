@@ -71,22 +71,22 @@ static guint signals[N_SIGNALS];
 
 static void fraise_client_initable_iface_init (GInitableIface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (FraiseClient, fraise_client, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (FraiseClient,
+                               fraise_client,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
                                                       fraise_client_initable_iface_init))
 
 static void
-on_connection_notice (FraiseConnection    *connection,
+on_connection_notice (FraiseConnection *connection,
                       FraiseServerMessage *message,
-                      gpointer             user_data)
+                      gpointer user_data)
 {
   g_signal_emit (user_data, signals[SIGNAL_NOTICE], 0, message);
 }
 
 static void
-on_connection_closed (FraiseConnection *connection,
-                      const GError     *error,
-                      gpointer          user_data)
+on_connection_closed (FraiseConnection *connection, const GError *error, gpointer user_data)
 {
   g_signal_emit (user_data, signals[SIGNAL_CLOSED], 0, error);
 }
@@ -100,8 +100,7 @@ drop_connection (FraiseClient *self)
 }
 
 static gboolean
-ensure_connection (FraiseClient *self,
-                   GError      **error)
+ensure_connection (FraiseClient *self, GError **error)
 {
   FraiseConninfo *info;
 
@@ -122,17 +121,15 @@ ensure_connection (FraiseClient *self,
   if (info == NULL)
     return FALSE;
   self->connection = fraise_connection_new (info, self->context);
-  self->notice_handler = g_signal_connect (self->connection, "notice",
-                                           G_CALLBACK (on_connection_notice), self);
-  self->closed_handler = g_signal_connect (self->connection, "closed",
-                                           G_CALLBACK (on_connection_closed), self);
+  self->notice_handler =
+    g_signal_connect (self->connection, "notice", G_CALLBACK (on_connection_notice), self);
+  self->closed_handler =
+    g_signal_connect (self->connection, "closed", G_CALLBACK (on_connection_closed), self);
   return TRUE;
 }
 
 static gboolean
-fraise_client_initable_init (GInitable    *initable,
-                             GCancellable *cancellable,
-                             GError      **error)
+fraise_client_initable_init (GInitable *initable, GCancellable *cancellable, GError **error)
 {
   FraiseClient *self = FRAISE_CLIENT (initable);
   GError *local = NULL;
@@ -181,10 +178,7 @@ fraise_client_finalize (GObject *object)
 }
 
 static void
-fraise_client_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+fraise_client_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   FraiseClient *self = FRAISE_CLIENT (object);
 
@@ -220,10 +214,7 @@ fraise_client_get_property (GObject    *object,
 }
 
 static void
-fraise_client_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
+fraise_client_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   FraiseClient *self = FRAISE_CLIENT (object);
 
@@ -384,9 +375,8 @@ fraise_client_class_init (FraiseClientClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -409,8 +399,7 @@ fraise_client_init (FraiseClient *self)
  * Since: 1.0
  */
 FraiseClient *
-fraise_client_new (const char *conninfo,
-                   GError    **error)
+fraise_client_new (const char *conninfo, GError **error)
 {
   return g_initable_new (FRAISE_TYPE_CLIENT, NULL, error, "conninfo", conninfo, NULL);
 }
@@ -427,9 +416,7 @@ notify_session_properties (FraiseClient *self)
 }
 
 static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
@@ -468,10 +455,10 @@ on_connected (GObject      *source,
  * Since: 1.0
  */
 void
-fraise_client_connect_async (FraiseClient       *client,
-                             GCancellable       *cancellable,
+fraise_client_connect_async (FraiseClient *client,
+                             GCancellable *cancellable,
                              GAsyncReadyCallback callback,
-                             gpointer            user_data)
+                             gpointer user_data)
 {
   GError *error = NULL;
   GTask *task;
@@ -506,9 +493,7 @@ fraise_client_connect_async (FraiseClient       *client,
  * Since: 1.0
  */
 gboolean
-fraise_client_connect_finish (FraiseClient *client,
-                              GAsyncResult *result,
-                              GError      **error)
+fraise_client_connect_finish (FraiseClient *client, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, client), FALSE);
@@ -517,9 +502,7 @@ fraise_client_connect_finish (FraiseClient *client,
 }
 
 static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **out = user_data;
 
@@ -527,10 +510,10 @@ store_result (GObject      *source,
 }
 
 GAsyncResult *
-_fraise_client_run_sync (FraiseClient    *client,
-                         gpointer         source,
+_fraise_client_run_sync (FraiseClient *client,
+                         gpointer source,
                          FraiseAsyncStart start,
-                         GCancellable    *cancellable)
+                         GCancellable *cancellable)
 {
   GAsyncResult *result = NULL;
 
@@ -543,8 +526,7 @@ _fraise_client_run_sync (FraiseClient    *client,
 }
 
 void
-_fraise_client_set_last_server_message (FraiseClient        *client,
-                                        FraiseServerMessage *message)
+_fraise_client_set_last_server_message (FraiseClient *client, FraiseServerMessage *message)
 {
   if (message == NULL || message == client->last_server_message)
     return;
@@ -598,9 +580,7 @@ _fraise_client_get_connection (FraiseClient *client)
  * Since: 1.0
  */
 gboolean
-fraise_client_connect_sync (FraiseClient *client,
-                            GCancellable *cancellable,
-                            GError      **error)
+fraise_client_connect_sync (FraiseClient *client, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -624,10 +604,10 @@ fraise_client_connect_sync (FraiseClient *client,
  * Since: 1.0
  */
 void
-fraise_client_close_async (FraiseClient       *client,
-                           GCancellable       *cancellable,
+fraise_client_close_async (FraiseClient *client,
+                           GCancellable *cancellable,
                            GAsyncReadyCallback callback,
-                           gpointer            user_data)
+                           gpointer user_data)
 {
   GTask *task;
 
@@ -654,9 +634,7 @@ fraise_client_close_async (FraiseClient       *client,
  * Since: 1.0
  */
 gboolean
-fraise_client_close_finish (FraiseClient *client,
-                            GAsyncResult *result,
-                            GError      **error)
+fraise_client_close_finish (FraiseClient *client, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, client), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -676,9 +654,7 @@ fraise_client_close_finish (FraiseClient *client,
  * Since: 1.0
  */
 gboolean
-fraise_client_close_sync (FraiseClient *client,
-                          GCancellable *cancellable,
-                          GError      **error)
+fraise_client_close_sync (FraiseClient *client, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
@@ -741,8 +717,7 @@ fraise_client_get_conninfo (FraiseClient *client)
  * Since: 1.0
  */
 const char *
-fraise_client_get_parameter (FraiseClient *client,
-                             const char   *name)
+fraise_client_get_parameter (FraiseClient *client, const char *name)
 {
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), NULL);
   g_return_val_if_fail (name != NULL, NULL);

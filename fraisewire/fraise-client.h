@@ -21,37 +21,29 @@ FRAISE_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (FraiseClient, fraise_client, FRAISE, CLIENT, GObject)
 
 FRAISE_AVAILABLE_IN_1_0
-FraiseClient *fraise_client_new (const char *conninfo,
-                                 GError    **error);
+FraiseClient *fraise_client_new (const char *conninfo, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
-void fraise_client_connect_async (FraiseClient       *client,
-                                  GCancellable       *cancellable,
+void fraise_client_connect_async (FraiseClient *client,
+                                  GCancellable *cancellable,
                                   GAsyncReadyCallback callback,
-                                  gpointer            user_data);
+                                  gpointer user_data);
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_client_connect_finish (FraiseClient *client,
-                                       GAsyncResult *result,
-                                       GError      **error);
+gboolean fraise_client_connect_finish (FraiseClient *client, GAsyncResult *result, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_client_connect_sync (FraiseClient *client,
-                                     GCancellable *cancellable,
-                                     GError      **error);
+gboolean
+fraise_client_connect_sync (FraiseClient *client, GCancellable *cancellable, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
-void fraise_client_close_async (FraiseClient       *client,
-                                GCancellable       *cancellable,
+void fraise_client_close_async (FraiseClient *client,
+                                GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
-                                gpointer            user_data);
+                                gpointer user_data);
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_client_close_finish (FraiseClient *client,
-                                     GAsyncResult *result,
-                                     GError      **error);
+gboolean fraise_client_close_finish (FraiseClient *client, GAsyncResult *result, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_client_close_sync (FraiseClient *client,
-                                   GCancellable *cancellable,
-                                   GError      **error);
+gboolean fraise_client_close_sync (FraiseClient *client, GCancellable *cancellable, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
 gboolean fraise_client_is_connected (FraiseClient *client);
@@ -71,8 +63,7 @@ const char *fraise_client_get_auth_method (FraiseClient *client);
 FRAISE_AVAILABLE_IN_1_0
 GHashTable *fraise_client_dup_parameters (FraiseClient *client);
 FRAISE_AVAILABLE_IN_1_0
-const char *fraise_client_get_parameter (FraiseClient *client,
-                                         const char   *name);
+const char *fraise_client_get_parameter (FraiseClient *client, const char *name);
 FRAISE_AVAILABLE_IN_1_0
 FraiseServerMessage *fraise_client_get_last_server_message (FraiseClient *client);
 

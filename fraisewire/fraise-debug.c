@@ -24,8 +24,8 @@ _fraise_debug_flags (void)
 
   if (g_once_init_enter (&initialized))
     {
-      flags = g_parse_debug_string (g_getenv ("FRAISE_DEBUG"), debug_keys,
-                                    G_N_ELEMENTS (debug_keys));
+      flags =
+        g_parse_debug_string (g_getenv ("FRAISE_DEBUG"), debug_keys, G_N_ELEMENTS (debug_keys));
       g_once_init_leave (&initialized, 1);
     }
   return flags;

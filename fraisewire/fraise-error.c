@@ -16,12 +16,10 @@ fraise_error_private_init (FraiseErrorPrivate *priv)
 }
 
 static void
-fraise_error_private_copy (const FraiseErrorPrivate *src,
-                           FraiseErrorPrivate       *dest)
+fraise_error_private_copy (const FraiseErrorPrivate *src, FraiseErrorPrivate *dest)
 {
-  dest->server_message = src->server_message != NULL
-                           ? fraise_server_message_ref (src->server_message)
-                           : NULL;
+  dest->server_message =
+    src->server_message != NULL ? fraise_server_message_ref (src->server_message) : NULL;
 }
 
 static void
@@ -42,9 +40,9 @@ fraise_error_private_clear (FraiseErrorPrivate *priv)
 G_DEFINE_EXTENDED_ERROR (FraiseError, fraise_error)
 
 GError *
-_fraise_error_new_with_message (FraiseError          code,
+_fraise_error_new_with_message (FraiseError code,
                                 FraiseServerMessage *message,
-                                const char          *format,
+                                const char *format,
                                 ...)
 {
   GError *error;
@@ -131,10 +129,12 @@ fraise_error_is_retriable (const GError *error)
     case FRAISE_ERROR_TIMEOUT:
       message = fraise_error_get_server_message (error);
       /* A refusal with a server message is retriable only for the retriable states. */
-      return message == NULL || sqlstate_is_retriable (fraise_server_message_get_sqlstate (message));
+      return message == NULL ||
+             sqlstate_is_retriable (fraise_server_message_get_sqlstate (message));
     case FRAISE_ERROR_SERVER:
       message = fraise_error_get_server_message (error);
-      return message != NULL && sqlstate_is_retriable (fraise_server_message_get_sqlstate (message));
+      return message != NULL &&
+             sqlstate_is_retriable (fraise_server_message_get_sqlstate (message));
     case FRAISE_ERROR_CONFIG:
     case FRAISE_ERROR_AUTHENTICATION:
     case FRAISE_ERROR_TLS:

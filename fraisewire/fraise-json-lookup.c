@@ -24,7 +24,7 @@ bad_path (const char *path, const char *at, GError **error)
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                _("invalid JSON path \"%s\" at character %zu "
                  "(expected keys separated by '.' and indexes like [0])"),
-               path, (size_t) (at - path));
+                  path, (size_t) (at - path));
   return FALSE;
 }
 
@@ -138,7 +138,8 @@ skip_value (Ctx *cx, const guchar *p, guint depth)
       if ((p = skip_string (p + 1, cx->end)) == NULL)
         return fail (cx, cx->end, N_("unexpected end of input")), NULL;
       return p + 1;
-    case '{': case '[':
+    case '{':
+    case '[':
       return skip_container (cx, p, depth);
     case 't':
       return scan_literal (cx, p, "true", 4);
@@ -163,16 +164,16 @@ key_matches (Ctx *cx, const guchar *key, const guchar *close, const Segment *seg
   const char *decoded;
 
   if (memchr (key, '\\', raw) == NULL)
-    return raw == seg->key_len && memcmp (key, seg->key, raw) == 0
-           ? LOOKUP_FOUND : LOOKUP_MISSING;
+    return raw == seg->key_len && memcmp (key, seg->key, raw) == 0 ? LOOKUP_FOUND : LOOKUP_MISSING;
 
   if ((end = scan_string (cx, key, &escaped)) == NULL)
     return LOOKUP_FAILED;
-  if (end != close)  /* cannot happen once escapes are valid; be safe */
+  if (end != close) /* cannot happen once escapes are valid; be safe */
     return fail (cx, end, N_("invalid string")), LOOKUP_FAILED;
   decoded = string_to_scratch (s, key, close, TRUE);
   return strlen (decoded) == seg->key_len && memcmp (decoded, seg->key, seg->key_len) == 0
-         ? LOOKUP_FOUND : LOOKUP_MISSING;
+           ? LOOKUP_FOUND
+           : LOOKUP_MISSING;
 }
 
 /* @*pp is '{' inside @depth containers (itself included). The last member
@@ -274,8 +275,8 @@ lookup_step (Ctx *cx, const guchar **pp, guint depth, const Segment *seg, Scratc
 static gboolean
 is_delimiter (const guchar *p, const guchar *end)
 {
-  return p >= end || *p == ',' || *p == '}' || *p == ']'
-         || *p == ' ' || *p == '\n' || *p == '\r' || *p == '\t';
+  return p >= end || *p == ',' || *p == '}' || *p == ']' || *p == ' ' || *p == '\n' || *p == '\r' ||
+         *p == '\t';
 }
 
 /* Fills @out with the value at @p (p < end) inside @depth containers. */
@@ -286,12 +287,25 @@ value_span (Ctx *cx, const guchar *p, guint depth, FraiseJsonValue *out)
 
   switch (*p)
     {
-    case '"': out->type = FRAISE_JSON_TYPE_STRING; break;
-    case '{': out->type = FRAISE_JSON_TYPE_OBJECT; break;
-    case '[': out->type = FRAISE_JSON_TYPE_ARRAY; break;
-    case 't': case 'f': out->type = FRAISE_JSON_TYPE_BOOLEAN; break;
-    case 'n': out->type = FRAISE_JSON_TYPE_NULL; break;
-    default: out->type = FRAISE_JSON_TYPE_NUMBER; break;
+    case '"':
+      out->type = FRAISE_JSON_TYPE_STRING;
+      break;
+    case '{':
+      out->type = FRAISE_JSON_TYPE_OBJECT;
+      break;
+    case '[':
+      out->type = FRAISE_JSON_TYPE_ARRAY;
+      break;
+    case 't':
+    case 'f':
+      out->type = FRAISE_JSON_TYPE_BOOLEAN;
+      break;
+    case 'n':
+      out->type = FRAISE_JSON_TYPE_NULL;
+      break;
+    default:
+      out->type = FRAISE_JSON_TYPE_NUMBER;
+      break;
     }
   if ((e = skip_value (cx, p, depth)) == NULL)
     return FALSE;
@@ -329,17 +343,18 @@ lookup_path (Ctx *cx, const Segment *segs, gsize n_segs, FraiseJsonValue *out)
   /* The whole document was read: check that nothing follows it. */
   if (n_segs == 0 && skip_ws (p + out->len, cx->end) != cx->end)
     return fail (cx, skip_ws (p + out->len, cx->end),
-                 N_("unexpected character after the JSON value")), LOOKUP_FAILED;
+                 N_("unexpected character after the JSON value")),
+                 LOOKUP_FAILED;
   return LOOKUP_FOUND;
 }
 
 gboolean
-fraise_json_lookup_full (const char      *text,
-                         gsize            len,
-                         const char      *path,
-                         guint            max_depth,
+fraise_json_lookup_full (const char *text,
+                         gsize len,
+                         const char *path,
+                         guint max_depth,
                          FraiseJsonValue *out,
-                         GError         **error)
+                         GError **error)
 {
   Segment inline_segs[16];
   Segment *segs = inline_segs;
@@ -376,11 +391,8 @@ fraise_json_lookup_full (const char      *text,
 }
 
 gboolean
-fraise_json_lookup (const char      *text,
-                    gsize            len,
-                    const char      *path,
-                    FraiseJsonValue *out,
-                    GError         **error)
+fraise_json_lookup (
+  const char *text, gsize len, const char *path, FraiseJsonValue *out, GError **error)
 {
   return fraise_json_lookup_full (text, len, path, 0, out, error);
 }
@@ -392,13 +404,20 @@ fraise_json_type_to_string (FraiseJsonType type)
 {
   switch (type)
     {
-    case FRAISE_JSON_TYPE_NULL: return "null";
-    case FRAISE_JSON_TYPE_BOOLEAN: return "boolean";
-    case FRAISE_JSON_TYPE_NUMBER: return "number";
-    case FRAISE_JSON_TYPE_STRING: return "string";
-    case FRAISE_JSON_TYPE_OBJECT: return "object";
-    case FRAISE_JSON_TYPE_ARRAY: return "array";
-    default: return "unknown";
+    case FRAISE_JSON_TYPE_NULL:
+      return "null";
+    case FRAISE_JSON_TYPE_BOOLEAN:
+      return "boolean";
+    case FRAISE_JSON_TYPE_NUMBER:
+      return "number";
+    case FRAISE_JSON_TYPE_STRING:
+      return "string";
+    case FRAISE_JSON_TYPE_OBJECT:
+      return "object";
+    case FRAISE_JSON_TYPE_ARRAY:
+      return "array";
+    default:
+      return "unknown";
     }
 }
 
@@ -408,14 +427,13 @@ check_type (const FraiseJsonValue *value, FraiseJsonType type, GError **error)
   if (value->type == type)
     return TRUE;
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
-               _("expected a JSON %s, found a JSON %s"),
-               fraise_json_type_to_string (type), fraise_json_type_to_string (value->type));
+               _("expected a JSON %s, found a JSON %s"), fraise_json_type_to_string (type),
+                  fraise_json_type_to_string (value->type));
   return FALSE;
 }
 
 char *
-fraise_json_value_dup_string (const FraiseJsonValue *value,
-                              GError               **error)
+fraise_json_value_dup_string (const FraiseJsonValue *value, GError **error)
 {
   const guchar *p;
   const guchar *close;
@@ -466,9 +484,7 @@ scan_number_value (const FraiseJsonValue *value, NumberScan *ns, GError **error)
 }
 
 gboolean
-fraise_json_value_get_int (const FraiseJsonValue *value,
-                           gint64                *out,
-                           GError               **error)
+fraise_json_value_get_int (const FraiseJsonValue *value, gint64 *out, GError **error)
 {
   NumberScan ns;
 
@@ -482,8 +498,8 @@ fraise_json_value_get_int (const FraiseJsonValue *value,
 
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
                    ns.integral ? _("JSON number %.*s%s is out of the 64-bit integer range")
-                               : _("JSON number %.*s%s is not an integer"),
-                   shown, value->start, value->len > 64 ? "…" : "");
+                               : _("JSON number %.*s%s is not an integer"), shown, value->start,
+                                    value->len > 64 ? "…" : "");
       return FALSE;
     }
   if (out != NULL)
@@ -492,9 +508,7 @@ fraise_json_value_get_int (const FraiseJsonValue *value,
 }
 
 gboolean
-fraise_json_value_get_double (const FraiseJsonValue *value,
-                              double                *out,
-                              GError               **error)
+fraise_json_value_get_double (const FraiseJsonValue *value, double *out, GError **error)
 {
   NumberScan ns;
 
@@ -508,9 +522,7 @@ fraise_json_value_get_double (const FraiseJsonValue *value,
 }
 
 gboolean
-fraise_json_value_get_boolean (const FraiseJsonValue *value,
-                               gboolean              *out,
-                               GError               **error)
+fraise_json_value_get_boolean (const FraiseJsonValue *value, gboolean *out, GError **error)
 {
   g_return_val_if_fail (value != NULL, FALSE);
 
@@ -530,15 +542,12 @@ fraise_json_value_get_boolean (const FraiseJsonValue *value,
     }
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
                _("invalid JSON at byte 0: %s"),
-               _("invalid literal (expected true, false or null)"));
+                  _("invalid literal (expected true, false or null)"));
   return FALSE;
 }
 
 char *
-fraise_json_get_number_text (const char *text,
-                             gsize       len,
-                             const char *path,
-                             GError    **error)
+fraise_json_get_number_text (const char *text, gsize len, const char *path, GError **error)
 {
   FraiseJsonValue value;
   GError *local_error = NULL;
@@ -557,8 +566,8 @@ fraise_json_get_number_text (const char *text,
   if (value.type != FRAISE_JSON_TYPE_NUMBER)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
-                   _("the JSON value at path \"%s\" is a %s, not a number"),
-                   path, fraise_json_type_to_string (value.type));
+                   _("the JSON value at path \"%s\" is a %s, not a number"), path,
+                      fraise_json_type_to_string (value.type));
       return NULL;
     }
   return g_strndup (value.start, value.len);

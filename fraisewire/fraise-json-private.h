@@ -63,10 +63,7 @@ typedef struct {
 
 /* Parses @len bytes of @text (no NUL needed) into a sealed tree, or returns
  * NULL and sets @error. Free with json_node_unref(). */
-JsonNode *fraise_json_parse (const char *text,
-                             gsize       len,
-                             guint       max_depth,
-                             GError    **error);
+JsonNode *fraise_json_parse (const char *text, gsize len, guint max_depth, GError **error);
 
 /* Path syntax: keys separated by '.', array indexes in brackets:
  * "status", "address.city", "tags[0]", "a.b[2].c", "[3].id"; "" is the
@@ -77,44 +74,32 @@ JsonNode *fraise_json_parse (const char *text,
  * when it does not (missing key, index out of range, or a step through a
  * scalar); FALSE with @error when the path is malformed or the text is not
  * valid JSON where it had to be read. Depth limit: FRAISE_JSON_DEFAULT_MAX_DEPTH. */
-gboolean fraise_json_lookup (const char      *text,
-                             gsize            len,
-                             const char      *path,
-                             FraiseJsonValue *out,
-                             GError         **error);
+gboolean fraise_json_lookup (
+  const char *text, gsize len, const char *path, FraiseJsonValue *out, GError **error);
 
 /* Same, with an explicit depth limit (0: the default). */
-gboolean fraise_json_lookup_full (const char      *text,
-                                  gsize            len,
-                                  const char      *path,
-                                  guint            max_depth,
+gboolean fraise_json_lookup_full (const char *text,
+                                  gsize len,
+                                  const char *path,
+                                  guint max_depth,
                                   FraiseJsonValue *out,
-                                  GError         **error);
+                                  GError **error);
 
 /* The exact source text of the number at @path (for big integers and long
  * decimals), or NULL with %FRAISE_ERROR_DESERIALIZATION when there is no
  * value there or it is not a number (or another error, as for lookup). */
-char *fraise_json_get_number_text (const char *text,
-                                   gsize       len,
-                                   const char *path,
-                                   GError    **error);
+char *fraise_json_get_number_text (const char *text, gsize len, const char *path, GError **error);
 
 /* Typed accessors for a looked-up value. Each fails with
  * %FRAISE_ERROR_DESERIALIZATION when the value has another type, and
  * %FRAISE_ERROR_JSON when a string is malformed. */
-char *fraise_json_value_dup_string (const FraiseJsonValue *value,
-                                    GError               **error);
+char *fraise_json_value_dup_string (const FraiseJsonValue *value, GError **error);
 /* Integers only (no fraction or exponent), within the gint64 range. */
-gboolean fraise_json_value_get_int (const FraiseJsonValue *value,
-                                    gint64                *out,
-                                    GError               **error);
+gboolean fraise_json_value_get_int (const FraiseJsonValue *value, gint64 *out, GError **error);
 /* Any number; ±infinity beyond the double range. */
-gboolean fraise_json_value_get_double (const FraiseJsonValue *value,
-                                       double                *out,
-                                       GError               **error);
-gboolean fraise_json_value_get_boolean (const FraiseJsonValue *value,
-                                        gboolean              *out,
-                                        GError               **error);
+gboolean fraise_json_value_get_double (const FraiseJsonValue *value, double *out, GError **error);
+gboolean
+fraise_json_value_get_boolean (const FraiseJsonValue *value, gboolean *out, GError **error);
 
 /* "null", "boolean", "number", "string", "object", "array". */
 const char *fraise_json_type_to_string (FraiseJsonType type);

@@ -30,21 +30,17 @@ G_BEGIN_DECLS
 /* ---- byte classes ---------------------------------------------------------- */
 
 enum {
-  SC_PLAIN = 0,  /* printable ASCII other than '"' and '\\' */
+  SC_PLAIN = 0, /* printable ASCII other than '"' and '\\' */
   SC_QUOTE,
   SC_BACKSLASH,
-  SC_CONTROL,    /* U+0000..U+001F must be escaped */
-  SC_UTF8,       /* a possible lead byte of a multi-byte sequence */
-  SC_INVALID,    /* never valid in UTF-8 at this position */
+  SC_CONTROL, /* U+0000..U+001F must be escaped */
+  SC_UTF8,    /* a possible lead byte of a multi-byte sequence */
+  SC_INVALID, /* never valid in UTF-8 at this position */
 };
 
 static const guint8 string_class[256] = {
-  [0x00 ... 0x1f] = SC_CONTROL,
-  ['"'] = SC_QUOTE,
-  ['\\'] = SC_BACKSLASH,
-  [0x80 ... 0xc1] = SC_INVALID,
-  [0xc2 ... 0xf4] = SC_UTF8,
-  [0xf5 ... 0xff] = SC_INVALID,
+  [0x00 ... 0x1f] = SC_CONTROL, ['"'] = SC_QUOTE,          ['\\'] = SC_BACKSLASH,
+  [0x80 ... 0xc1] = SC_INVALID, [0xc2 ... 0xf4] = SC_UTF8, [0xf5 ... 0xff] = SC_INVALID,
 };
 
 /* Bytes the container skipper must look at. */
@@ -56,11 +52,7 @@ enum {
 };
 
 static const guint8 skip_class[256] = {
-  ['"'] = SK_QUOTE,
-  ['['] = SK_OPEN,
-  ['{'] = SK_OPEN,
-  [']'] = SK_CLOSE,
-  ['}'] = SK_CLOSE,
+  ['"'] = SK_QUOTE, ['['] = SK_OPEN, ['{'] = SK_OPEN, [']'] = SK_CLOSE, ['}'] = SK_CLOSE,
 };
 
 /* ---- shared context and errors --------------------------------------------- */
@@ -87,8 +79,7 @@ static inline gboolean
 fail (Ctx *cx, const guchar *at, const char *reason)
 {
   g_set_error (cx->error, FRAISE_ERROR, FRAISE_ERROR_JSON,
-               _("invalid JSON at byte %zu: %s"),
-               (size_t) (at - cx->start), _(reason));
+               _("invalid JSON at byte %zu: %s"), (size_t) (at - cx->start), _(reason));
   return FALSE;
 }
 
@@ -105,8 +96,8 @@ static inline gboolean
 fail_depth (Ctx *cx, const guchar *at)
 {
   g_set_error (cx->error, FRAISE_ERROR, FRAISE_ERROR_JSON,
-               _("JSON nesting depth exceeds %u (at byte %zu)"),
-               cx->max_depth, (size_t) (at - cx->start));
+               _("JSON nesting depth exceeds %u (at byte %zu)"), cx->max_depth,
+                  (size_t) (at - cx->start));
   return FALSE;
 }
 
@@ -170,17 +161,18 @@ utf8_sequence_length (const guchar *p, const guchar *end)
     return (avail >= 2 && (p[1] & 0xc0) == 0x80) ? 2 : 0;
 
   if (c == 0xe0 || c == 0xf0)
-    lo = c == 0xe0 ? 0xa0 : 0x90;  /* overlong forms */
+    lo = c == 0xe0 ? 0xa0 : 0x90; /* overlong forms */
   else if (c == 0xed)
-    hi = 0x9f;                     /* UTF-16 surrogates */
+    hi = 0x9f; /* UTF-16 surrogates */
   else if (c == 0xf4)
-    hi = 0x8f;                     /* above U+10FFFF */
+    hi = 0x8f; /* above U+10FFFF */
 
   if (c < 0xf0)
     return (avail >= 3 && p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80) ? 3 : 0;
 
-  return (avail >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80
-          && (p[3] & 0xc0) == 0x80) ? 4 : 0;
+  return (avail >= 4 && p[1] >= lo && p[1] <= hi && (p[2] & 0xc0) == 0x80 && (p[3] & 0xc0) == 0x80)
+           ? 4
+           : 0;
 }
 
 static inline int
@@ -218,7 +210,14 @@ check_escape (Ctx *cx, const guchar *p)
 
   switch (p[1])
     {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
       return 2;
     case 'u':
       if (avail < 6)
@@ -249,9 +248,8 @@ scan_string (Ctx *cx, const guchar *p, gboolean *escaped)
     {
       gsize n;
 
-      while (end - p >= 4 && string_class[p[0]] == SC_PLAIN
-             && string_class[p[1]] == SC_PLAIN && string_class[p[2]] == SC_PLAIN
-             && string_class[p[3]] == SC_PLAIN)
+      while (end - p >= 4 && string_class[p[0]] == SC_PLAIN && string_class[p[1]] == SC_PLAIN &&
+             string_class[p[2]] == SC_PLAIN && string_class[p[3]] == SC_PLAIN)
         p += 4;
       while (p < end && string_class[*p] == SC_PLAIN)
         p++;
@@ -304,13 +302,32 @@ decode_string (const guchar *p, const guchar *close, char *out)
 
       switch (p[1])
         {
-        case 'b': *o++ = '\b'; p += 2; continue;
-        case 'f': *o++ = '\f'; p += 2; continue;
-        case 'n': *o++ = '\n'; p += 2; continue;
-        case 'r': *o++ = '\r'; p += 2; continue;
-        case 't': *o++ = '\t'; p += 2; continue;
-        case 'u': break;
-        default: *o++ = (char) p[1]; p += 2; continue;
+        case 'b':
+          *o++ = '\b';
+          p += 2;
+          continue;
+        case 'f':
+          *o++ = '\f';
+          p += 2;
+          continue;
+        case 'n':
+          *o++ = '\n';
+          p += 2;
+          continue;
+        case 'r':
+          *o++ = '\r';
+          p += 2;
+          continue;
+        case 't':
+          *o++ = '\t';
+          p += 2;
+          continue;
+        case 'u':
+          break;
+        default:
+          *o++ = (char) p[1];
+          p += 2;
+          continue;
         }
 
       cp = (gunichar) hex4 (p + 2);
@@ -380,7 +397,7 @@ skip_string (const guchar *p, const guchar *end)
 
 typedef struct {
   const guchar *end;
-  gboolean is_int;  /* no fraction or exponent, and within gint64 */
+  gboolean is_int;   /* no fraction or exponent, and within gint64 */
   gboolean integral; /* no fraction or exponent */
   gint64 value;
 } NumberScan;
@@ -409,7 +426,7 @@ scan_number (Ctx *cx, const guchar *p, NumberScan *ns)
     }
   else
     for (; p < end && IS_DIGIT (*p); p++)
-      if (++digits <= 19)  /* 19 digits cannot overflow a guint64 */
+      if (++digits <= 19) /* 19 digits cannot overflow a guint64 */
         mag = mag * 10 + (guint64) (*p - '0');
 
   ns->integral = TRUE;
@@ -433,11 +450,9 @@ scan_number (Ctx *cx, const guchar *p, NumberScan *ns)
     }
 
   ns->end = p;
-  ns->is_int = ns->integral && digits <= 19
-               && mag <= (guint64) G_MAXINT64 + (neg ? 1 : 0);
+  ns->is_int = ns->integral && digits <= 19 && mag <= (guint64) G_MAXINT64 + (neg ? 1 : 0);
   if (ns->is_int)
-    ns->value = !neg ? (gint64) mag
-                : mag == (guint64) G_MAXINT64 + 1 ? G_MININT64 : -(gint64) mag;
+    ns->value = !neg ? (gint64) mag : mag == (guint64) G_MAXINT64 + 1 ? G_MININT64 : -(gint64) mag;
   return TRUE;
 }
 
@@ -449,7 +464,7 @@ fast_double (const guchar *p, const guchar *end, double *out)
 {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
   static const double powers[] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
   };
   gboolean neg = *p == '-';
@@ -465,7 +480,7 @@ fast_double (const guchar *p, const guchar *end, double *out)
       mantissa = mantissa * 10 + (guint64) (*p - '0');
   if (digits > 19 || mantissa > (G_GUINT64_CONSTANT (1) << 53))
     return FALSE;
-  if (p < end)  /* exponent */
+  if (p < end) /* exponent */
     {
       gboolean neg_exp;
       int e = 0;

@@ -105,8 +105,8 @@ parser_number (Parser *ps, const guchar *p)
   if (ns.is_int)
     parser_attach (ps, json_node_init_int (json_node_alloc (), ns.value));
   else
-    parser_attach (ps, json_node_init_double (json_node_alloc (),
-                                              span_to_double (p, (gsize) (ns.end - p))));
+    parser_attach (
+      ps, json_node_init_double (json_node_alloc (), span_to_double (p, (gsize) (ns.end - p))));
   return ns.end;
 }
 
@@ -192,11 +192,22 @@ value:
           goto next;
         }
       goto value;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
+    case '-':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9':
       p = parser_number (ps, p);
       break;
-    case 't': case 'f': case 'n':
+    case 't':
+    case 'f':
+    case 'n':
       p = parser_literal (ps, p);
       break;
     default:
@@ -228,15 +239,13 @@ next:
       p++;
       goto next;
     }
-  return fail (&ps->cx, p, top->object != NULL ? N_("expected ',' or '}' in an object")
-                                               : N_("expected ',' or ']' in an array"));
+  return fail (&ps->cx, p,
+               top->object != NULL ? N_("expected ',' or '}' in an object")
+                                   : N_("expected ',' or ']' in an array"));
 }
 
 JsonNode *
-fraise_json_parse (const char *text,
-                   gsize       len,
-                   guint       max_depth,
-                   GError    **error)
+fraise_json_parse (const char *text, gsize len, guint max_depth, GError **error)
 {
   Parser ps;
   JsonNode *root = NULL;
@@ -258,7 +267,7 @@ fraise_json_parse (const char *text,
       json_node_seal (root);
     }
   else
-    g_clear_pointer (&ps.root, json_node_unref);  /* every node hangs off the root */
+    g_clear_pointer (&ps.root, json_node_unref); /* every node hangs off the root */
 
   if (ps.frames != ps.inline_frames)
     g_free (ps.frames);

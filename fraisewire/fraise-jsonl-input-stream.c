@@ -10,8 +10,8 @@
 /* A GInputStream of the stream's rows, one JSON text per line. Rows are
  * copied straight from the batch into the reader's buffer (never parsed). */
 #define FRAISE_TYPE_ROW_INPUT_STREAM (fraise_row_input_stream_get_type ())
-G_DECLARE_FINAL_TYPE (FraiseRowInputStream, fraise_row_input_stream, FRAISE, ROW_INPUT_STREAM,
-                      GInputStream)
+G_DECLARE_FINAL_TYPE (
+  FraiseRowInputStream, fraise_row_input_stream, FRAISE, ROW_INPUT_STREAM, GInputStream)
 
 struct _FraiseRowInputStream {
   GInputStream parent_instance;
@@ -32,17 +32,14 @@ typedef struct {
 
 /* Copies buffered line bytes into @buffer; returns how many. */
 static gsize
-copy_lines (FraiseRowInputStream *self,
-            guint8               *buffer,
-            gsize                 count)
+copy_lines (FraiseRowInputStream *self, guint8 *buffer, gsize count)
 {
   gsize written = 0;
 
   while (written < count && self->batch != NULL && self->row_pos < self->batch->len)
     {
       gsize len;
-      const char *text = fraise_row_get_text (g_ptr_array_index (self->batch, self->row_pos),
-                                              &len);
+      const char *text = fraise_row_get_text (g_ptr_array_index (self->batch, self->row_pos), &len);
 
       if (self->byte_pos < len)
         {
@@ -64,8 +61,7 @@ copy_lines (FraiseRowInputStream *self,
 
 /* Takes a batch from the stream: empty means the end. */
 static void
-set_batch (FraiseRowInputStream *self,
-           GPtrArray            *batch)
+set_batch (FraiseRowInputStream *self, GPtrArray *batch)
 {
   if (batch->len == 0)
     {
@@ -79,11 +75,8 @@ set_batch (FraiseRowInputStream *self,
 }
 
 static gssize
-fraise_row_input_stream_read (GInputStream *stream,
-                              void         *buffer,
-                              gsize         count,
-                              GCancellable *cancellable,
-                              GError      **error)
+fraise_row_input_stream_read (
+  GInputStream *stream, void *buffer, gsize count, GCancellable *cancellable, GError **error)
 {
   FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
   GPtrArray *batch;
@@ -99,9 +92,7 @@ fraise_row_input_stream_read (GInputStream *stream,
 }
 
 static void
-on_input_batch (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_input_batch (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   FraiseRowInputStream *self = g_task_get_source_object (task);
@@ -120,13 +111,13 @@ on_input_batch (GObject      *source,
 }
 
 static void
-fraise_row_input_stream_read_async (GInputStream       *stream,
-                                    void               *buffer,
-                                    gsize               count,
-                                    int                 io_priority,
-                                    GCancellable       *cancellable,
+fraise_row_input_stream_read_async (GInputStream *stream,
+                                    void *buffer,
+                                    gsize count,
+                                    int io_priority,
+                                    GCancellable *cancellable,
                                     GAsyncReadyCallback callback,
-                                    gpointer            user_data)
+                                    gpointer user_data)
 {
   FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
   GTask *task = g_task_new (stream, cancellable, callback, user_data);
@@ -150,9 +141,7 @@ fraise_row_input_stream_read_async (GInputStream       *stream,
 }
 
 static gssize
-fraise_row_input_stream_read_finish (GInputStream *stream,
-                                     GAsyncResult *result,
-                                     GError      **error)
+fraise_row_input_stream_read_finish (GInputStream *stream, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, stream), -1);
   return g_task_propagate_int (G_TASK (result), error);
@@ -160,9 +149,7 @@ fraise_row_input_stream_read_finish (GInputStream *stream,
 
 /* Closing before the end stops the query, as closing an HTTP body would. */
 static gboolean
-fraise_row_input_stream_close (GInputStream *stream,
-                               GCancellable *cancellable,
-                               GError      **error)
+fraise_row_input_stream_close (GInputStream *stream, GCancellable *cancellable, GError **error)
 {
   FraiseRowInputStream *self = FRAISE_ROW_INPUT_STREAM (stream);
 
@@ -173,11 +160,11 @@ fraise_row_input_stream_close (GInputStream *stream,
 
 /* Closing does no I/O: done at once rather than in GIO's worker thread. */
 static void
-fraise_row_input_stream_close_async (GInputStream       *stream,
-                                     int                 io_priority,
-                                     GCancellable       *cancellable,
+fraise_row_input_stream_close_async (GInputStream *stream,
+                                     int io_priority,
+                                     GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
-                                     gpointer            user_data)
+                                     gpointer user_data)
 {
   GTask *task = g_task_new (stream, cancellable, callback, user_data);
 
@@ -188,9 +175,7 @@ fraise_row_input_stream_close_async (GInputStream       *stream,
 }
 
 static gboolean
-fraise_row_input_stream_close_finish (GInputStream *stream,
-                                      GAsyncResult *result,
-                                      GError      **error)
+fraise_row_input_stream_close_finish (GInputStream *stream, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, stream), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -26,36 +26,31 @@ struct _FraiseFilter {
   GDestroyNotify destroy;
 };
 
-FraiseFilter *_fraise_filter_new (FraiseRowFilterFunc func,
-                                  gpointer            data,
-                                  GDestroyNotify      destroy);
+FraiseFilter *_fraise_filter_new (FraiseRowFilterFunc func, gpointer data, GDestroyNotify destroy);
 FraiseFilter *_fraise_filter_ref (FraiseFilter *filter);
 void _fraise_filter_unref (FraiseFilter *filter);
 
 static inline gboolean
-_fraise_filter_accepts (const FraiseFilter *filter,
-                        FraiseRow          *row)
+_fraise_filter_accepts (const FraiseFilter *filter, FraiseRow *row)
 {
   return filter == NULL || filter->func (row, filter->data);
 }
 
 typedef struct {
   char *sql;
-  guint chunk_size;        /* at least 1 */
+  guint chunk_size; /* at least 1 */
   gboolean adaptive_chunking;
-  guint64 max_memory;      /* at least 1 */
-  guint64 max_row_size;    /* 1 .. 1 GiB */
-  GType row_type;          /* G_TYPE_NONE for untyped rows */
-  guint timeout_ms;        /* 0: no client deadline */
-  gboolean projected;      /* a projection replaces `data`: any column name */
-  FraiseFilter *filter;    /* nullable, a reference */
+  guint64 max_memory;   /* at least 1 */
+  guint64 max_row_size; /* 1 .. 1 GiB */
+  GType row_type;       /* G_TYPE_NONE for untyped rows */
+  guint timeout_ms;     /* 0: no client deadline */
+  gboolean projected;   /* a projection replaces `data`: any column name */
+  FraiseFilter *filter; /* nullable, a reference */
 } FraisePlan;
 
 /* Takes @sql and a reference on @filter (nullable); the other fields are
  * copied from @settings. The result is read-only from then on. */
-FraisePlan *_fraise_plan_new (const FraisePlan *settings,
-                              char             *sql,
-                              FraiseFilter     *filter);
+FraisePlan *_fraise_plan_new (const FraisePlan *settings, char *sql, FraiseFilter *filter);
 FraisePlan *_fraise_plan_ref (FraisePlan *plan);
 void _fraise_plan_unref (FraisePlan *plan);
 

@@ -6,9 +6,7 @@
 #include "fraise-plan-private.h"
 
 FraiseFilter *
-_fraise_filter_new (FraiseRowFilterFunc func,
-                    gpointer            data,
-                    GDestroyNotify      destroy)
+_fraise_filter_new (FraiseRowFilterFunc func, gpointer data, GDestroyNotify destroy)
 {
   FraiseFilter *filter = g_atomic_rc_box_new0 (FraiseFilter);
 
@@ -40,9 +38,7 @@ _fraise_filter_unref (FraiseFilter *filter)
 }
 
 FraisePlan *
-_fraise_plan_new (const FraisePlan *settings,
-                  char             *sql,
-                  FraiseFilter     *filter)
+_fraise_plan_new (const FraisePlan *settings, char *sql, FraiseFilter *filter)
 {
   FraisePlan *plan = g_atomic_rc_box_new0 (FraisePlan);
 

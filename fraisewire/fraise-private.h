@@ -14,14 +14,14 @@ G_BEGIN_DECLS
 FraiseServerMessage *_fraise_server_message_new (void);
 /* Sets field @code to @len bytes of @value (a copy is kept; not NUL-terminated input is fine). */
 void _fraise_server_message_set_field (FraiseServerMessage *message,
-                                       char                 code,
-                                       const char          *value,
-                                       gsize                len);
+                                       char code,
+                                       const char *value,
+                                       gsize len);
 
 /* Builds a FRAISE_ERROR carrying @message (may be NULL) as extended error data. */
-GError *_fraise_error_new_with_message (FraiseError          code,
+GError *_fraise_error_new_with_message (FraiseError code,
                                         FraiseServerMessage *message,
-                                        const char          *format,
+                                        const char *format,
                                         ...) G_GNUC_PRINTF (3, 4);
 
 /* Formats "<message> (SQLSTATE xxxxx)" plus detail/hint, for user-facing errors. */
@@ -39,12 +39,14 @@ guint _fraise_debug_flags (void);
 
 #define FRAISE_NOTE_ENABLED(flag) (G_UNLIKELY (_fraise_debug_flags () & FRAISE_DEBUG_##flag))
 
-#define FRAISE_NOTE(flag, ...)                                            \
-  G_STMT_START {                                                          \
-    if (G_UNLIKELY (_fraise_debug_flags () & FRAISE_DEBUG_##flag))        \
-      g_log_structured_standard (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, __FILE__, \
-                                 G_STRINGIFY (__LINE__), G_STRFUNC, __VA_ARGS__); \
-  } G_STMT_END
+#define FRAISE_NOTE(flag, ...)                                                                     \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    if (G_UNLIKELY (_fraise_debug_flags () & FRAISE_DEBUG_##flag))                                 \
+      g_log_structured_standard (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG, __FILE__,                        \
+                                 G_STRINGIFY (__LINE__), G_STRFUNC, __VA_ARGS__);                  \
+  }                                                                                                \
+  G_STMT_END
 
 void _fraise_ensure_i18n (void);
 
@@ -55,8 +57,7 @@ G_BEGIN_DECLS
 /* Replaces *@str with a copy of @new_str; returns whether it changed
  * (g_set_str arrived only in GLib 2.76). */
 static inline gboolean
-_fraise_set_str (char       **str,
-                 const char  *new_str)
+_fraise_set_str (char **str, const char *new_str)
 {
   if (*str == new_str || g_strcmp0 (*str, new_str) == 0)
     return FALSE;

@@ -104,10 +104,7 @@ fraise_query_finalize (GObject *object)
 }
 
 static void
-fraise_query_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
+fraise_query_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   FraiseQuery *self = FRAISE_QUERY (object);
 
@@ -155,10 +152,7 @@ fraise_query_get_property (GObject    *object,
 }
 
 static void
-fraise_query_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
+fraise_query_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   FraiseQuery *self = FRAISE_QUERY (object);
 
@@ -282,8 +276,8 @@ fraise_query_class_init (FraiseQueryClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_MAX_ROW_SIZE] =
-    g_param_spec_uint64 ("max-row-size", NULL, NULL, 1, MAX_ROW_SIZE_LIMIT, DEFAULT_MAX_ROW_SIZE, rw);
+  properties[PROP_MAX_ROW_SIZE] = g_param_spec_uint64 (
+    "max-row-size", NULL, NULL, 1, MAX_ROW_SIZE_LIMIT, DEFAULT_MAX_ROW_SIZE, rw);
 
   /**
    * FraiseQuery:limit:
@@ -365,9 +359,7 @@ fraise_query_init (FraiseQuery *self)
 /* Records why @prop_id's new value was refused (it keeps its old value), or
  * with @error NULL, that its value is valid again. */
 static void
-set_invalid (FraiseQuery *self,
-             guint        prop_id,
-             GError      *error)
+set_invalid (FraiseQuery *self, guint prop_id, GError *error)
 {
   g_clear_error (&self->invalid[prop_id]);
   self->invalid[prop_id] = error;
@@ -413,8 +405,7 @@ fraise_query_new (const char *source)
  * Since: 1.0
  */
 FraiseQuery *
-fraise_client_query (FraiseClient *client,
-                     const char   *source)
+fraise_client_query (FraiseClient *client, const char *source)
 {
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), NULL);
   g_return_val_if_fail (source != NULL, NULL);
@@ -465,8 +456,7 @@ fraise_query_get_client (FraiseQuery *query)
  * Since: 1.0
  */
 void
-fraise_query_set_client (FraiseQuery  *query,
-                         FraiseClient *client)
+fraise_query_set_client (FraiseQuery *query, FraiseClient *client)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
   g_return_if_fail (client == NULL || FRAISE_IS_CLIENT (client));
@@ -487,8 +477,7 @@ fraise_query_set_client (FraiseQuery  *query,
  * Since: 1.0
  */
 void
-fraise_query_add_where_sql (FraiseQuery *query,
-                            const char  *predicate)
+fraise_query_add_where_sql (FraiseQuery *query, const char *predicate)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
   g_return_if_fail (predicate != NULL);
@@ -517,11 +506,8 @@ fraise_query_add_where_sql (FraiseQuery *query,
  * Since: 1.0
  */
 gboolean
-fraise_query_add_condition (FraiseQuery   *query,
-                            const char    *path,
-                            FraiseOperator op,
-                            GVariant      *value,
-                            GError       **error)
+fraise_query_add_condition (
+  FraiseQuery *query, const char *path, FraiseOperator op, GVariant *value, GError **error)
 {
   g_autoptr(GVariant) owned = value != NULL ? g_variant_ref_sink (value) : NULL;
   char *predicate;
@@ -556,10 +542,10 @@ fraise_query_add_condition (FraiseQuery   *query,
  * Since: 1.0
  */
 void
-fraise_query_set_filter_func (FraiseQuery        *query,
+fraise_query_set_filter_func (FraiseQuery *query,
                               FraiseRowFilterFunc func,
-                              gpointer            user_data,
-                              GDestroyNotify      destroy)
+                              gpointer user_data,
+                              GDestroyNotify destroy)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -590,12 +576,12 @@ fraise_query_set_filter_func (FraiseQuery        *query,
  * Since: 1.0
  */
 gboolean
-fraise_query_add_order_by (FraiseQuery        *query,
-                           const char         *path,
-                           const char         *collation,
+fraise_query_add_order_by (FraiseQuery *query,
+                           const char *path,
+                           const char *collation,
                            FraiseSortDirection direction,
-                           FraiseNulls         nulls,
-                           GError            **error)
+                           FraiseNulls nulls,
+                           GError **error)
 {
   char *item;
 
@@ -620,8 +606,7 @@ fraise_query_add_order_by (FraiseQuery        *query,
  * Since: 1.0
  */
 void
-fraise_query_set_order_by_sql (FraiseQuery *query,
-                               const char  *order_by)
+fraise_query_set_order_by_sql (FraiseQuery *query, const char *order_by)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -641,8 +626,7 @@ fraise_query_set_order_by_sql (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_limit (FraiseQuery *query,
-                        gint64       limit)
+fraise_query_set_limit (FraiseQuery *query, gint64 limit)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -673,17 +657,16 @@ fraise_query_set_limit (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_offset (FraiseQuery *query,
-                         gint64       offset)
+fraise_query_set_offset (FraiseQuery *query, gint64 offset)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
   if (offset < -1)
     {
-      set_invalid (query, PROP_OFFSET,
-                   g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                                _("invalid offset %lld (expected -1 or more)"),
-                                (long long) offset));
+      set_invalid (
+        query, PROP_OFFSET,
+        g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                     _("invalid offset %lld (expected -1 or more)"), (long long) offset));
       return;
     }
   set_invalid (query, PROP_OFFSET, NULL);
@@ -706,8 +689,7 @@ fraise_query_set_offset (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_projection (FraiseQuery *query,
-                             const char  *expression)
+fraise_query_set_projection (FraiseQuery *query, const char *expression)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -731,10 +713,7 @@ fraise_query_set_projection (FraiseQuery *query,
  * Since: 1.0
  */
 gboolean
-fraise_query_set_local (FraiseQuery *query,
-                        const char  *name,
-                        const char  *value,
-                        GError     **error)
+fraise_query_set_local (FraiseQuery *query, const char *name, const char *value, GError **error)
 {
   g_autofree char *literal = NULL;
   g_autofree char *lower = NULL;
@@ -765,8 +744,7 @@ fraise_query_set_local (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_statement_timeout (FraiseQuery *query,
-                                    guint        milliseconds)
+fraise_query_set_statement_timeout (FraiseQuery *query, guint milliseconds)
 {
   g_autofree char *value = g_strdup_printf ("%u", milliseconds);
 
@@ -784,8 +762,7 @@ fraise_query_set_statement_timeout (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_timeout (FraiseQuery *query,
-                          guint        milliseconds)
+fraise_query_set_timeout (FraiseQuery *query, guint milliseconds)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -808,8 +785,7 @@ fraise_query_set_timeout (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_chunk_size (FraiseQuery *query,
-                             guint        chunk_size)
+fraise_query_set_chunk_size (FraiseQuery *query, guint chunk_size)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -818,7 +794,7 @@ fraise_query_set_chunk_size (FraiseQuery *query,
       set_invalid (query, PROP_CHUNK_SIZE,
                    g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                                 _("invalid chunk-size %u (expected 1 to %u rows)"), chunk_size,
-                                MAX_CHUNK_SIZE));
+                                   MAX_CHUNK_SIZE));
       return;
     }
   set_invalid (query, PROP_CHUNK_SIZE, NULL);
@@ -858,8 +834,7 @@ fraise_query_get_chunk_size (FraiseQuery *query)
  * Since: 1.0
  */
 void
-fraise_query_set_max_memory (FraiseQuery *query,
-                             guint64      max_memory)
+fraise_query_set_max_memory (FraiseQuery *query, guint64 max_memory)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -890,8 +865,7 @@ fraise_query_set_max_memory (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_max_row_size (FraiseQuery *query,
-                               guint64      max_row_size)
+fraise_query_set_max_row_size (FraiseQuery *query, guint64 max_row_size)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -900,7 +874,7 @@ fraise_query_set_max_row_size (FraiseQuery *query,
       set_invalid (query, PROP_MAX_ROW_SIZE,
                    g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                                 _("invalid max-row-size %llu (expected 1 to %u bytes)"),
-                                (unsigned long long) max_row_size, MAX_ROW_SIZE_LIMIT));
+                                   (unsigned long long) max_row_size, MAX_ROW_SIZE_LIMIT));
       return;
     }
   set_invalid (query, PROP_MAX_ROW_SIZE, NULL);
@@ -921,8 +895,7 @@ fraise_query_set_max_row_size (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_adaptive_chunking (FraiseQuery *query,
-                                    gboolean     adaptive)
+fraise_query_set_adaptive_chunking (FraiseQuery *query, gboolean adaptive)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
 
@@ -947,8 +920,7 @@ fraise_query_set_adaptive_chunking (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_set_row_type (FraiseQuery *query,
-                           GType        row_type)
+fraise_query_set_row_type (FraiseQuery *query, GType row_type)
 {
   g_return_if_fail (FRAISE_IS_QUERY (query));
   g_return_if_fail (row_type == G_TYPE_NONE || G_TYPE_IS_OBJECT (row_type));
@@ -973,8 +945,7 @@ fraise_query_set_row_type (FraiseQuery *query,
  * Since: 1.0
  */
 char *
-fraise_query_to_sql (FraiseQuery *query,
-                     GError     **error)
+fraise_query_to_sql (FraiseQuery *query, GError **error)
 {
   g_autofree char *order_by = NULL;
   FraiseSqlSelect select = { 0 };
@@ -1007,8 +978,7 @@ fraise_query_to_sql (FraiseQuery *query,
 }
 
 static gboolean
-check_client (FraiseQuery *query,
-               GError     **error)
+check_client (FraiseQuery *query, GError **error)
 {
   if (query->client == NULL)
     {
@@ -1037,10 +1007,10 @@ check_client (FraiseQuery *query,
  * Since: 1.0
  */
 void
-fraise_query_execute_async (FraiseQuery        *query,
-                            GCancellable       *cancellable,
+fraise_query_execute_async (FraiseQuery *query,
+                            GCancellable *cancellable,
                             GAsyncReadyCallback callback,
-                            gpointer            user_data)
+                            gpointer user_data)
 {
   g_autoptr(FraisePlan) plan = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -1080,9 +1050,7 @@ fraise_query_execute_async (FraiseQuery        *query,
  * Since: 1.0
  */
 FraiseStream *
-fraise_query_execute_finish (FraiseQuery  *query,
-                             GAsyncResult *result,
-                             GError      **error)
+fraise_query_execute_finish (FraiseQuery *query, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, query), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1102,9 +1070,7 @@ fraise_query_execute_finish (FraiseQuery  *query,
  * Since: 1.0
  */
 FraiseStream *
-fraise_query_execute_sync (FraiseQuery  *query,
-                           GCancellable *cancellable,
-                           GError      **error)
+fraise_query_execute_sync (FraiseQuery *query, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *sql = NULL;

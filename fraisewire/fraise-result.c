@@ -14,8 +14,7 @@
 #include "fraise-result-private.h"
 
 void
-fraise_result_init (FraiseResult *result,
-                    gboolean      projected)
+fraise_result_init (FraiseResult *result, gboolean projected)
 {
   result->state = FRAISE_RESULT_STATE_AWAITING;
   result->projected = projected;
@@ -33,11 +32,24 @@ builtin_type_name (guint32 oid)
     guint32 oid;
     const char *name;
   } names[] = {
-    { 16, "boolean" }, { 17, "bytea" }, { 20, "bigint" }, { 21, "smallint" },
-    { 23, "integer" }, { 25, "text" }, { 26, "oid" }, { 700, "real" },
-    { 701, "double precision" }, { 1042, "character" }, { 1043, "character varying" },
-    { 1082, "date" }, { 1114, "timestamp" }, { 1184, "timestamp with time zone" },
-    { 1700, "numeric" }, { 2950, "uuid" }, { 3807, "jsonb[]" }, { 199, "json[]" },
+    { 16, "boolean" },
+    { 17, "bytea" },
+    { 20, "bigint" },
+    { 21, "smallint" },
+    { 23, "integer" },
+    { 25, "text" },
+    { 26, "oid" },
+    { 700, "real" },
+    { 701, "double precision" },
+    { 1042, "character" },
+    { 1043, "character varying" },
+    { 1082, "date" },
+    { 1114, "timestamp" },
+    { 1184, "timestamp with time zone" },
+    { 1700, "numeric" },
+    { 2950, "uuid" },
+    { 3807, "jsonb[]" },
+    { 199, "json[]" },
   };
   guint i;
 
@@ -49,34 +61,31 @@ builtin_type_name (guint32 oid)
 
 /* The column checks of a valid RowDescription; NULL when it is ours. */
 static GError *
-check_column (const FraiseResult      *result,
-              guint                    n_columns,
-              const FraiseProtoColumn *column)
+check_column (const FraiseResult *result, guint n_columns, const FraiseProtoColumn *column)
 {
   if (n_columns != 1)
-    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("query returned %u columns, expected 1 json/jsonb column named \"data\""),
-                        n_columns);
+    return g_error_new (
+      FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
+      _("query returned %u columns, expected 1 json/jsonb column named \"data\""), n_columns);
   if (!result->projected && !g_str_equal (column->name, "data"))
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
                         _("query returned a column named \"%s\", expected 1 json/jsonb column "
-                          "named \"data\""), column->name);
+                          "named \"data\""),
+                           column->name);
   if (column->type_oid != FRAISE_OID_JSON && column->type_oid != FRAISE_OID_JSONB)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
                         _("column \"%s\" has type %s (OID %u), expected json (114) or jsonb "
-                          "(3802)"), column->name, builtin_type_name (column->type_oid),
-                        column->type_oid);
+                          "(3802)"),
+                           column->name, builtin_type_name (column->type_oid), column->type_oid);
   if (column->format != 0)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
-                        _("column \"%s\" uses format code %d, expected text (0)"),
-                        column->name, column->format);
+                        _("column \"%s\" uses format code %d, expected text (0)"), column->name,
+                           column->format);
   return NULL;
 }
 
 static FraiseResultEvent
-refuse (FraiseResult *result,
-        GError       *reason,
-        GError      **error)
+refuse (FraiseResult *result, GError *reason, GError **error)
 {
   result->refused = TRUE;
   g_propagate_error (error, reason);
@@ -84,38 +93,35 @@ refuse (FraiseResult *result,
 }
 
 static FraiseResultEvent
-broken (GError *reason,
-        GError **error)
+broken (GError *reason, GError **error)
 {
   g_propagate_error (error, reason);
   return FRAISE_RESULT_PROTOCOL;
 }
 
 static FraiseResultEvent
-out_of_place (const FraiseResult     *result,
-              const FraiseProtoFrame *frame,
-              GError                **error)
+out_of_place (const FraiseResult *result, const FraiseProtoFrame *frame, GError **error)
 {
   static const char *const where[] = {
     [FRAISE_RESULT_STATE_AWAITING] = N_("before or between the query's results"),
-    [FRAISE_RESULT_STATE_ROWS] = N_("in the middle of a result"),
-    [FRAISE_RESULT_STATE_COPY_OUT] = N_("during a COPY"),
-    [FRAISE_RESULT_STATE_COPY_DONE] = N_("after the end of a COPY"),
-    [FRAISE_RESULT_STATE_FAILED] = N_("after an error"),
-    [FRAISE_RESULT_STATE_READY] = N_("after the query ended"),
-  };
+      [FRAISE_RESULT_STATE_ROWS] =
+        N_("in the middle of a result"),
+            [FRAISE_RESULT_STATE_COPY_OUT] =
+              N_("during a COPY"), [FRAISE_RESULT_STATE_COPY_DONE] =
+                                      N_("after the end of a COPY"),
+                                          [FRAISE_RESULT_STATE_FAILED] =
+                                            N_("after an error"), [FRAISE_RESULT_STATE_READY] =
+                                                                     N_("after the query ended"),
+                                            };
 
   return broken (g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                               _("server sent an unexpected %s message (type byte 0x%02x) %s"),
-                              fraise_proto_backend_message_name (frame->type), frame->type,
-                              _(where[result->state])),
-                 error);
+                                 fraise_proto_backend_message_name (frame->type), frame->type,
+                                 _(where[result->state])), error);
 }
 
 static FraiseResultEvent
-read_description (FraiseResult           *result,
-                  const FraiseProtoFrame *frame,
-                  GError                **error)
+read_description (FraiseResult *result, const FraiseProtoFrame *frame, GError **error)
 {
   FraiseProtoColumn column;
   GError *local = NULL;
@@ -125,7 +131,7 @@ read_description (FraiseResult           *result,
     return broken (g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                                 _("server sent a second RowDescription before the "
                                   "CommandComplete of the first")),
-                   error);
+                                error);
   if (result->state != FRAISE_RESULT_STATE_AWAITING)
     return out_of_place (result, frame, error);
   if (!fraise_proto_parse_row_description (frame, &column, 1, &n_columns, &local))
@@ -136,7 +142,7 @@ read_description (FraiseResult           *result,
     return refuse (result, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
                                                 _("query returned several result sets; send "
                                                   "one SELECT per query")),
-                   error);
+                                                error);
   if ((local = check_column (result, n_columns, &column)) != NULL)
     return refuse (result, local, error);
   result->described = TRUE;
@@ -144,9 +150,7 @@ read_description (FraiseResult           *result,
 }
 
 static FraiseResultEvent
-read_ready (FraiseResult           *result,
-            const FraiseProtoFrame *frame,
-            GError                **error)
+read_ready (FraiseResult *result, const FraiseProtoFrame *frame, GError **error)
 {
   GError *local = NULL;
   char status;
@@ -165,9 +169,7 @@ read_ready (FraiseResult           *result,
 
 /* Bodies that carry nothing the reader needs are still checked. */
 static FraiseResultEvent
-read_other (FraiseResult           *result,
-            const FraiseProtoFrame *frame,
-            GError                **error)
+read_other (FraiseResult *result, const FraiseProtoFrame *frame, GError **error)
 {
   GError *local = NULL;
   const char *tag;
@@ -175,7 +177,8 @@ read_other (FraiseResult           *result,
   switch (frame->type)
     {
     case 'C':
-      if (result->state != FRAISE_RESULT_STATE_AWAITING && result->state != FRAISE_RESULT_STATE_ROWS &&
+      if (result->state != FRAISE_RESULT_STATE_AWAITING &&
+          result->state != FRAISE_RESULT_STATE_ROWS &&
           result->state != FRAISE_RESULT_STATE_COPY_DONE)
         return out_of_place (result, frame, error);
       if (!fraise_proto_parse_command_complete (frame, &tag, &local))
@@ -191,7 +194,7 @@ read_other (FraiseResult           *result,
         return FRAISE_RESULT_NONE;
       return refuse (result, g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_INVALID_SCHEMA,
                                                   _("the query was empty")),
-                     error);
+                                                  error);
     case 'H':
       if (result->state != FRAISE_RESULT_STATE_AWAITING)
         return out_of_place (result, frame, error);
@@ -202,7 +205,7 @@ read_other (FraiseResult           *result,
                                                   _("the query started a COPY; expected a "
                                                     "SELECT of 1 json/jsonb column named "
                                                     "\"data\"")),
-                     error);
+                                                  error);
     case 'd':
       if (result->state != FRAISE_RESULT_STATE_COPY_OUT)
         return out_of_place (result, frame, error);
@@ -222,11 +225,11 @@ read_other (FraiseResult           *result,
 }
 
 static FraiseResultEvent
-read_frame (FraiseResult           *result,
+read_frame (FraiseResult *result,
             const FraiseProtoFrame *frame,
-            FraiseProtoField       *field,
-            FraiseServerMessage   **message,
-            GError                **error)
+            FraiseProtoField *field,
+            FraiseServerMessage **message,
+            GError **error)
 {
   GError *local = NULL;
 
@@ -241,7 +244,7 @@ read_frame (FraiseResult           *result,
             return broken (g_error_new_literal (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                                                 _("server sent a DataRow before its "
                                                   "RowDescription")),
-                           error);
+                                                error);
           return out_of_place (result, frame, error);
         }
       if (result->n_columns != 1 || result->refused)
@@ -275,16 +278,16 @@ read_frame (FraiseResult           *result,
 }
 
 FraiseResultEvent
-fraise_result_feed_other (FraiseResult           *result,
+fraise_result_feed_other (FraiseResult *result,
                           const FraiseProtoFrame *frame,
-                          FraiseProtoField       *field,
-                          FraiseServerMessage   **message,
-                          GError                **error)
+                          FraiseProtoField *field,
+                          FraiseServerMessage **message,
+                          GError **error)
 {
   FraiseResultEvent event = read_frame (result, frame, field, message, error);
 
   /* The one place the inline row path's condition is derived. */
-  result->delivering = result->state == FRAISE_RESULT_STATE_ROWS && result->n_columns == 1 &&
-                       !result->refused;
+  result->delivering =
+    result->state == FRAISE_RESULT_STATE_ROWS && result->n_columns == 1 && !result->refused;
   return event;
 }

@@ -20,7 +20,7 @@ typedef struct {
   guint capacity; /* a power of two, or 0 */
   guint head;
   guint len;
-  guint64 bytes;  /* the JSON text the buffered rows hold */
+  guint64 bytes; /* the JSON text the buffered rows hold */
 } FraiseRowBuffer;
 
 /* Doubles the ring's capacity (at least 16), keeping the order. */
@@ -29,9 +29,7 @@ void _fraise_row_buffer_grow (FraiseRowBuffer *buffer);
 /* Takes @row (transfer full); @size is _fraise_row_get_size (@row), which
  * the caller has at hand. */
 static inline void
-_fraise_row_buffer_push (FraiseRowBuffer *buffer,
-                         FraiseRow       *row,
-                         gsize            size)
+_fraise_row_buffer_push (FraiseRowBuffer *buffer, FraiseRow *row, gsize size)
 {
   if (G_UNLIKELY (buffer->len == buffer->capacity))
     _fraise_row_buffer_grow (buffer);
@@ -54,8 +52,7 @@ _fraise_row_buffer_pop (FraiseRowBuffer *buffer)
 
 /* Up to @max of the oldest rows, in order (transfer container: the array
  * frees its rows). */
-GPtrArray *_fraise_row_buffer_take (FraiseRowBuffer *buffer,
-                                    guint            max);
+GPtrArray *_fraise_row_buffer_take (FraiseRowBuffer *buffer, guint max);
 /* Drops every row; the storage stays for reuse. */
 void _fraise_row_buffer_clear (FraiseRowBuffer *buffer);
 /* Drops every row and frees the storage. */

@@ -21,11 +21,10 @@ _fraise_row_buffer_grow (FraiseRowBuffer *buffer)
 }
 
 GPtrArray *
-_fraise_row_buffer_take (FraiseRowBuffer *buffer,
-                         guint            max)
+_fraise_row_buffer_take (FraiseRowBuffer *buffer, guint max)
 {
-  GPtrArray *batch = g_ptr_array_new_full (MIN (buffer->len, max),
-                                           (GDestroyNotify) fraise_row_unref);
+  GPtrArray *batch =
+    g_ptr_array_new_full (MIN (buffer->len, max), (GDestroyNotify) fraise_row_unref);
 
   while (buffer->len > 0 && batch->len < max)
     g_ptr_array_add (batch, _fraise_row_buffer_pop (buffer));

@@ -39,10 +39,7 @@ fraise_row_item_finalize (GObject *object)
 }
 
 static void
-fraise_row_item_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
+fraise_row_item_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   FraiseRowItem *self = FRAISE_ROW_ITEM (object);
 
@@ -63,10 +60,10 @@ fraise_row_item_get_property (GObject    *object,
 }
 
 static void
-fraise_row_item_set_property (GObject      *object,
-                              guint         prop_id,
+fraise_row_item_set_property (GObject *object,
+                              guint prop_id,
                               const GValue *value,
-                              GParamSpec   *pspec)
+                              GParamSpec *pspec)
 {
   FraiseRowItem *self = FRAISE_ROW_ITEM (object);
 
@@ -118,9 +115,8 @@ fraise_row_item_class_init (FraiseRowItemClass *klass)
    *
    * Since: 1.0
    */
-  item_properties[ITEM_PROP_INDEX] =
-    g_param_spec_uint64 ("index", NULL, NULL, 0, G_MAXUINT64, 0,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  item_properties[ITEM_PROP_INDEX] = g_param_spec_uint64 (
+    "index", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, ITEM_N_PROPS, item_properties);
 }
@@ -214,7 +210,8 @@ fraise_row_item_get_index (FraiseRowItem *item)
  * FraiseRowModel *model = fraise_row_model_new ();
  * fraise_row_model_set_stream (model, stream);   // follows the stream's rows signal
  * fraise_stream_start (stream);
- * gtk_list_view_set_model (view, GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (model))));
+ * gtk_list_view_set_model (view, GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL
+ * (model))));
  * ```
  *
  * Since: 1.0
@@ -244,7 +241,9 @@ static GParamSpec *properties[N_PROPS];
 
 static void fraise_row_model_list_model_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (FraiseRowModel, fraise_row_model, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (FraiseRowModel,
+                               fraise_row_model,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       fraise_row_model_list_model_init))
 
@@ -261,8 +260,7 @@ fraise_row_model_get_n_items (GListModel *list)
 }
 
 static gpointer
-fraise_row_model_get_item (GListModel *list,
-                           guint       position)
+fraise_row_model_get_item (GListModel *list, guint position)
 {
   FraiseRowModel *self = FRAISE_ROW_MODEL (list);
   FraiseRowItem *item;
@@ -313,10 +311,7 @@ fraise_row_model_finalize (GObject *object)
 }
 
 static void
-fraise_row_model_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+fraise_row_model_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   FraiseRowModel *self = FRAISE_ROW_MODEL (object);
 
@@ -340,10 +335,10 @@ fraise_row_model_get_property (GObject    *object,
 }
 
 static void
-fraise_row_model_set_property (GObject      *object,
-                               guint         prop_id,
+fraise_row_model_set_property (GObject *object,
+                               guint prop_id,
                                const GValue *value,
-                               GParamSpec   *pspec)
+                               GParamSpec *pspec)
 {
   FraiseRowModel *self = FRAISE_ROW_MODEL (object);
 
@@ -389,8 +384,7 @@ fraise_row_model_class_init (FraiseRowModelClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_STREAM] =
-    g_param_spec_object ("stream", NULL, NULL, FRAISE_TYPE_STREAM, rw);
+  properties[PROP_STREAM] = g_param_spec_object ("stream", NULL, NULL, FRAISE_TYPE_STREAM, rw);
 
   /**
    * FraiseRowModel:n-items:
@@ -475,8 +469,7 @@ trim_to_window (FraiseRowModel *self)
  * Since: 1.0
  */
 void
-fraise_row_model_append_rows (FraiseRowModel *model,
-                              GPtrArray      *rows)
+fraise_row_model_append_rows (FraiseRowModel *model, GPtrArray *rows)
 {
   guint old_len, removed, i;
 
@@ -538,8 +531,7 @@ fraise_row_model_clear (FraiseRowModel *model)
  * Since: 1.0
  */
 FraiseRow *
-fraise_row_model_get_row (FraiseRowModel *model,
-                          guint           position)
+fraise_row_model_get_row (FraiseRowModel *model, guint position)
 {
   g_return_val_if_fail (FRAISE_IS_ROW_MODEL (model), NULL);
 
@@ -575,8 +567,7 @@ fraise_row_model_get_rows_received (FraiseRowModel *model)
  * Since: 1.0
  */
 void
-fraise_row_model_set_max_items (FraiseRowModel *model,
-                                guint           max_items)
+fraise_row_model_set_max_items (FraiseRowModel *model, guint max_items)
 {
   guint removed;
 
@@ -612,9 +603,7 @@ fraise_row_model_get_max_items (FraiseRowModel *model)
 }
 
 static void
-on_stream_rows (FraiseStream   *stream,
-                GPtrArray      *rows,
-                FraiseRowModel *self)
+on_stream_rows (FraiseStream *stream, GPtrArray *rows, FraiseRowModel *self)
 {
   fraise_row_model_append_rows (self, rows);
 }
@@ -630,8 +619,7 @@ on_stream_rows (FraiseStream   *stream,
  * Since: 1.0
  */
 void
-fraise_row_model_set_stream (FraiseRowModel *model,
-                             FraiseStream   *stream)
+fraise_row_model_set_stream (FraiseRowModel *model, FraiseStream *stream)
 {
   g_return_if_fail (FRAISE_IS_ROW_MODEL (model));
   g_return_if_fail (stream == NULL || FRAISE_IS_STREAM (stream));

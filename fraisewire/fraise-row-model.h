@@ -38,21 +38,17 @@ G_DECLARE_FINAL_TYPE (FraiseRowModel, fraise_row_model, FRAISE, ROW_MODEL, GObje
 FRAISE_AVAILABLE_IN_1_0
 FraiseRowModel *fraise_row_model_new (void);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_row_model_set_max_items (FraiseRowModel *model,
-                                     guint           max_items);
+void fraise_row_model_set_max_items (FraiseRowModel *model, guint max_items);
 FRAISE_AVAILABLE_IN_1_0
 guint fraise_row_model_get_max_items (FraiseRowModel *model);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_row_model_set_stream (FraiseRowModel *model,
-                                  FraiseStream   *stream);
+void fraise_row_model_set_stream (FraiseRowModel *model, FraiseStream *stream);
 FRAISE_AVAILABLE_IN_1_0
 FraiseStream *fraise_row_model_get_stream (FraiseRowModel *model);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_row_model_append_rows (FraiseRowModel *model,
-                                   GPtrArray      *rows);
+void fraise_row_model_append_rows (FraiseRowModel *model, GPtrArray *rows);
 FRAISE_AVAILABLE_IN_1_0
-FraiseRow *fraise_row_model_get_row (FraiseRowModel *model,
-                                     guint           position);
+FraiseRow *fraise_row_model_get_row (FraiseRowModel *model, guint position);
 FRAISE_AVAILABLE_IN_1_0
 guint64 fraise_row_model_get_rows_received (FraiseRowModel *model);
 FRAISE_AVAILABLE_IN_1_0

@@ -123,10 +123,7 @@ row_block_release (FraiseRow *row)
 G_DEFINE_BOXED_TYPE (FraiseRow, fraise_row, fraise_row_ref, fraise_row_unref)
 
 FraiseRow *
-_fraise_row_new (const char *text,
-                 gsize       len,
-                 gboolean    is_null,
-                 guint64     index)
+_fraise_row_new (const char *text, gsize len, gboolean is_null, guint64 index)
 {
   FraiseRow *row;
 
@@ -162,9 +159,7 @@ _fraise_row_new (const char *text,
  * Since: 1.0
  */
 FraiseRow *
-fraise_row_new (const char *text,
-                gssize      len,
-                guint64     index)
+fraise_row_new (const char *text, gssize len, guint64 index)
 {
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
@@ -210,8 +205,7 @@ fraise_row_unref (FraiseRow *row)
 }
 
 void
-_fraise_row_set_object_type (FraiseRow *row,
-                             GType      object_type)
+_fraise_row_set_object_type (FraiseRow *row, GType object_type)
 {
   row->object_type = object_type;
 }
@@ -253,8 +247,7 @@ _fraise_row_get_size (FraiseRow *row)
  * Since: 1.0
  */
 const char *
-fraise_row_get_text (FraiseRow *row,
-                     gsize     *len)
+fraise_row_get_text (FraiseRow *row, gsize *len)
 {
   g_return_val_if_fail (row != NULL, NULL);
 
@@ -354,8 +347,7 @@ fraise_row_get_index (FraiseRow *row)
  * Since: 1.0
  */
 JsonNode *
-fraise_row_get_node (FraiseRow *row,
-                     GError   **error)
+fraise_row_get_node (FraiseRow *row, GError **error)
 {
   g_autoptr(GError) local = NULL;
 
@@ -365,8 +357,8 @@ fraise_row_get_node (FraiseRow *row,
     return row->node;
   row->node = fraise_json_parse (row->text, row->len, row->max_depth, &local);
   if (row->node == NULL)
-    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON, _("row %llu: %s"),
-                 (unsigned long long) row->index, local->message);
+    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON,
+                 _("row %llu: %s"), (unsigned long long) row->index, local->message);
   return row->node;
 }
 
@@ -374,18 +366,15 @@ fraise_row_get_node (FraiseRow *row,
  * the way too (FRAISE_ERROR_JSON); a path that leads nowhere is a row that
  * does not fit what the caller asked for: FRAISE_ERROR_DESERIALIZATION. */
 static gboolean
-lookup (FraiseRow       *row,
-        const char      *path,
-        FraiseJsonValue *value,
-        GError         **error)
+lookup (FraiseRow *row, const char *path, FraiseJsonValue *value, GError **error)
 {
   g_autoptr(GError) local = NULL;
 
   if (fraise_json_lookup (row->text, row->len, path, value, &local))
     return TRUE;
   if (local != NULL)
-    g_set_error (error, local->domain, local->code, _("row %llu: %s"),
-                 (unsigned long long) row->index, local->message);
+    g_set_error (error, local->domain, local->code,
+                 _("row %llu: %s"), (unsigned long long) row->index, local->message);
   else
     g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
                  _("row %llu has no field \"%s\""), (unsigned long long) row->index, path);
@@ -396,16 +385,13 @@ lookup (FraiseRow       *row,
  * the wrong JSON type (or out of range) is FRAISE_ERROR_DESERIALIZATION, a
  * malformed value FRAISE_ERROR_JSON. */
 static gboolean
-convert_error (FraiseRow  *row,
-               const char *path,
-               GError     *local,
-               GError    **error)
+convert_error (FraiseRow *row, const char *path, GError *local, GError **error)
 {
   if (local == NULL)
     return TRUE;
   g_set_error (error, local->domain, local->code,
                _("row %llu, field \"%s\": %s"), (unsigned long long) row->index, path,
-               local->message);
+                  local->message);
   g_error_free (local);
   return FALSE;
 }
@@ -423,8 +409,7 @@ convert_error (FraiseRow  *row,
  * Since: 1.0
  */
 gboolean
-fraise_row_has_path (FraiseRow  *row,
-                     const char *path)
+fraise_row_has_path (FraiseRow *row, const char *path)
 {
   FraiseJsonValue value;
 
@@ -450,9 +435,7 @@ fraise_row_has_path (FraiseRow  *row,
  * Since: 1.0
  */
 char *
-fraise_row_get_string (FraiseRow  *row,
-                       const char *path,
-                       GError    **error)
+fraise_row_get_string (FraiseRow *row, const char *path, GError **error)
 {
   FraiseJsonValue value;
   GError *local = NULL;
@@ -484,9 +467,7 @@ fraise_row_get_string (FraiseRow  *row,
  * Since: 1.0
  */
 gint64
-fraise_row_get_int (FraiseRow  *row,
-                    const char *path,
-                    GError    **error)
+fraise_row_get_int (FraiseRow *row, const char *path, GError **error)
 {
   FraiseJsonValue value;
   GError *local = NULL;
@@ -517,9 +498,7 @@ fraise_row_get_int (FraiseRow  *row,
  * Since: 1.0
  */
 double
-fraise_row_get_double (FraiseRow  *row,
-                       const char *path,
-                       GError    **error)
+fraise_row_get_double (FraiseRow *row, const char *path, GError **error)
 {
   FraiseJsonValue value;
   GError *local = NULL;
@@ -550,9 +529,7 @@ fraise_row_get_double (FraiseRow  *row,
  * Since: 1.0
  */
 gboolean
-fraise_row_get_boolean (FraiseRow  *row,
-                        const char *path,
-                        GError    **error)
+fraise_row_get_boolean (FraiseRow *row, const char *path, GError **error)
 {
   FraiseJsonValue value;
   GError *local = NULL;
@@ -584,9 +561,7 @@ fraise_row_get_boolean (FraiseRow  *row,
  * Since: 1.0
  */
 char *
-fraise_row_get_number_text (FraiseRow  *row,
-                            const char *path,
-                            GError    **error)
+fraise_row_get_number_text (FraiseRow *row, const char *path, GError **error)
 {
   GError *local = NULL;
   char *result;
@@ -600,8 +575,7 @@ fraise_row_get_number_text (FraiseRow  *row,
 }
 
 static gboolean
-node_fits_pspec (JsonNode   *node,
-                 GParamSpec *pspec)
+node_fits_pspec (JsonNode *node, GParamSpec *pspec)
 {
   GType type = G_TYPE_FUNDAMENTAL (pspec->value_type);
   GType node_type;
@@ -652,10 +626,7 @@ json_kind (JsonNode *node)
 /* json-glib only warns on a mismatch; check each member first so the error
  * names the type and the field. */
 static gboolean
-check_members (FraiseRow    *row,
-               JsonObject   *object,
-               GObjectClass *klass,
-               GError      **error)
+check_members (FraiseRow *row, JsonObject *object, GObjectClass *klass, GError **error)
 {
   JsonObjectIter iter;
   const char *name;
@@ -673,8 +644,8 @@ check_members (FraiseRow    *row,
           g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
                        _("row %llu does not fit %s: field \"%s\" is %s, "
                          "property \"%s\" is %s"),
-                       (unsigned long long) row->index, G_OBJECT_CLASS_NAME (klass), name,
-                       json_kind (member), pspec->name, g_type_name (pspec->value_type));
+                          (unsigned long long) row->index, G_OBJECT_CLASS_NAME (klass), name,
+                          json_kind (member), pspec->name, g_type_name (pspec->value_type));
           return FALSE;
         }
     }
@@ -699,9 +670,7 @@ check_members (FraiseRow    *row,
  * Since: 1.0
  */
 GObject *
-fraise_row_dup_object (FraiseRow *row,
-                       GType      object_type,
-                       GError   **error)
+fraise_row_dup_object (FraiseRow *row, GType object_type, GError **error)
 {
   g_autoptr(GTypeClass) klass = NULL;
   JsonNode *node;
@@ -724,8 +693,8 @@ fraise_row_dup_object (FraiseRow *row,
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
                    _("row %llu is a JSON %s, not an object: cannot build "
-                     "a %s"), (unsigned long long) row->index, json_kind (node),
-                   g_type_name (object_type));
+                     "a %s"),
+                      (unsigned long long) row->index, json_kind (node), g_type_name (object_type));
       return NULL;
     }
   klass = g_type_class_ref (object_type);

@@ -23,17 +23,14 @@ FRAISE_AVAILABLE_IN_1_0
 GType fraise_row_get_type (void) G_GNUC_CONST;
 
 FRAISE_AVAILABLE_IN_1_0
-FraiseRow *fraise_row_new (const char *text,
-                           gssize      len,
-                           guint64     index);
+FraiseRow *fraise_row_new (const char *text, gssize len, guint64 index);
 FRAISE_AVAILABLE_IN_1_0
 FraiseRow *fraise_row_ref (FraiseRow *row);
 FRAISE_AVAILABLE_IN_1_0
 void fraise_row_unref (FraiseRow *row);
 
 FRAISE_AVAILABLE_IN_1_0
-const char *fraise_row_get_text (FraiseRow *row,
-                                 gsize     *len);
+const char *fraise_row_get_text (FraiseRow *row, gsize *len);
 FRAISE_AVAILABLE_IN_1_0
 const char *fraise_row_get_json (FraiseRow *row);
 FRAISE_AVAILABLE_IN_1_0
@@ -44,39 +41,25 @@ FRAISE_AVAILABLE_IN_1_0
 guint64 fraise_row_get_index (FraiseRow *row);
 
 FRAISE_AVAILABLE_IN_1_0
-JsonNode *fraise_row_get_node (FraiseRow *row,
-                               GError   **error);
+JsonNode *fraise_row_get_node (FraiseRow *row, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_row_has_path (FraiseRow  *row,
-                              const char *path);
+gboolean fraise_row_has_path (FraiseRow *row, const char *path);
 FRAISE_AVAILABLE_IN_1_0
-char *fraise_row_get_string (FraiseRow  *row,
-                             const char *path,
-                             GError    **error);
+char *fraise_row_get_string (FraiseRow *row, const char *path, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-gint64 fraise_row_get_int (FraiseRow  *row,
-                           const char *path,
-                           GError    **error);
+gint64 fraise_row_get_int (FraiseRow *row, const char *path, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-double fraise_row_get_double (FraiseRow  *row,
-                              const char *path,
-                              GError    **error);
+double fraise_row_get_double (FraiseRow *row, const char *path, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_row_get_boolean (FraiseRow  *row,
-                                 const char *path,
-                                 GError    **error);
+gboolean fraise_row_get_boolean (FraiseRow *row, const char *path, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-char *fraise_row_get_number_text (FraiseRow  *row,
-                                  const char *path,
-                                  GError    **error);
+char *fraise_row_get_number_text (FraiseRow *row, const char *path, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
 GType fraise_row_get_object_type (FraiseRow *row);
 FRAISE_AVAILABLE_IN_1_0
-GObject *fraise_row_dup_object (FraiseRow *row,
-                                GType      object_type,
-                                GError   **error);
+GObject *fraise_row_dup_object (FraiseRow *row, GType object_type, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseRow, fraise_row_unref)
 

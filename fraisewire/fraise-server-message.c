@@ -33,8 +33,10 @@ struct _FraiseServerMessage {
   Field fields[MAX_FIELDS];
 };
 
-G_DEFINE_BOXED_TYPE (FraiseServerMessage, fraise_server_message,
-                     fraise_server_message_ref, fraise_server_message_unref)
+G_DEFINE_BOXED_TYPE (FraiseServerMessage,
+                     fraise_server_message,
+                     fraise_server_message_ref,
+                     fraise_server_message_unref)
 
 FraiseServerMessage *
 _fraise_server_message_new (void)
@@ -47,9 +49,9 @@ _fraise_server_message_new (void)
 
 void
 _fraise_server_message_set_field (FraiseServerMessage *message,
-                                  char                 code,
-                                  const char          *value,
-                                  gsize                len)
+                                  char code,
+                                  const char *value,
+                                  gsize len)
 {
   guint i;
 
@@ -127,8 +129,7 @@ fraise_server_message_unref (FraiseServerMessage *message)
  * Since: 1.0
  */
 const char *
-fraise_server_message_get_field (const FraiseServerMessage *message,
-                                 char                       code)
+fraise_server_message_get_field (const FraiseServerMessage *message, char code)
 {
   guint i;
 

@@ -18,12 +18,10 @@ G_BEGIN_DECLS
 #define FRAISE_CANCEL_TIMEOUT_MS 2000
 
 /* A stream that will run @plan (a reference is kept) on @client. */
-FraiseStream *_fraise_stream_new (FraiseClient *client,
-                                  FraisePlan   *plan);
+FraiseStream *_fraise_stream_new (FraiseClient *client, FraisePlan *plan);
 /* Sends the plan's SQL and completes @task (transfer full) with the stream
  * once the RowDescription was checked, or with an error. */
-void _fraise_stream_execute (FraiseStream *stream,
-                             GTask        *task);
+void _fraise_stream_execute (FraiseStream *stream, GTask *task);
 
 /* ---- for the stream's own files ---------------------------------------- */
 
@@ -36,22 +34,22 @@ struct _FraiseStream {
   FraiseClient *client;
   FraiseConnection *connection;
   GMainContext *context;
-  FraisePlan *plan;     /* frozen by the query's execution: never changes */
-  FraiseResult result;  /* the protocol state of the query's result */
+  FraisePlan *plan;    /* frozen by the query's execution: never changes */
+  FraiseResult result; /* the protocol state of the query's result */
 
-  FraiseRowBuffer buffer;  /* rows received, not yet delivered */
+  FraiseRowBuffer buffer; /* rows received, not yet delivered */
   guint chunk_size;
   guint high_rows;
   gboolean reading;
 
   FraiseStreamState state;
-  gboolean described;      /* RowDescription accepted */
-  gboolean server_done;    /* ReadyForQuery received or the connection failed */
-  gboolean aborting;       /* rows are being discarded: cancel, timeout, limit */
+  gboolean described;   /* RowDescription accepted */
+  gboolean server_done; /* ReadyForQuery received or the connection failed */
+  gboolean aborting;    /* rows are being discarded: cancel, timeout, limit */
   gboolean cancelled;
   gboolean finished;
   gboolean push_mode;
-  GError *pending_error;   /* reported once the buffered rows are delivered */
+  GError *pending_error; /* reported once the buffered rows are delivered */
   GError *final_error;
   FraiseServerMessage *server_message;
 
@@ -77,8 +75,7 @@ struct _FraiseStream {
 /* Delivers from the stream's idle source on the client's context. */
 void _fraise_stream_schedule_delivery (FraiseStream *self);
 /* Turns socket reading on or off (counting the pauses). */
-void _fraise_stream_set_reading (FraiseStream *self,
-                                 gboolean      reading);
+void _fraise_stream_set_reading (FraiseStream *self, gboolean reading);
 
 /* Reads the socket again once the buffer drained to half its high-water
  * mark. Inline: the pull path runs it once per row. */

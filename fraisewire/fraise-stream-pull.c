@@ -18,8 +18,7 @@ pop_row (FraiseStream *self)
 }
 
 static gboolean
-on_next_cancelled (GCancellable *cancellable,
-                   gpointer      user_data)
+on_next_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   FraiseStream *self = user_data;
   GTask *task = g_steal_pointer (&self->next_task);
@@ -34,12 +33,12 @@ on_next_cancelled (GCancellable *cancellable,
 }
 
 static void
-start_next (FraiseStream       *self,
-            gboolean            batch,
-            GCancellable       *cancellable,
+start_next (FraiseStream *self,
+            gboolean batch,
+            GCancellable *cancellable,
             GAsyncReadyCallback callback,
-            gpointer            user_data,
-            gpointer            source_tag)
+            gpointer user_data,
+            gpointer source_tag)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
@@ -90,10 +89,10 @@ start_next (FraiseStream       *self,
  * Since: 1.0
  */
 void
-fraise_stream_next_async (FraiseStream       *stream,
-                          GCancellable       *cancellable,
+fraise_stream_next_async (FraiseStream *stream,
+                          GCancellable *cancellable,
                           GAsyncReadyCallback callback,
-                          gpointer            user_data)
+                          gpointer user_data)
 {
   g_return_if_fail (FRAISE_IS_STREAM (stream));
   start_next (stream, FALSE, cancellable, callback, user_data, fraise_stream_next_async);
@@ -113,9 +112,7 @@ fraise_stream_next_async (FraiseStream       *stream,
  * Since: 1.0
  */
 FraiseRow *
-fraise_stream_next_finish (FraiseStream *stream,
-                           GAsyncResult *result,
-                           GError      **error)
+fraise_stream_next_finish (FraiseStream *stream, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -134,10 +131,10 @@ fraise_stream_next_finish (FraiseStream *stream,
  * Since: 1.0
  */
 void
-fraise_stream_next_batch_async (FraiseStream       *stream,
-                                GCancellable       *cancellable,
+fraise_stream_next_batch_async (FraiseStream *stream,
+                                GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
-                                gpointer            user_data)
+                                gpointer user_data)
 {
   g_return_if_fail (FRAISE_IS_STREAM (stream));
   start_next (stream, TRUE, cancellable, callback, user_data, fraise_stream_next_batch_async);
@@ -157,9 +154,7 @@ fraise_stream_next_batch_async (FraiseStream       *stream,
  * Since: 1.0
  */
 GPtrArray *
-fraise_stream_next_batch_finish (FraiseStream *stream,
-                                 GAsyncResult *result,
-                                 GError      **error)
+fraise_stream_next_batch_finish (FraiseStream *stream, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, stream), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -174,9 +169,7 @@ wake_up (gpointer user_data)
 /* Iterates the stream's context until a row is buffered or the stream ended.
  * Returns FALSE with @error set on cancellation. */
 static gboolean
-wait_for_rows (FraiseStream *self,
-               GCancellable *cancellable,
-               GError      **error)
+wait_for_rows (FraiseStream *self, GCancellable *cancellable, GError **error)
 {
   GSource *cancel_source = NULL;
   gboolean ok = TRUE;
@@ -213,8 +206,7 @@ wait_for_rows (FraiseStream *self,
 }
 
 static gboolean
-end_of_stream (FraiseStream *self,
-               GError      **error)
+end_of_stream (FraiseStream *self, GError **error)
 {
   if (self->final_error != NULL)
     {
@@ -241,9 +233,7 @@ end_of_stream (FraiseStream *self,
  * Since: 1.0
  */
 FraiseRow *
-fraise_stream_next_sync (FraiseStream *stream,
-                         GCancellable *cancellable,
-                         GError      **error)
+fraise_stream_next_sync (FraiseStream *stream, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
 
@@ -272,9 +262,7 @@ fraise_stream_next_sync (FraiseStream *stream,
  * Since: 1.0
  */
 GPtrArray *
-fraise_stream_next_batch_sync (FraiseStream *stream,
-                               GCancellable *cancellable,
-                               GError      **error)
+fraise_stream_next_batch_sync (FraiseStream *stream, GCancellable *cancellable, GError **error)
 {
   GPtrArray *batch;
 

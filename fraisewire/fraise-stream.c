@@ -57,7 +57,9 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (FraiseStream, fraise_stream, G_TYPE_OBJECT)
 
-G_DEFINE_BOXED_TYPE (FraiseStreamStats, fraise_stream_stats, fraise_stream_stats_copy,
+G_DEFINE_BOXED_TYPE (FraiseStreamStats,
+                     fraise_stream_stats,
+                     fraise_stream_stats_copy,
                      fraise_stream_stats_free)
 
 static void deliver (FraiseStream *self);
@@ -128,10 +130,7 @@ fraise_stream_finalize (GObject *object)
 }
 
 static void
-fraise_stream_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+fraise_stream_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   FraiseStream *self = FRAISE_STREAM (object);
 
@@ -155,10 +154,7 @@ fraise_stream_get_property (GObject    *object,
 }
 
 static void
-fraise_stream_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
+fraise_stream_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   FraiseStream *self = FRAISE_STREAM (object);
 
@@ -217,10 +213,9 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_PAUSE_TIMEOUT_ACTION] =
-    g_param_spec_enum ("pause-timeout-action", NULL, NULL, FRAISE_TYPE_PAUSE_TIMEOUT_ACTION,
-                       FRAISE_PAUSE_TIMEOUT_FAIL,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PAUSE_TIMEOUT_ACTION] = g_param_spec_enum (
+    "pause-timeout-action", NULL, NULL, FRAISE_TYPE_PAUSE_TIMEOUT_ACTION, FRAISE_PAUSE_TIMEOUT_FAIL,
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * FraiseStream:chunk-size:
@@ -260,9 +255,8 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_ROWS] =
-    g_signal_new ("rows", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+  signals[SIGNAL_ROWS] = g_signal_new ("rows", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
 
   /**
    * FraiseStream::row:
@@ -276,9 +270,8 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_ROW] =
-    g_signal_new ("row", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, FRAISE_TYPE_ROW);
+  signals[SIGNAL_ROW] = g_signal_new ("row", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                      NULL, NULL, G_TYPE_NONE, 1, FRAISE_TYPE_ROW);
 
   /**
    * FraiseStream::finished:
@@ -293,9 +286,8 @@ fraise_stream_class_init (FraiseStreamClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -307,8 +299,7 @@ fraise_stream_init (FraiseStream *self)
 }
 
 static void
-set_state (FraiseStream     *self,
-           FraiseStreamState state)
+set_state (FraiseStream *self, FraiseStreamState state)
 {
   if (self->state == state)
     return;
@@ -319,8 +310,7 @@ set_state (FraiseStream     *self,
 /* ---- reading control ------------------------------------------------------- */
 
 void
-_fraise_stream_set_reading (FraiseStream *self,
-             gboolean      reading)
+_fraise_stream_set_reading (FraiseStream *self, gboolean reading)
 {
   if (self->reading == reading || self->server_done || self->connection == NULL)
     return;
@@ -336,10 +326,8 @@ above_high_water (FraiseStream *self)
   return self->buffer.len >= self->high_rows || self->buffer.bytes >= self->plan->max_memory;
 }
 
-
 static void
-set_chunk_size (FraiseStream *self,
-                guint         chunk_size)
+set_chunk_size (FraiseStream *self, guint chunk_size)
 {
   if (self->chunk_size == chunk_size)
     return;
@@ -369,8 +357,7 @@ _fraise_stream_adapt_chunk_size (FraiseStream *self)
  * the stream ends with @error (or as cancelled when @error is NULL) once the
  * connection is back to ReadyForQuery. */
 static void
-abort_stream (FraiseStream *self,
-              GError       *error)
+abort_stream (FraiseStream *self, GError *error)
 {
   if (self->finished || self->aborting)
     {
@@ -478,7 +465,7 @@ maybe_finish (FraiseStream *self)
 
   g_object_ref (self);
   complete_execute (self);
-  set_state (self, self->cancelled ? FRAISE_STREAM_STATE_CANCELLED
+  set_state (self, self->cancelled     ? FRAISE_STREAM_STATE_CANCELLED
                    : self->final_error ? FRAISE_STREAM_STATE_FAILED
                                        : FRAISE_STREAM_STATE_COMPLETED);
   _fraise_stream_complete_next_task (self);
@@ -560,8 +547,7 @@ stop_at_high_water (FraiseStream *self)
 }
 
 static void
-on_data_row (FraiseStream           *self,
-             const FraiseProtoField *field)
+on_data_row (FraiseStream *self, const FraiseProtoField *field)
 {
   FraiseRow *row;
   gsize len;
@@ -574,8 +560,8 @@ on_data_row (FraiseStream           *self,
       abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_MEMORY_LIMIT,
                                        _("row %llu is %lu bytes, more than max-memory "
                                          "(%llu bytes) — raise max-memory"),
-                                       (unsigned long long) self->next_index, (gulong) len,
-                                       (unsigned long long) self->plan->max_memory));
+                                          (unsigned long long) self->next_index, (gulong) len,
+                                          (unsigned long long) self->plan->max_memory));
       return;
     }
 
@@ -617,8 +603,7 @@ is_cancellation (FraiseServerMessage *message)
 
 /* Takes @message. */
 static void
-on_server_error (FraiseStream        *self,
-                 FraiseServerMessage *message)
+on_server_error (FraiseStream *self, FraiseServerMessage *message)
 {
   g_autofree char *described = NULL;
   guint64 delivered;
@@ -639,20 +624,19 @@ on_server_error (FraiseStream        *self,
   described = _fraise_server_message_describe (message);
   delivered = self->stats.rows_received - self->stats.rows_filtered;
   if (self->stats.rows_received == 0)
-    self->pending_error = _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message, "%s",
-                                                         described);
+    self->pending_error =
+      _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message, "%s", described);
   else
-    self->pending_error = _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message,
-                                                         _("%s — the stream ended after %llu rows "
+    self->pending_error =
+      _fraise_error_new_with_message (FRAISE_ERROR_SERVER, message,
+                                      _("%s — the stream ended after %llu rows "
                                                            "were delivered"),
-                                                         described,
-                                                         (unsigned long long) delivered);
+                                         described, (unsigned long long) delivered);
 }
 
 /* Takes @error, set when the query never described a result. */
 static void
-on_ready_for_query (FraiseStream *self,
-                    GError       *error)
+on_ready_for_query (FraiseStream *self, GError *error)
 {
   self->server_done = TRUE;
   self->reading = TRUE;
@@ -665,8 +649,7 @@ on_ready_for_query (FraiseStream *self,
 static void on_failed (gpointer user_data, const GError *error);
 
 static void
-on_frame (gpointer                user_data,
-          const FraiseProtoFrame *frame)
+on_frame (gpointer user_data, const FraiseProtoFrame *frame)
 {
   FraiseStream *self = user_data;
   FraiseServerMessage *message = NULL;
@@ -716,8 +699,7 @@ on_frame (gpointer                user_data,
 }
 
 static void
-on_failed (gpointer      user_data,
-           const GError *error)
+on_failed (gpointer user_data, const GError *error)
 {
   FraiseStream *self = user_data;
 
@@ -763,13 +745,13 @@ on_query_timeout (gpointer user_data)
   g_clear_pointer (&self->query_timer, g_source_unref);
   abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
                                    _("the query did not finish within its timeout of %u ms; it "
-                                     "was cancelled on the server"), timeout));
+                                     "was cancelled on the server"),
+                                      timeout));
   return G_SOURCE_REMOVE;
 }
 
 static gboolean
-on_execute_cancellable (GCancellable *cancellable,
-                        gpointer      user_data)
+on_execute_cancellable (GCancellable *cancellable, gpointer user_data)
 {
   FraiseStream *self = user_data;
 
@@ -780,8 +762,7 @@ on_execute_cancellable (GCancellable *cancellable,
 }
 
 FraiseStream *
-_fraise_stream_new (FraiseClient *client,
-                    FraisePlan   *plan)
+_fraise_stream_new (FraiseClient *client, FraisePlan *plan)
 {
   FraiseStream *self = g_object_new (FRAISE_TYPE_STREAM, NULL);
 
@@ -789,16 +770,14 @@ _fraise_stream_new (FraiseClient *client,
   self->context = g_main_context_ref (_fraise_client_get_context (client));
   self->plan = _fraise_plan_ref (plan);
   fraise_result_init (&self->result, plan->projected);
-  self->chunk_size = plan->adaptive_chunking
-                       ? CLAMP (plan->chunk_size, ADAPTIVE_MIN, ADAPTIVE_MAX)
-                       : plan->chunk_size;
+  self->chunk_size = plan->adaptive_chunking ? CLAMP (plan->chunk_size, ADAPTIVE_MIN, ADAPTIVE_MAX)
+                                             : plan->chunk_size;
   self->high_rows = MAX (2, self->chunk_size * 2);
   return self;
 }
 
 void
-_fraise_stream_execute (FraiseStream *self,
-                        GTask        *task)
+_fraise_stream_execute (FraiseStream *self, GTask *task)
 {
   FraiseConnection *connection = _fraise_client_get_connection (self->client);
   GError *error = NULL;
@@ -874,9 +853,11 @@ on_pause_timeout (gpointer user_data)
   else
     abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
                                      _("the stream stayed paused longer than its pause-timeout "
-                                       "of %u ms%s%s"), self->pause_timeout_ms,
-                                     self->pause_reason ? _("; pause reason: ") : "",
-                                     self->pause_reason ? self->pause_reason : ""));
+                                       "of %u ms%s%s"),
+                                        self->pause_timeout_ms,
+                                        self->pause_reason
+                                        ? _("; pause reason: ") : "",
+                                             self->pause_reason ? self->pause_reason : ""));
   return G_SOURCE_REMOVE;
 }
 
@@ -891,8 +872,7 @@ on_pause_timeout (gpointer user_data)
  * Since: 1.0
  */
 void
-fraise_stream_pause (FraiseStream *stream,
-                     const char   *reason)
+fraise_stream_pause (FraiseStream *stream, const char *reason)
 {
   g_return_if_fail (FRAISE_IS_STREAM (stream));
 
@@ -1061,8 +1041,7 @@ fraise_stream_get_pause_reason (FraiseStream *stream)
  * Since: 1.0
  */
 void
-fraise_stream_set_pause_timeout (FraiseStream *stream,
-                                 guint         milliseconds)
+fraise_stream_set_pause_timeout (FraiseStream *stream, guint milliseconds)
 {
   g_return_if_fail (FRAISE_IS_STREAM (stream));
 
@@ -1082,8 +1061,7 @@ fraise_stream_set_pause_timeout (FraiseStream *stream,
  * Since: 1.0
  */
 void
-fraise_stream_set_pause_timeout_action (FraiseStream            *stream,
-                                        FraisePauseTimeoutAction action)
+fraise_stream_set_pause_timeout_action (FraiseStream *stream, FraisePauseTimeoutAction action)
 {
   g_return_if_fail (FRAISE_IS_STREAM (stream));
 

@@ -106,37 +106,31 @@ FRAISE_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (FraiseStream, fraise_stream, FRAISE, STREAM, GObject)
 
 FRAISE_AVAILABLE_IN_1_0
-void fraise_stream_next_async (FraiseStream       *stream,
-                               GCancellable       *cancellable,
+void fraise_stream_next_async (FraiseStream *stream,
+                               GCancellable *cancellable,
                                GAsyncReadyCallback callback,
-                               gpointer            user_data);
+                               gpointer user_data);
 FRAISE_AVAILABLE_IN_1_0
-FraiseRow *fraise_stream_next_finish (FraiseStream *stream,
-                                      GAsyncResult *result,
-                                      GError      **error);
+FraiseRow *fraise_stream_next_finish (FraiseStream *stream, GAsyncResult *result, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-FraiseRow *fraise_stream_next_sync (FraiseStream *stream,
-                                    GCancellable *cancellable,
-                                    GError      **error);
+FraiseRow *
+fraise_stream_next_sync (FraiseStream *stream, GCancellable *cancellable, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_stream_next_batch_async (FraiseStream       *stream,
-                                     GCancellable       *cancellable,
+void fraise_stream_next_batch_async (FraiseStream *stream,
+                                     GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
-                                     gpointer            user_data);
+                                     gpointer user_data);
 FRAISE_AVAILABLE_IN_1_0
-GPtrArray *fraise_stream_next_batch_finish (FraiseStream *stream,
-                                            GAsyncResult *result,
-                                            GError      **error);
+GPtrArray *
+fraise_stream_next_batch_finish (FraiseStream *stream, GAsyncResult *result, GError **error);
 FRAISE_AVAILABLE_IN_1_0
-GPtrArray *fraise_stream_next_batch_sync (FraiseStream *stream,
-                                          GCancellable *cancellable,
-                                          GError      **error);
+GPtrArray *
+fraise_stream_next_batch_sync (FraiseStream *stream, GCancellable *cancellable, GError **error);
 
 FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_start (FraiseStream *stream);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_stream_pause (FraiseStream *stream,
-                          const char   *reason);
+void fraise_stream_pause (FraiseStream *stream, const char *reason);
 FRAISE_AVAILABLE_IN_1_0
 void fraise_stream_resume (FraiseStream *stream);
 FRAISE_AVAILABLE_IN_1_0
@@ -153,11 +147,9 @@ FraiseServerMessage *fraise_stream_get_server_message (FraiseStream *stream);
 FRAISE_AVAILABLE_IN_1_0
 const char *fraise_stream_get_pause_reason (FraiseStream *stream);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_stream_set_pause_timeout (FraiseStream *stream,
-                                      guint         milliseconds);
+void fraise_stream_set_pause_timeout (FraiseStream *stream, guint milliseconds);
 FRAISE_AVAILABLE_IN_1_0
-void fraise_stream_set_pause_timeout_action (FraiseStream            *stream,
-                                             FraisePauseTimeoutAction action);
+void fraise_stream_set_pause_timeout_action (FraiseStream *stream, FraisePauseTimeoutAction action);
 
 FRAISE_AVAILABLE_IN_1_0
 GInputStream *fraise_stream_to_input_stream (FraiseStream *stream);

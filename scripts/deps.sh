@@ -30,6 +30,7 @@ PACKAGES=(
   xauth
   x11-apps
   gi-docgen
+  clang-format
 )
 
 # One dpkg-query call for the whole list; unknown packages go to stderr.

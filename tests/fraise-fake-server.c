@@ -10,8 +10,7 @@
 /* ---- backend message builders ------------------------------------------------ */
 
 void
-put_u32 (GByteArray *out,
-         guint32     value)
+put_u32 (GByteArray *out, guint32 value)
 {
   guint32 be = GUINT32_TO_BE (value);
 
@@ -19,8 +18,7 @@ put_u32 (GByteArray *out,
 }
 
 void
-put_u16 (GByteArray *out,
-         guint16     value)
+put_u16 (GByteArray *out, guint16 value)
 {
   guint16 be = GUINT16_TO_BE (value);
 
@@ -28,16 +26,14 @@ put_u16 (GByteArray *out,
 }
 
 void
-put_str (GByteArray *out,
-         const char *text)
+put_str (GByteArray *out, const char *text)
 {
   g_byte_array_append (out, (const guint8 *) text, strlen (text) + 1);
 }
 
 /* Starts a message; msg_end() patches its length. */
 guint
-msg_begin (GByteArray *out,
-           char        type)
+msg_begin (GByteArray *out, char type)
 {
   guint start = out->len;
 
@@ -47,8 +43,7 @@ msg_begin (GByteArray *out,
 }
 
 void
-msg_end (GByteArray *out,
-         guint       start)
+msg_end (GByteArray *out, guint start)
 {
   guint32 be = GUINT32_TO_BE (out->len - start - 1);
 
@@ -56,10 +51,7 @@ msg_end (GByteArray *out,
 }
 
 void
-msg_auth (GByteArray *out,
-          guint32     code,
-          const char *data,
-          gsize       len)
+msg_auth (GByteArray *out, guint32 code, const char *data, gsize len)
 {
   guint m = msg_begin (out, 'R');
 
@@ -70,9 +62,7 @@ msg_auth (GByteArray *out,
 }
 
 void
-msg_param (GByteArray *out,
-           const char *name,
-           const char *value)
+msg_param (GByteArray *out, const char *name, const char *value)
 {
   guint m = msg_begin (out, 'S');
 
@@ -113,14 +103,12 @@ msg_row_description (GByteArray *out)
   put_u32 (out, 3802); /* jsonb */
   put_u16 (out, (guint16) -1);
   put_u32 (out, (guint32) -1);
-  put_u16 (out, 0);    /* text */
+  put_u16 (out, 0); /* text */
   msg_end (out, m);
 }
 
 void
-msg_data_row_len (GByteArray *out,
-                  const char *value,
-                  gsize       len)
+msg_data_row_len (GByteArray *out, const char *value, gsize len)
 {
   guint m = msg_begin (out, 'D');
 
@@ -131,15 +119,13 @@ msg_data_row_len (GByteArray *out,
 }
 
 void
-msg_data_row (GByteArray *out,
-              const char *value)
+msg_data_row (GByteArray *out, const char *value)
 {
   msg_data_row_len (out, value, strlen (value));
 }
 
 void
-msg_complete (GByteArray *out,
-              const char *tag)
+msg_complete (GByteArray *out, const char *tag)
 {
   guint m = msg_begin (out, 'C');
 
@@ -149,10 +135,7 @@ msg_complete (GByteArray *out,
 
 /* ErrorResponse ('E') or NoticeResponse ('N'). */
 void
-msg_error (GByteArray *out,
-           char        type,
-           const char *sqlstate,
-           const char *text)
+msg_error (GByteArray *out, char type, const char *sqlstate, const char *text)
 {
   guint m = msg_begin (out, type);
 
@@ -223,9 +206,7 @@ peer_free (Peer *peer)
 }
 
 static void
-on_peer_written (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_peer_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Peer *peer = user_data;
   gsize written = 0;
@@ -258,16 +239,14 @@ peer_flush (Peer *peer)
 
 /* Queues @data in one write, so a reply can share a segment with what follows. */
 void
-peer_send (Peer       *peer,
-           GByteArray *data)
+peer_send (Peer *peer, GByteArray *data)
 {
   g_byte_array_append (peer->out, data->data, data->len);
   peer_flush (peer);
 }
 
 static void
-trace (Fake       *fake,
-       const char *event)
+trace (Fake *fake, const char *event)
 {
   if (fake->trace->len > 0)
     g_string_append_c (fake->trace, ' ');
@@ -284,9 +263,7 @@ get_u32 (const guint8 *p)
 }
 
 static void
-record_startup (Fake         *fake,
-                const guint8 *body,
-                gsize         len)
+record_startup (Fake *fake, const guint8 *body, gsize len)
 {
   gsize i = 4;
 
@@ -306,10 +283,7 @@ record_startup (Fake         *fake,
 }
 
 static void
-peer_dispatch (Peer         *peer,
-               int           type,
-               const guint8 *body,
-               gsize         len)
+peer_dispatch (Peer *peer, int type, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   char name[2] = { (char) type, '\0' };
@@ -329,7 +303,7 @@ peer_dispatch (Peer         *peer,
       fake->cancel_pid = get_u32 (body + 4);
       fake->cancel_secret = get_u32 (body + 8);
       if (fake->close_cancel)
-        peer_close (peer);  /* as a real server does */
+        peer_close (peer); /* as a real server does */
       break;
     default:
       trace (fake, name);
@@ -364,8 +338,7 @@ peer_parse (Peer *peer)
         {
           guint32 code = len >= 8 ? get_u32 (p + 4) : 0;
 
-          type = code == 80877103 ? MSG_SSL_REQUEST
-                 : code == 80877102 ? MSG_CANCEL : MSG_STARTUP;
+          type = code == 80877103 ? MSG_SSL_REQUEST : code == 80877102 ? MSG_CANCEL : MSG_STARTUP;
           peer->started = type == MSG_STARTUP;
         }
       peer_dispatch (peer, type, p + header, len - 4);
@@ -376,9 +349,7 @@ peer_parse (Peer *peer)
 }
 
 static void
-on_peer_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_peer_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Peer *peer = user_data;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
@@ -407,10 +378,10 @@ peer_read (Peer *peer)
 }
 
 static gboolean
-on_incoming (GSocketService    *service,
+on_incoming (GSocketService *service,
              GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
+             GObject *source_object,
+             gpointer user_data)
 {
   Fake *fake = user_data;
   Peer *peer = g_new0 (Peer, 1);
@@ -426,8 +397,7 @@ on_incoming (GSocketService    *service,
 }
 
 Fake *
-fake_new (FakeScript script,
-          int        variant)
+fake_new (FakeScript script, int variant)
 {
   Fake *fake = g_new0 (Fake, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -443,8 +413,8 @@ fake_new (FakeScript script,
   fake->service = g_socket_service_new ();
   g_signal_connect (fake->service, "incoming", G_CALLBACK (on_incoming), fake);
   g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (fake->service), any,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &effective, NULL));
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                                &effective, NULL));
   fake->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
   g_socket_service_start (fake->service);
   return fake;
@@ -485,13 +455,9 @@ fake_free (Fake *fake)
   g_free (fake);
 }
 
-
 /* The usual script: trust start-up, then the canned replies to each Query. */
 void
-script_trust (Peer         *peer,
-              int           type,
-              const guint8 *body,
-              gsize         len)
+script_trust (Peer *peer, int type, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -517,9 +483,7 @@ script_trust (Peer         *peer,
 /* ---- client side ------------------------------------------------------------- */
 
 static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Wait *wait = user_data;
 
@@ -529,12 +493,11 @@ on_connected (GObject      *source,
 
 /* Connects to @fake with extra conninfo; returns the client and sets @error. */
 FraiseClient *
-connect_fake (Fake       *fake,
-              const char *extra,
-              GError    **error)
+connect_fake (Fake *fake, const char *extra, GError **error)
 {
   g_autofree char *conninfo = g_strdup_printf ("host=127.0.0.1 port=%u user=u dbname=d "
-                                               "connect_timeout=5 %s", fake->port, extra);
+                                               "connect_timeout=5 %s",
+                                               fake->port, extra);
   g_autoptr(GError) local = NULL;
   FraiseClient *client = fraise_client_new (conninfo, &local);
   Wait wait = { 0 };
@@ -553,9 +516,7 @@ connect_fake (Fake       *fake,
 
 /* Connects and expects @code; returns the error. */
 GError *
-connect_fails (Fake       *fake,
-               const char *extra,
-               int         code)
+connect_fails (Fake *fake, const char *extra, int code)
 {
   GError *error = NULL;
   g_autoptr(FraiseClient) client = connect_fake (fake, extra, &error);
@@ -578,9 +539,7 @@ connect_ok (Fake *fake)
 }
 
 void
-on_executed (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_executed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Wait *wait = user_data;
 
@@ -589,8 +548,7 @@ on_executed (GObject      *source,
 }
 
 FraiseStream *
-execute (FraiseClient *client,
-         GError      **error)
+execute (FraiseClient *client, GError **error)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_x");
   Wait wait = { 0 };
@@ -603,9 +561,7 @@ execute (FraiseClient *client,
 }
 
 static void
-on_next (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+on_next (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Wait *wait = user_data;
 
@@ -614,8 +570,7 @@ on_next (GObject      *source,
 }
 
 FraiseRow *
-next_row (FraiseStream *stream,
-          GError      **error)
+next_row (FraiseStream *stream, GError **error)
 {
   Wait wait = { 0 };
 
@@ -629,8 +584,7 @@ next_row (FraiseStream *stream,
 /* Runs the query and pulls every row into @rows (if not NULL) until the end or
  * an error, which is returned. */
 GError *
-run_query (FraiseClient *client,
-           GPtrArray    *rows)
+run_query (FraiseClient *client, GPtrArray *rows)
 {
   GError *error = NULL;
   g_autoptr(FraiseStream) stream = execute (client, &error);
@@ -653,8 +607,7 @@ run_query (FraiseClient *client,
 /* Fails the test (and goes on, to show every mismatch) unless @part is in
  * the message. */
 void
-assert_message (const GError *error,
-                const char   *part)
+assert_message (const GError *error, const char *part)
 {
   g_test_message ("error: %s", error->message);
   if (strstr (error->message, part) == NULL)
@@ -663,4 +616,3 @@ assert_message (const GError *error,
       g_test_fail ();
     }
 }
-

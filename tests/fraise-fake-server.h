@@ -17,9 +17,8 @@ G_BEGIN_DECLS
 #define FAKE_PID 4242
 #define FAKE_SECRET 0x5EC7E7u
 
-enum
-{
-  MSG_SSL_REQUEST = 1,   /* untyped messages, told apart by their code */
+enum {
+  MSG_SSL_REQUEST = 1, /* untyped messages, told apart by their code */
   MSG_STARTUP = 2,
   MSG_CANCEL = 3,
 };
@@ -29,54 +28,47 @@ typedef struct _Peer Peer;
 
 /* Called for each client message: @type is a frontend message type or a MSG_*
  * code; @body excludes the type and length. */
-typedef void (*FakeScript) (Peer        *peer,
-                            int          type,
-                            const guint8 *body,
-                            gsize        len);
+typedef void (*FakeScript) (Peer *peer, int type, const guint8 *body, gsize len);
 
-struct _Peer
-{
+struct _Peer {
   Fake *fake;
   GSocketConnection *connection;
   GByteArray *in;
-  GByteArray *out;          /* queued replies */
+  GByteArray *out; /* queued replies */
   gboolean writing;
   gboolean close_when_flushed;
-  gboolean started;         /* the startup packet was seen */
+  gboolean started; /* the startup packet was seen */
   gboolean closed;
   guint8 buffer[4096];
 };
 
-struct _Fake
-{
+struct _Fake {
   GSocketService *service;
   guint16 port;
   FakeScript script;
   int variant;
-  GString *trace;           /* "accept ssl startup p Q cancel eof ..." */
-  GString *startup;         /* "user=u database=d ..." */
+  GString *trace;   /* "accept ssl startup p Q cancel eof ..." */
+  GString *startup; /* "user=u database=d ..." */
   GPtrArray *peers;
-  GByteArray *queries;      /* replies to the first Query, or NULL (silent) */
-  GByteArray *queries2;     /* replies to the second Query */
+  GByteArray *queries;  /* replies to the first Query, or NULL (silent) */
+  GByteArray *queries2; /* replies to the second Query */
   gboolean close_after_query;
   guint n_queries;
   gboolean got_password;
   guint32 cancel_pid, cancel_secret;
   char *client_nonce;
-  const char *mechanisms;   /* SASL mechanisms offered by script_scram */
-  const char *server_tail;  /* server-first after the nonce */
-  GByteArray *final_reply;  /* reply to the SCRAM client-final */
-  guint dribble;            /* slowloris timer */
-  gboolean close_cancel;    /* close a CancelRequest's connection, as a real server does */
+  const char *mechanisms;  /* SASL mechanisms offered by script_scram */
+  const char *server_tail; /* server-first after the nonce */
+  GByteArray *final_reply; /* reply to the SCRAM client-final */
+  guint dribble;           /* slowloris timer */
+  gboolean close_cancel;   /* close a CancelRequest's connection, as a real server does */
 };
 
-typedef struct
-{
+typedef struct {
   gboolean done;
   GError *error;
   gpointer result;
 } Wait;
-
 
 /* ---- backend message builders */
 

@@ -53,9 +53,9 @@ fraise_test_wait_for (gboolean *flag)
 char *
 fraise_test_scram_signature (const char *password,
                              const char *salt_base64,
-                             guint       iterations,
+                             guint iterations,
                              const char *auth_message,
-                             gboolean    server)
+                             gboolean server)
 {
   guint8 salted[32], key[32], stored[32], signature[32];
   gsize salt_len = 0;
@@ -65,18 +65,22 @@ fraise_test_scram_signature (const char *password,
   const char *key_name = server ? "Server Key" : "Client Key";
 
   g_assert_cmpint (gnutls_pbkdf2 (GNUTLS_MAC_SHA256, &password_datum, &salt_datum, iterations,
-                                  salted, sizeof salted), ==, 0);
-  g_assert_cmpint (gnutls_hmac_fast (GNUTLS_MAC_SHA256, salted, sizeof salted, key_name,
-                                     strlen (key_name), key), ==, 0);
+                                  salted, sizeof salted),
+                   ==, 0);
+  g_assert_cmpint (
+    gnutls_hmac_fast (GNUTLS_MAC_SHA256, salted, sizeof salted, key_name, strlen (key_name), key),
+    ==, 0);
   if (server)
     {
       g_assert_cmpint (gnutls_hmac_fast (GNUTLS_MAC_SHA256, key, sizeof key, auth_message,
-                                         strlen (auth_message), signature), ==, 0);
+                                         strlen (auth_message), signature),
+                       ==, 0);
       return g_base64_encode (signature, sizeof signature);
     }
   g_assert_cmpint (gnutls_hash_fast (GNUTLS_DIG_SHA256, key, sizeof key, stored), ==, 0);
   g_assert_cmpint (gnutls_hmac_fast (GNUTLS_MAC_SHA256, stored, sizeof stored, auth_message,
-                                     strlen (auth_message), signature), ==, 0);
+                                     strlen (auth_message), signature),
+                   ==, 0);
   for (guint i = 0; i < sizeof signature; i++)
     signature[i] ^= key[i];
   return g_base64_encode (signature, sizeof signature);

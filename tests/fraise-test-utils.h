@@ -10,9 +10,9 @@
 G_BEGIN_DECLS
 
 /* Environment variables exported by the test server harness (scripts/pg-harness.sh). */
-#define FRAISE_TEST_ENV_URI "FRAISE_TEST_URI"                 /* trust, Unix socket */
-#define FRAISE_TEST_ENV_URI_SCRAM "FRAISE_TEST_URI_SCRAM"     /* scram-sha-256, TCP */
-#define FRAISE_TEST_ENV_URI_MD5 "FRAISE_TEST_URI_MD5"         /* md5, TCP */
+#define FRAISE_TEST_ENV_URI "FRAISE_TEST_URI"                   /* trust, Unix socket */
+#define FRAISE_TEST_ENV_URI_SCRAM "FRAISE_TEST_URI_SCRAM"       /* scram-sha-256, TCP */
+#define FRAISE_TEST_ENV_URI_MD5 "FRAISE_TEST_URI_MD5"           /* md5, TCP */
 #define FRAISE_TEST_ENV_URI_PASSWORD "FRAISE_TEST_URI_PASSWORD" /* cleartext, TCP */
 
 /* Returns the URI from @env_name. When it is unset the current test is marked
@@ -32,8 +32,8 @@ void fraise_test_wait_for (gboolean *flag);
  * client-final-message). */
 char *fraise_test_scram_signature (const char *password,
                                    const char *salt_base64,
-                                   guint       iterations,
+                                   guint iterations,
                                    const char *auth_message,
-                                   gboolean    server);
+                                   gboolean server);
 
 G_END_DECLS

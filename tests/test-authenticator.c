@@ -50,11 +50,11 @@ tls_settings (void)
 /* Feeds one 'R' message with @code and @data to @auth. */
 static FraiseAuthStep
 feed (FraiseAuthenticator *auth,
-      guint32              code,
-      const char          *data,
-      gsize                len,
-      GByteArray          *out,
-      GError             **error)
+      guint32 code,
+      const char *data,
+      gsize len,
+      GByteArray *out,
+      GError **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   FraiseProtoFrame frame;
@@ -68,11 +68,8 @@ feed (FraiseAuthenticator *auth,
 }
 
 static FraiseAuthStep
-feed_str (FraiseAuthenticator *auth,
-          guint32              code,
-          const char          *text,
-          GByteArray          *out,
-          GError             **error)
+feed_str (
+  FraiseAuthenticator *auth, guint32 code, const char *text, GByteArray *out, GError **error)
 {
   return feed (auth, code, text, text != NULL ? strlen (text) : 0, out, error);
 }
@@ -80,10 +77,10 @@ feed_str (FraiseAuthenticator *auth,
 /* An AuthenticationSASL payload: the names, each NUL-terminated, then an empty one. */
 static void
 feed_sasl (FraiseAuthenticator *auth,
-           const char          *mechanisms, /* comma-separated */
-           GByteArray          *out,
-           GError             **error,
-           FraiseAuthStep       expected)
+           const char *mechanisms, /* comma-separated */
+           GByteArray *out,
+           GError **error,
+           FraiseAuthStep expected)
 {
   g_auto(GStrv) names = g_strsplit (mechanisms, ",", -1);
   g_autoptr(GByteArray) payload = g_byte_array_new ();
@@ -96,9 +93,7 @@ feed_sasl (FraiseAuthenticator *auth,
 }
 
 static void
-assert_bytes (GByteArray *out,
-              const char *expected,
-              gsize       len)
+assert_bytes (GByteArray *out, const char *expected, gsize len)
 {
   g_assert_cmpmem (out->data, out->len, expected, len);
 }
@@ -107,10 +102,10 @@ assert_bytes (GByteArray *out,
  * AUTHENTICATION error with nothing written. */
 static void
 assert_refused (const FraiseAuthSettings *settings,
-                guint32                   code,
-                const char               *data,
-                gsize                     len,
-                const char               *fragment)
+                guint32 code,
+                const char *data,
+                gsize len,
+                const char *fragment)
 {
   g_autoptr(FraiseAuthenticator) auth = fraise_authenticator_new (settings);
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -238,7 +233,8 @@ test_channel_binding_require (void)
   FraiseAuthSettings settings = tls_settings ();
 
   settings.channel_binding = FRAISE_CHANNEL_BINDING_REQUIRE;
-  assert_refused (&settings, 3, NULL, 0, "channel binding required, but server db.example:5432 "
+  assert_refused (&settings, 3, NULL, 0,
+                  "channel binding required, but server db.example:5432 "
                   "requested password authentication");
   assert_refused (&settings, 5, "salt", 4, "requested md5 authentication");
   assert_refused (&settings, 0, NULL, 0, "without channel binding");
@@ -280,7 +276,8 @@ test_second_request (void)
         feed_sasl (auth, "SCRAM-SHA-256", out, &error, FRAISE_AUTH_STEP_FAILED);
       else
         g_assert_cmpint (feed (auth, second[i], second[i] == 5 ? "salt" : NULL,
-                               second[i] == 5 ? 4 : 0, out, &error), ==, FRAISE_AUTH_STEP_FAILED);
+                               second[i] == 5 ? 4 : 0, out, &error),
+                         ==, FRAISE_AUTH_STEP_FAILED);
       g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
       g_assert_nonnull (strstr (error->message, "sent a second authentication request"));
       g_assert_cmpuint (out->len, ==, 0);
@@ -354,9 +351,7 @@ test_request_after_ok (void)
 
 /* 'p', length, mechanism NUL, int32 length, client-first-message. */
 static void
-assert_initial_response (GByteArray *out,
-                         const char *mechanism,
-                         const char *client_first)
+assert_initial_response (GByteArray *out, const char *mechanism, const char *client_first)
 {
   g_autoptr(GByteArray) expected = g_byte_array_new ();
   guint m = msg_begin (expected, 'p');
@@ -368,8 +363,7 @@ assert_initial_response (GByteArray *out,
   g_assert_cmpmem (out->data, out->len, expected->data, expected->len);
 }
 
-typedef struct
-{
+typedef struct {
   gboolean tls;
   FraiseChannelBinding binding;
   const char *offered;
@@ -385,10 +379,10 @@ static const InitialCase initial_cases[] = {
   /* could bind, but the server offers no -PLUS */
   { TRUE, FRAISE_CHANNEL_BINDING_PREFER, "SCRAM-SHA-256", "SCRAM-SHA-256", "y,,n=,r=" NONCE,
     FALSE },
-  { TRUE, FRAISE_CHANNEL_BINDING_PREFER, "SCRAM-SHA-256-PLUS,SCRAM-SHA-256",
-    "SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,n=,r=" NONCE, TRUE },
-  { TRUE, FRAISE_CHANNEL_BINDING_REQUIRE, "SCRAM-SHA-256,SCRAM-SHA-256-PLUS",
-    "SCRAM-SHA-256-PLUS", "p=tls-server-end-point,,n=,r=" NONCE, TRUE },
+  { TRUE, FRAISE_CHANNEL_BINDING_PREFER, "SCRAM-SHA-256-PLUS,SCRAM-SHA-256", "SCRAM-SHA-256-PLUS",
+    "p=tls-server-end-point,,n=,r=" NONCE, TRUE },
+  { TRUE, FRAISE_CHANNEL_BINDING_REQUIRE, "SCRAM-SHA-256,SCRAM-SHA-256-PLUS", "SCRAM-SHA-256-PLUS",
+    "p=tls-server-end-point,,n=,r=" NONCE, TRUE },
   { TRUE, FRAISE_CHANNEL_BINDING_DISABLE, "SCRAM-SHA-256-PLUS,SCRAM-SHA-256", "SCRAM-SHA-256",
     "n,,n=,r=" NONCE, FALSE },
 };
@@ -466,8 +460,8 @@ run_exchange (gboolean bound)
     g_byte_array_append (cbind, cb_data, sizeof cb_data);
   cbind_b64 = g_base64_encode (cbind->data, cbind->len);
   without_proof = g_strdup_printf ("c=%s,r=%ssrv", cbind_b64, nonce);
-  auth_message = g_strdup_printf ("%s,%s,%s", client_first + strlen (gs2), server_first,
-                                  without_proof);
+  auth_message =
+    g_strdup_printf ("%s,%s,%s", client_first + strlen (gs2), server_first, without_proof);
   proof = fraise_test_scram_signature ("secret", SALT, 4096, auth_message, FALSE);
   expected_final = g_strdup_printf ("%s,p=%s", without_proof, proof);
   g_assert_cmpuint (out->data[0], ==, 'p');
@@ -513,15 +507,15 @@ test_scram_wrong_signature (void)
   g_assert_cmpint (feed_str (auth, 11, "r=" NONCE "srv,s=" SALT ",i=4096", out, &error), ==,
                    FRAISE_AUTH_STEP_CONTINUE);
   g_byte_array_set_size (out, 0);
-  g_assert_cmpint (feed_str (auth, 12, "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", out,
-                             &error), ==, FRAISE_AUTH_STEP_FAILED);
+  g_assert_cmpint (
+    feed_str (auth, 12, "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", out, &error), ==,
+    FRAISE_AUTH_STEP_FAILED);
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
   g_assert_nonnull (strstr (error->message, "incorrect server signature"));
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

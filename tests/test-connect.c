@@ -40,9 +40,7 @@ connect_error (const char *uri)
 }
 
 static void
-check_method (const char *env_name,
-              const char *method,
-              gboolean    tls)
+check_method (const char *env_name, const char *method, gboolean tls)
 {
   const char *uri = fraise_test_get_uri (env_name);
   g_autoptr(FraiseClient) client = NULL;
@@ -97,16 +95,15 @@ test_scram_plus_tls (void)
 
 /* Replaces the password of a postgresql://user:password@... URI. */
 static char *
-with_password (const char *uri,
-               const char *password)
+with_password (const char *uri, const char *password)
 {
   g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED | G_URI_FLAGS_HAS_PASSWORD, NULL);
 
   g_assert_nonnull (parsed);
-  return g_uri_join_with_user (G_URI_FLAGS_ENCODED | G_URI_FLAGS_HAS_PASSWORD, g_uri_get_scheme (parsed),
-                     g_uri_get_user (parsed), password, NULL, g_uri_get_host (parsed),
-                     g_uri_get_port (parsed), g_uri_get_path (parsed), g_uri_get_query (parsed),
-                     NULL);
+  return g_uri_join_with_user (G_URI_FLAGS_ENCODED | G_URI_FLAGS_HAS_PASSWORD,
+                               g_uri_get_scheme (parsed), g_uri_get_user (parsed), password, NULL,
+                               g_uri_get_host (parsed), g_uri_get_port (parsed),
+                               g_uri_get_path (parsed), g_uri_get_query (parsed), NULL);
 }
 
 static void
@@ -175,8 +172,7 @@ test_no_password (void)
 
 /* A key=value string for the harness's Unix socket. */
 static char *
-socket_conninfo (const char *user,
-                 const char *dbname)
+socket_conninfo (const char *user, const char *dbname)
 {
   if (fraise_test_get_uri (FRAISE_TEST_ENV_URI) == NULL)
     return NULL;
@@ -226,7 +222,7 @@ static guint16
 closed_port (void)
 {
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
+                                             G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -271,10 +267,10 @@ test_unknown_host (void)
 }
 
 static gboolean
-hold_connection (GSocketService    *service,
+hold_connection (GSocketService *service,
                  GSocketConnection *connection,
-                 GObject           *source,
-                 gpointer           user_data)
+                 GObject *source,
+                 gpointer user_data)
 {
   g_ptr_array_add (user_data, g_object_ref (connection));
   return TRUE;
@@ -294,8 +290,8 @@ deaf_listener (guint16 *port)
   g_autoptr(GSocketAddress) effective = NULL;
 
   g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), any,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &effective, NULL));
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                                &effective, NULL));
   *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
   g_socket_service_start (service);
   return service;
@@ -307,7 +303,8 @@ test_connect_timeout (void)
   guint16 port;
   g_autoptr(GSocketService) service = deaf_listener (&port);
   g_autofree char *uri = g_strdup_printf ("host=127.0.0.1 port=%u user=u dbname=d "
-                                          "connect_timeout=2", port);
+                                          "connect_timeout=2",
+                                          port);
   gint64 start = g_get_monotonic_time ();
   g_autoptr(GError) error = connect_error (uri);
   gint64 elapsed = g_get_monotonic_time () - start;
@@ -334,7 +331,8 @@ test_multiple_hosts (void)
     return;
   /* The first host refuses; the second is the real server. */
   uri = g_strdup_printf ("host=127.0.0.1,127.0.0.1 port=%u,%s user=fraise_scram "
-                         "dbname=fraise_test sslmode=disable password='%s'", dead, port, password);
+                         "dbname=fraise_test sslmode=disable password='%s'",
+                         dead, port, password);
   client = fraise_client_new (uri, &error);
   g_assert_no_error (error);
   fraise_client_connect_sync (client, NULL, &error);
@@ -347,7 +345,8 @@ test_all_hosts_fail (void)
 {
   guint16 a = closed_port (), b = closed_port ();
   g_autofree char *uri = g_strdup_printf ("host=127.0.0.1,127.0.0.1 port=%u,%u user=u dbname=d "
-                                          "sslmode=disable", a, b);
+                                          "sslmode=disable",
+                                          a, b);
   g_autofree char *first = g_strdup_printf ("127.0.0.1:%u", a);
   g_autofree char *second = g_strdup_printf ("127.0.0.1:%u", b);
   g_autoptr(GError) error = connect_error (uri);
@@ -359,9 +358,7 @@ test_all_hosts_fail (void)
 }
 
 static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GError **error = user_data;
 
@@ -389,9 +386,7 @@ test_cancel_connect (void)
 }
 
 static void
-on_closed (FraiseClient *client,
-           const GError *error,
-           gpointer      user_data)
+on_closed (FraiseClient *client, const GError *error, gpointer user_data)
 {
   guint *count = user_data;
 
@@ -430,10 +425,14 @@ static void
 test_no_password_in_debug_output (void)
 {
   static const char *const envs[] = {
-    FRAISE_TEST_ENV_URI_SCRAM, FRAISE_TEST_ENV_URI_MD5, FRAISE_TEST_ENV_URI_PASSWORD,
+    FRAISE_TEST_ENV_URI_SCRAM,
+    FRAISE_TEST_ENV_URI_MD5,
+    FRAISE_TEST_ENV_URI_PASSWORD,
   };
   static const char *const passwords[] = {
-    "FRAISE_TEST_SCRAM_PASSWORD", "FRAISE_TEST_MD5_PASSWORD", "FRAISE_TEST_PASSWORD_PASSWORD",
+    "FRAISE_TEST_SCRAM_PASSWORD",
+    "FRAISE_TEST_MD5_PASSWORD",
+    "FRAISE_TEST_PASSWORD_PASSWORD",
   };
   guint i;
 
@@ -525,8 +524,9 @@ test_target_session_attrs_all_hosts (void)
   if (fraise_test_get_uri (FRAISE_TEST_ENV_URI) == NULL)
     return;
   uri = g_strdup_printf ("host=%s,%s port=%s user=fraise_trust dbname=fraise_test "
-                         "target_session_attrs=standby", g_getenv ("FRAISE_TEST_SOCKET_DIR"),
-                         g_getenv ("FRAISE_TEST_SOCKET_DIR"), g_getenv ("FRAISE_TEST_PORT"));
+                         "target_session_attrs=standby",
+                         g_getenv ("FRAISE_TEST_SOCKET_DIR"), g_getenv ("FRAISE_TEST_SOCKET_DIR"),
+                         g_getenv ("FRAISE_TEST_PORT"));
   error = connect_error (uri);
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED);
   g_assert_nonnull (strstr (error->message, "any of 2 hosts"));

@@ -19,8 +19,7 @@ typedef struct {
 } Fixture;
 
 static void
-fixture_setup (Fixture      *f,
-               gconstpointer data)
+fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -31,8 +30,7 @@ fixture_setup (Fixture      *f,
 }
 
 static void
-fixture_teardown (Fixture      *f,
-                  gconstpointer data)
+fixture_teardown (Fixture *f, gconstpointer data)
 {
   GDir *dir = g_dir_open (f->dir, 0, NULL);
   const char *name;
@@ -50,16 +48,13 @@ fixture_teardown (Fixture      *f,
 }
 
 static void
-fixture_setenv (Fixture    *f,
-                const char *name,
-                const char *value)
+fixture_setenv (Fixture *f, const char *name, const char *value)
 {
   f->env = g_environ_setenv (f->env, name, value, TRUE);
 }
 
 static FraiseConninfo *
-parse_ok (Fixture    *f,
-          const char *conninfo)
+parse_ok (Fixture *f, const char *conninfo)
 {
   g_autoptr(GError) error = NULL;
   FraiseConninfo *info = fraise_conninfo_parse (conninfo, (const char *const *) f->env, &error);
@@ -72,11 +67,11 @@ parse_ok (Fixture    *f,
 
 /* Returns the CONFIG error message for @conninfo. */
 static char *
-parse_error (Fixture    *f,
-             const char *conninfo)
+parse_error (Fixture *f, const char *conninfo)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FraiseConninfo) info = fraise_conninfo_parse (conninfo, (const char *const *) f->env, &error);
+  g_autoptr(FraiseConninfo) info =
+               fraise_conninfo_parse (conninfo, (const char *const *) f->env, &error);
 
   g_assert_null (info);
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG);
@@ -84,19 +79,17 @@ parse_error (Fixture    *f,
 }
 
 static void
-assert_error_contains (Fixture    *f,
-                       const char *conninfo,
-                       const char *expected)
+assert_error_contains (Fixture *f, const char *conninfo, const char *expected)
 {
   g_autofree char *message = parse_error (f, conninfo);
 
   if (strstr (message, expected) == NULL)
-    g_error ("parsing [%s]: expected an error containing [%s], got [%s]", conninfo, expected, message);
+    g_error ("parsing [%s]: expected an error containing [%s], got [%s]", conninfo, expected,
+             message);
 }
 
 static const FraiseConninfoHost *
-host_at (const FraiseConninfo *info,
-         guint                 i)
+host_at (const FraiseConninfo *info, guint i)
 {
   g_assert_cmpuint (i, <, info->hosts->len);
   return g_ptr_array_index (info->hosts, i);
@@ -104,11 +97,11 @@ host_at (const FraiseConninfo *info,
 
 static void
 assert_host (const FraiseConninfo *info,
-             guint                 i,
-             const char           *name,
-             const char           *addr,
-             guint                 port,
-             gboolean              is_unix)
+             guint i,
+             const char *name,
+             const char *addr,
+             guint port,
+             gboolean is_unix)
 {
   const FraiseConninfoHost *host = host_at (info, i);
 
@@ -131,10 +124,7 @@ expected_default_dir (void)
 }
 
 static char *
-write_file (Fixture    *f,
-            const char *name,
-            const char *contents,
-            int         mode)
+write_file (Fixture *f, const char *name, const char *contents, int mode)
 {
   g_autoptr(GError) error = NULL;
   char *path = g_build_filename (f->dir, name, NULL);
@@ -150,8 +140,7 @@ write_file (Fixture    *f,
 /* ------------------------------------------------------------------ */
 
 static void
-assert_all_defaults (const FraiseConninfo *info,
-                     const char           *home)
+assert_all_defaults (const FraiseConninfo *info, const char *home)
 {
   g_autofree char *passfile = g_build_filename (home, ".pgpass", NULL);
 
@@ -185,12 +174,12 @@ assert_all_defaults (const FraiseConninfo *info,
 }
 
 static void
-test_defaults (Fixture      *f,
-               gconstpointer data)
+test_defaults (Fixture *f, gconstpointer data)
 {
   static const char *const strings[] = { "", "   \t ", "postgresql://", "postgres://" };
   g_autoptr(GError) error = NULL;
-  g_autoptr(FraiseConninfo) from_null = fraise_conninfo_parse (NULL, (const char *const *) f->env, &error);
+  g_autoptr(FraiseConninfo) from_null =
+               fraise_conninfo_parse (NULL, (const char *const *) f->env, &error);
 
   g_assert_no_error (error);
   assert_all_defaults (from_null, f->dir);
@@ -203,21 +192,23 @@ test_defaults (Fixture      *f,
 }
 
 static void
-test_uri_doc_examples (Fixture      *f,
-                       gconstpointer data)
+test_uri_doc_examples (Fixture *f, gconstpointer data)
 {
   g_autoptr(FraiseConninfo) a = parse_ok (f, "postgresql://localhost");
   g_autoptr(FraiseConninfo) b = parse_ok (f, "postgresql://localhost:5433");
   g_autoptr(FraiseConninfo) c = parse_ok (f, "postgresql://localhost/mydb");
   g_autoptr(FraiseConninfo) d = parse_ok (f, "postgresql://user@localhost");
   g_autoptr(FraiseConninfo) e = parse_ok (f, "postgresql://user:secret@localhost");
-  g_autoptr(FraiseConninfo) g = parse_ok (f, "postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp");
-  g_autoptr(FraiseConninfo) h = parse_ok (f, "postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp");
+  g_autoptr(FraiseConninfo) g = parse_ok (
+    f, "postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp");
+  g_autoptr(FraiseConninfo) h = parse_ok (
+    f, "postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp");
   g_autoptr(FraiseConninfo) i = parse_ok (f, "postgresql:///mydb?host=localhost&port=5433");
   g_autoptr(FraiseConninfo) j = parse_ok (f, "postgresql://[2001:db8::1234]/database");
   g_autoptr(FraiseConninfo) k = parse_ok (f, "postgresql:///dbname?host=/var/lib/postgresql");
   g_autoptr(FraiseConninfo) l = parse_ok (f, "postgresql://%2Fvar%2Flib%2Fpostgresql/dbname");
-  g_autoptr(FraiseConninfo) m = parse_ok (f, "postgresql://user@localhost:5433/mydb?options=-c%20synchronous_commit%3Doff");
+  g_autoptr(FraiseConninfo) m = parse_ok (
+    f, "postgresql://user@localhost:5433/mydb?options=-c%20synchronous_commit%3Doff");
 
   assert_host (a, 0, "localhost", NULL, 5432, FALSE);
   g_assert_cmpstr (a->dbname, ==, g_get_user_name ());
@@ -252,8 +243,7 @@ test_uri_doc_examples (Fixture      *f,
 }
 
 static void
-test_uri_details (Fixture      *f,
-                  gconstpointer data)
+test_uri_details (Fixture *f, gconstpointer data)
 {
   g_autoptr(FraiseConninfo) a = parse_ok (f, "postgres://u@h");
   g_autoptr(FraiseConninfo) b = parse_ok (f, "postgresql://[::1]:5433,[fe80::1]/db");
@@ -301,12 +291,13 @@ test_uri_details (Fixture      *f,
 /* ------------------------------------------------------------------ */
 
 static void
-test_keyword_form (Fixture      *f,
-                   gconstpointer data)
+test_keyword_form (Fixture *f, gconstpointer data)
 {
-  g_autoptr(FraiseConninfo) a = parse_ok (f, "host=localhost port=5432 dbname=mydb connect_timeout=10");
+  g_autoptr(FraiseConninfo) a =
+               parse_ok (f, "host=localhost port=5432 dbname=mydb connect_timeout=10");
   g_autoptr(FraiseConninfo) b = parse_ok (f, "  host = localhost   port=  5433\tdbname =mydb  ");
-  g_autoptr(FraiseConninfo) c = parse_ok (f, "password='a b\\'c\\\\d' application_name = 'my app'");
+  g_autoptr(FraiseConninfo) c =
+               parse_ok (f, "password='a b\\'c\\\\d' application_name = 'my app'");
   g_autoptr(FraiseConninfo) d = parse_ok (f, "dbname=my\\ db user=o\\'neil options='-c geqo=off'");
   g_autoptr(FraiseConninfo) e = parse_ok (f, "options='' dbname=a dbname=b");
   g_autoptr(FraiseConninfo) g = parse_ok (f, "dbname='a'user=b host='/var/run/x'");
@@ -336,8 +327,7 @@ test_keyword_form (Fixture      *f,
 }
 
 static void
-test_hostaddr (Fixture      *f,
-               gconstpointer data)
+test_hostaddr (Fixture *f, gconstpointer data)
 {
   g_autoptr(FraiseConninfo) a = parse_ok (f, "hostaddr=127.0.0.1");
   g_autoptr(FraiseConninfo) b = parse_ok (f, "host=db.example.com hostaddr=192.0.2.1 port=6000");
@@ -355,12 +345,12 @@ test_hostaddr (Fixture      *f,
   assert_host (e, 1, "b", NULL, 5432, FALSE);
   assert_error_contains (f, "host=a,b,c hostaddr=10.0.0.1,10.0.0.2",
                          "could not match 3 host names to 2 hostaddr values");
-  assert_error_contains (f, "hostaddr=db.example.com", "invalid hostaddr value: \"db.example.com\"");
+  assert_error_contains (f, "hostaddr=db.example.com",
+                         "invalid hostaddr value: \"db.example.com\"");
 }
 
 static void
-test_multi_host (Fixture      *f,
-                 gconstpointer data)
+test_multi_host (Fixture *f, gconstpointer data)
 {
   g_autoptr(FraiseConninfo) a = parse_ok (f, "host=a,b,c port=5432,5433,5434");
   g_autoptr(FraiseConninfo) b = parse_ok (f, "host=a,b,c port=6000");
@@ -380,7 +370,8 @@ test_multi_host (Fixture      *f,
   g_assert_true (d->load_balance_random);
   assert_host (d, 2, "c", NULL, 5432, FALSE); /* shuffling is the connection's job */
   g_assert_cmpstr (message, ==, "could not match 2 port numbers to 3 hosts");
-  assert_error_contains (f, "postgresql://a:1,b:2/db?host=x,y,z", "could not match 2 port numbers to 3 hosts");
+  assert_error_contains (f, "postgresql://a:1,b:2/db?host=x,y,z",
+                         "could not match 2 port numbers to 3 hosts");
   /* "c" has an empty port entry ("1,2,"): the default. */
   {
     g_autoptr(FraiseConninfo) e = parse_ok (f, "postgresql://a:1,b:2,c/db");
@@ -424,8 +415,7 @@ set_full_environment (Fixture *f)
 }
 
 static void
-test_environment (Fixture      *f,
-                  gconstpointer data)
+test_environment (Fixture *f, gconstpointer data)
 {
   g_autoptr(FraiseConninfo) env = NULL;
   g_autoptr(FraiseConninfo) mixed = NULL;
@@ -454,7 +444,8 @@ test_environment (Fixture      *f,
   g_assert_true (env->load_balance_random);
 
   /* The string wins over the environment, option by option. */
-  mixed = parse_ok (f, "postgresql://struser@strhost:1234/?sslmode=verify-ca&application_name=strapp");
+  mixed =
+    parse_ok (f, "postgresql://struser@strhost:1234/?sslmode=verify-ca&application_name=strapp");
   assert_host (mixed, 0, "strhost", NULL, 1234, FALSE);
   g_assert_cmpstr (mixed->user, ==, "struser");
   g_assert_cmpstr (mixed->dbname, ==, "envdb");
@@ -470,8 +461,7 @@ test_environment (Fixture      *f,
 }
 
 static void
-test_environment_source (Fixture      *f,
-                         gconstpointer data)
+test_environment_source (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FraiseConninfo) synthetic = NULL;
@@ -503,8 +493,7 @@ test_environment_source (Fixture      *f,
 /* ------------------------------------------------------------------ */
 
 static void
-test_invalid_values (Fixture      *f,
-                     gconstpointer data)
+test_invalid_values (Fixture *f, gconstpointer data)
 {
   static const char *const cases[][2] = {
     { "foo=bar", "invalid connection option \"foo\"" },
@@ -522,19 +511,25 @@ test_invalid_values (Fixture      *f,
     { "port=-1", "invalid port number \"-1\" for connection option \"port\"" },
     { "host=a,b port=5432,abc", "invalid integer value \"abc\" for connection option \"port\"" },
     { "postgresql://h:99999/db", "invalid port number \"99999\" for connection option \"port\"" },
-    { "connect_timeout=soon", "invalid integer value \"soon\" for connection option \"connect_timeout\"" },
+    { "connect_timeout=soon",
+      "invalid integer value \"soon\" for connection option \"connect_timeout\"" },
     { "connect_timeout=", "invalid integer value \"\" for connection option \"connect_timeout\"" },
     { "keepalives=yes", "invalid integer value \"yes\" for connection option \"keepalives\"" },
-    { "keepalives_idle=x", "invalid integer value \"x\" for connection option \"keepalives_idle\"" },
-    { "keepalives_interval=1.5", "invalid integer value \"1.5\" for connection option \"keepalives_interval\"" },
+    { "keepalives_idle=x",
+      "invalid integer value \"x\" for connection option \"keepalives_idle\"" },
+    { "keepalives_interval=1.5",
+      "invalid integer value \"1.5\" for connection option \"keepalives_interval\"" },
     { "keepalives_count=9999999999",
       "invalid integer value \"9999999999\" for connection option \"keepalives_count\"" },
-    { "tcp_user_timeout=abc", "invalid integer value \"abc\" for connection option \"tcp_user_timeout\"" },
-    { "channel_binding=maybe", "invalid channel_binding value: \"maybe\" (expected disable, prefer or require)" },
+    { "tcp_user_timeout=abc",
+      "invalid integer value \"abc\" for connection option \"tcp_user_timeout\"" },
+    { "channel_binding=maybe",
+      "invalid channel_binding value: \"maybe\" (expected disable, prefer or require)" },
     { "target_session_attrs=master", "invalid target_session_attrs value: \"master\"" },
     { "load_balance_hosts=roundrobin",
       "invalid load_balance_hosts value: \"roundrobin\" (expected disable or random)" },
-    { "sslnegotiation=requiredirect", "invalid sslnegotiation value: \"requiredirect\" (expected postgres or direct)" },
+    { "sslnegotiation=requiredirect",
+      "invalid sslnegotiation value: \"requiredirect\" (expected postgres or direct)" },
     { "ssl_min_protocol_version=SSLv3", "invalid ssl_min_protocol_version value: \"SSLv3\"" },
     { "require_auth=kerberos", "invalid require_auth value: \"kerberos\"" },
     { "host", "missing \"=\" after \"host\" in connection info string" },
@@ -548,8 +543,10 @@ test_invalid_values (Fixture      *f,
     { "postgresql://[::1/db", "end of string reached when looking for matching \"]\"" },
     { "postgresql://[]/db", "IPv6 host address may not be empty in URI" },
     { "postgresql://[::1]x/db", "unexpected character \"x\" at position 19 in URI" },
-    { "postgresql://h/db?sslmode", "missing key/value separator \"=\" in URI query parameter: \"sslmode\"" },
-    { "postgresql://h/db?sslmode=a=b", "extra key/value separator \"=\" in URI query parameter: \"sslmode\"" },
+    { "postgresql://h/db?sslmode",
+      "missing key/value separator \"=\" in URI query parameter: \"sslmode\"" },
+    { "postgresql://h/db?sslmode=a=b",
+      "extra key/value separator \"=\" in URI query parameter: \"sslmode\"" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -557,8 +554,7 @@ test_invalid_values (Fixture      *f,
 }
 
 static void
-test_sslrootcert_system (Fixture      *f,
-                         gconstpointer data)
+test_sslrootcert_system (Fixture *f, gconstpointer data)
 {
   g_autoptr(FraiseConninfo) a = parse_ok (f, "sslrootcert=system");
   g_autoptr(FraiseConninfo) b = parse_ok (f, "sslrootcert=system sslmode=verify-full");
@@ -568,10 +564,13 @@ test_sslrootcert_system (Fixture      *f,
   g_assert_cmpint (a->sslmode, ==, FRAISE_SSL_VERIFY_FULL);
   g_assert_cmpstr (a->sslrootcert, ==, "system");
   g_assert_cmpint (b->sslmode, ==, FRAISE_SSL_VERIFY_FULL);
-  g_assert_cmpstr (message, ==, "weak sslmode \"require\" may not be used with sslrootcert=system (use \"verify-full\")");
+  g_assert_cmpstr (
+    message, ==,
+    "weak sslmode \"require\" may not be used with sslrootcert=system (use \"verify-full\")");
   assert_error_contains (f, "sslmode=verify-ca sslrootcert=system", "weak sslmode \"verify-ca\"");
   assert_error_contains (f, "sslmode=disable sslrootcert=system", "weak sslmode \"disable\"");
-  assert_error_contains (f, "postgresql://h/db?sslrootcert=system&ssl=true", "weak sslmode \"require\"");
+  assert_error_contains (f, "postgresql://h/db?sslrootcert=system&ssl=true",
+                         "weak sslmode \"require\"");
 
   /* An sslmode from the environment counts as set; a root from it counts too. */
   fixture_setenv (f, "PGSSLROOTCERT", "system");
@@ -582,8 +581,7 @@ test_sslrootcert_system (Fixture      *f,
 }
 
 static void
-test_sslnegotiation (Fixture      *f,
-                     gconstpointer data)
+test_sslnegotiation (Fixture *f, gconstpointer data)
 {
   static const char *const weak[] = { "disable", "allow", "prefer" };
   static const char *const strong[] = { "require", "verify-ca", "verify-full" };
@@ -612,8 +610,7 @@ test_sslnegotiation (Fixture      *f,
 }
 
 static void
-test_require_auth (Fixture      *f,
-                   gconstpointer data)
+test_require_auth (Fixture *f, gconstpointer data)
 {
   static const struct {
     const char *conninfo;
@@ -631,7 +628,8 @@ test_require_auth (Fixture      *f,
   static const char *const invalid[][2] = {
     { "require_auth=md5,!password",
       "negative require_auth method \"!password\" cannot be mixed with non-negative methods" },
-    { "require_auth=!md5,password", "require_auth method \"password\" cannot be mixed with negative methods" },
+    { "require_auth=!md5,password",
+      "require_auth method \"password\" cannot be mixed with negative methods" },
     { "require_auth=md5,md5", "require_auth method \"md5\" is specified more than once" },
     { "require_auth=!md5,!md5", "require_auth method \"!md5\" is specified more than once" },
     { "require_auth=none,none", "require_auth method \"none\" is specified more than once" },
@@ -653,18 +651,14 @@ test_require_auth (Fixture      *f,
 }
 
 static void
-test_timeouts (Fixture      *f,
-               gconstpointer data)
+test_timeouts (Fixture *f, gconstpointer data)
 {
   static const struct {
     const char *conninfo;
     guint timeout;
   } timeouts[] = {
-    { "connect_timeout=1", 2 },
-    { "connect_timeout=2", 2 },
-    { "connect_timeout=0", 0 },
-    { "connect_timeout=-5", 0 },
-    { "connect_timeout=' 30 '", 30 },
+    { "connect_timeout=1", 2 },  { "connect_timeout=2", 2 },       { "connect_timeout=0", 0 },
+    { "connect_timeout=-5", 0 }, { "connect_timeout=' 30 '", 30 },
   };
   static const struct {
     const char *conninfo;
@@ -675,10 +669,11 @@ test_timeouts (Fixture      *f,
     { "keepalives=5", TRUE },
     { "keepalives=''", FALSE },
   };
-  g_autoptr(FraiseConninfo) tcp = parse_ok (f, "keepalives_idle=60 keepalives_interval=5 keepalives_count=9 "
-                                               "tcp_user_timeout=15000");
+  g_autoptr(FraiseConninfo) tcp =
+               parse_ok (f, "keepalives_idle=60 keepalives_interval=5 keepalives_count=9 "
+                            "tcp_user_timeout=15000");
   g_autoptr(FraiseConninfo) negative = parse_ok (f, "keepalives_idle=-1 keepalives_interval=-2 "
-                                                    "keepalives_count=-3 tcp_user_timeout=-4");
+                                                     "keepalives_count=-3 tcp_user_timeout=-4");
 
   for (gsize i = 0; i < G_N_ELEMENTS (timeouts); i++)
     {
@@ -703,14 +698,16 @@ test_timeouts (Fixture      *f,
 }
 
 static void
-test_enumerations (Fixture      *f,
-                   gconstpointer data)
+test_enumerations (Fixture *f, gconstpointer data)
 {
-  static const char *const sslmodes[] = { "disable", "allow", "prefer", "require", "verify-ca", "verify-full" };
-  static const char *const targets[] = { "any", "read-write", "read-only", "primary", "standby", "prefer-standby" };
+  static const char *const sslmodes[] = { "disable", "allow",     "prefer",
+                                          "require", "verify-ca", "verify-full" };
+  static const char *const targets[] = { "any",     "read-write", "read-only",
+                                         "primary", "standby",    "prefer-standby" };
   static const char *const bindings[] = { "disable", "prefer", "require" };
   static const char *const tls[][2] = {
-    { "TLSv1", "TLSv1" }, { "tlsv1.1", "TLSv1.1" }, { "TLSV1.2", "TLSv1.2" }, { "TLSv1.3", "TLSv1.3" }, { "''", "TLSv1" },
+    { "TLSv1", "TLSv1" },     { "tlsv1.1", "TLSv1.1" }, { "TLSV1.2", "TLSv1.2" },
+    { "TLSv1.3", "TLSv1.3" }, { "''", "TLSv1" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (sslmodes); i++)
@@ -745,8 +742,7 @@ test_enumerations (Fixture      *f,
 
 /* A password (or pieces of one) must never reach an error message. */
 static void
-test_password_never_in_errors (Fixture      *f,
-                               gconstpointer data)
+test_password_never_in_errors (Fixture *f, gconstpointer data)
 {
   static const char *const cases[] = {
     "host=h password=Zq9Secret Pw7Tail dbname=x",
@@ -766,7 +762,8 @@ test_password_never_in_errors (Fixture      *f,
     "postgresql://h/db?password=Zq9Secret=Pw7Tail",
     "postgresql://h/db?sslpassword=Zq9Secret%GGPw7Tail",
   };
-  g_autofree char *service = write_file (f, "svc.conf", "[s]\npassword=Zq9SecretPw7Tail\nbogus line\n", 0600);
+  g_autofree char *service =
+    write_file (f, "svc.conf", "[s]\npassword=Zq9SecretPw7Tail\nbogus line\n", 0600);
 
   fixture_setenv (f, "PGPASSWORD", "Zq9SecretPw7Tail");
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -791,9 +788,7 @@ test_password_never_in_errors (Fixture      *f,
 /* ------------------------------------------------------------------ */
 
 static char *
-lookup (Fixture    *f,
-        const char *conninfo,
-        guint       host)
+lookup (Fixture *f, const char *conninfo, guint host)
 {
   g_autoptr(FraiseConninfo) info = parse_ok (f, conninfo);
 
@@ -801,10 +796,7 @@ lookup (Fixture    *f,
 }
 
 static void
-assert_lookup (Fixture    *f,
-               const char *conninfo,
-               guint       host,
-               const char *expected)
+assert_lookup (Fixture *f, const char *conninfo, guint host, const char *expected)
 {
   char *password = lookup (f, conninfo, host);
 
@@ -813,8 +805,7 @@ assert_lookup (Fixture    *f,
 }
 
 static void
-test_pgpass_matching (Fixture      *f,
-                      gconstpointer data)
+test_pgpass_matching (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_file (f, "pgpass",
                                       "# *:*:*:*:commentpw\n"
@@ -841,7 +832,8 @@ test_pgpass_matching (Fixture      *f,
 
 #define WITH(s) (g_free (conninfo), conninfo = g_strconcat (base, s, NULL))
   assert_lookup (f, WITH ("host=db.example.com dbname=mydb user=me"), 0, "right:pw\\x");
-  assert_lookup (f, WITH ("host=db.example.com dbname=mydb user=me password=explicit"), 0, "explicit");
+  assert_lookup (f, WITH ("host=db.example.com dbname=mydb user=me password=explicit"), 0,
+                 "explicit");
   assert_lookup (f, WITH ("host=db.example.com dbname=mydb user=nobody"), 0, NULL);
   assert_lookup (f, WITH ("host=h:x dbname=db:1 user=u\\\\v"), 0, "escaped");
   assert_lookup (f, WITH ("host=crlf dbname=d user=u"), 0, "crlfpw");
@@ -858,10 +850,10 @@ test_pgpass_matching (Fixture      *f,
 }
 
 static void
-test_pgpass_socket_and_defaults (Fixture      *f,
-                                 gconstpointer data)
+test_pgpass_socket_and_defaults (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir_line = g_strdup_printf ("%s/sockets:5432:d:u:dirpw\nlocalhost:5432:d:u:localpw\n", f->dir);
+  g_autofree char *dir_line =
+    g_strdup_printf ("%s/sockets:5432:d:u:dirpw\nlocalhost:5432:d:u:localpw\n", f->dir);
   g_autofree char *path = write_file (f, ".pgpass", dir_line, 0600);
   g_autofree char *other = write_file (f, "other", "*:*:*:*:otherfile\n", 0600);
   g_autofree char *sockets = g_strdup_printf ("dbname=d user=u host=%s/sockets", f->dir);
@@ -892,8 +884,7 @@ test_pgpass_socket_and_defaults (Fixture      *f,
 }
 
 static void
-test_pgpass_permissions (Fixture      *f,
-                         gconstpointer data)
+test_pgpass_permissions (Fixture *f, gconstpointer data)
 {
   static const int insecure[] = { 0644, 0640, 0604, 0660 };
   g_autofree char *path = write_file (f, "pgpass", "*:*:*:*:filepw\n", 0600);
@@ -920,8 +911,7 @@ test_pgpass_permissions (Fixture      *f,
 }
 
 static void
-test_pgpass_long_lines (Fixture      *f,
-                        gconstpointer data)
+test_pgpass_long_lines (Fixture *f, gconstpointer data)
 {
   g_autoptr(GString) contents = g_string_new (NULL);
   g_autofree char *long_password = g_strnfill (5000, 'p');
@@ -943,24 +933,22 @@ test_pgpass_long_lines (Fixture      *f,
 /* Service file                                                         */
 /* ------------------------------------------------------------------ */
 
-static const char service_contents[] =
-  "# comment\n"
-  "[other]\n"
-  "host=otherhost\n"
-  "\n"
-  "[mysvc]\n"
-  "host=svchost\n"
-  "port=6000\n"
-  "dbname=svcdb\n"
-  "   user=svcuser   \n"
-  "application_name=svc app\n"
-  "host=ignored-second\n"
-  "[after]\n"
-  "port=7000\n";
+static const char service_contents[] = "# comment\n"
+                                       "[other]\n"
+                                       "host=otherhost\n"
+                                       "\n"
+                                       "[mysvc]\n"
+                                       "host=svchost\n"
+                                       "port=6000\n"
+                                       "dbname=svcdb\n"
+                                       "   user=svcuser   \n"
+                                       "application_name=svc app\n"
+                                       "host=ignored-second\n"
+                                       "[after]\n"
+                                       "port=7000\n";
 
 static void
-test_service_file (Fixture      *f,
-                   gconstpointer data)
+test_service_file (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = write_file (f, "services.conf", service_contents, 0644);
   g_autoptr(FraiseConninfo) a = NULL;
@@ -1001,12 +989,11 @@ test_service_file (Fixture      *f,
 }
 
 static void
-test_service_file_locations (Fixture      *f,
-                             gconstpointer data)
+test_service_file_locations (Fixture *f, gconstpointer data)
 {
   g_autofree char *user = write_file (f, "user.conf", "[both]\nhost=userhost\n", 0644);
-  g_autofree char *system = write_file (f, "pg_service.conf",
-                                        "[both]\nhost=systemhost\n[syssvc]\nhost=syshost\n", 0644);
+  g_autofree char *system =
+    write_file (f, "pg_service.conf", "[both]\nhost=systemhost\n[syssvc]\nhost=syshost\n", 0644);
   g_autofree char *home = write_file (f, ".pg_service.conf", "[homesvc]\nhost=homehost\n", 0644);
   g_autoptr(FraiseConninfo) a = NULL;
   g_autoptr(FraiseConninfo) b = NULL;
@@ -1038,14 +1025,14 @@ test_service_file_locations (Fixture      *f,
 }
 
 static void
-test_service_file_errors (Fixture      *f,
-                          gconstpointer data)
+test_service_file_errors (Fixture *f, gconstpointer data)
 {
   g_autoptr(GString) long_line = g_string_new ("[s]\napplication_name=");
   g_autofree char *nested = write_file (f, "nested.conf", "[s]\nhost=h\nservice=t\n", 0644);
   g_autofree char *syntax = write_file (f, "syntax.conf", "[s]\nhost=h\nno equals sign\n", 0644);
   g_autofree char *unknown = write_file (f, "unknown.conf", "[s]\nfoo=bar\n", 0644);
-  g_autofree char *elsewhere = write_file (f, "elsewhere.conf", "[t]\nfoo=bar\n[s]\nhost=fine\n", 0644);
+  g_autofree char *elsewhere =
+    write_file (f, "elsewhere.conf", "[t]\nfoo=bar\n[s]\nhost=fine\n", 0644);
   g_autofree char *toolong = NULL;
   g_autoptr(FraiseConninfo) info = NULL;
   g_autofree char *message = NULL;
@@ -1055,7 +1042,8 @@ test_service_file_errors (Fixture      *f,
   toolong = write_file (f, "long.conf", long_line->str, 0644);
 
   fixture_setenv (f, "PGSERVICEFILE", nested);
-  assert_error_contains (f, "service=s", "nested service specifications not supported in service file");
+  assert_error_contains (f, "service=s",
+                         "nested service specifications not supported in service file");
   fixture_setenv (f, "PGSERVICEFILE", syntax);
   message = parse_error (f, "service=s");
   g_assert_nonnull (strstr (message, "syntax error in service file"));
@@ -1070,12 +1058,10 @@ test_service_file_errors (Fixture      *f,
   assert_host (info, 0, "fine", NULL, 5432, FALSE);
 }
 
-#define ADD(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

@@ -6,8 +6,7 @@
 #include "fraise-test-utils.h"
 
 static GError *
-server_error (FraiseError code,
-              const char *sqlstate)
+server_error (FraiseError code, const char *sqlstate)
 {
   g_autoptr(FraiseServerMessage) message = _fraise_server_message_new ();
 

@@ -18,10 +18,7 @@
 
 /* Replies to the SSLRequest with the bytes given by the variant. */
 static void
-script_ssl (Peer         *peer,
-            int           type,
-            const guint8 *body,
-            gsize         len)
+script_ssl (Peer *peer, int type, const guint8 *body, gsize len)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
 
@@ -102,10 +99,7 @@ test_ssl_required_refused (void)
 
 /* Replies to the startup packet with one auth request (the variant's code). */
 static void
-script_auth (Peer         *peer,
-             int           type,
-             const guint8 *body,
-             gsize         len)
+script_auth (Peer *peer, int type, const guint8 *body, gsize len)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
 
@@ -149,8 +143,7 @@ static void
 test_auth_unknown_method (void)
 {
   g_autoptr(Fake) fake = fake_new (script_auth, 99);
-  g_autoptr(GError) error = connect_fails (fake, "sslmode=disable",
-                                           FRAISE_ERROR_AUTHENTICATION);
+  g_autoptr(GError) error = connect_fails (fake, "sslmode=disable", FRAISE_ERROR_AUTHENTICATION);
 
   assert_message (error, "unsupported authentication method 99");
 }
@@ -159,9 +152,10 @@ static void
 check_no_password_sent (int code)
 {
   g_autoptr(Fake) fake = fake_new (script_auth, code);
-  g_autoptr(GError) error = connect_fails (fake, "sslmode=disable password=secret "
-                                           "channel_binding=require",
-                                           FRAISE_ERROR_AUTHENTICATION);
+  g_autoptr(GError) error = connect_fails (fake,
+                                            "sslmode=disable password=secret "
+                                            "channel_binding=require",
+                                            FRAISE_ERROR_AUTHENTICATION);
 
   assert_message (error, "channel binding required");
   g_assert_null (strstr (error->message, "secret"));
@@ -186,9 +180,10 @@ static void
 test_auth_require_auth_trust (void)
 {
   g_autoptr(Fake) fake = fake_new (script_auth, 0);
-  g_autoptr(GError) error = connect_fails (fake, "sslmode=disable password=secret "
-                                           "require_auth=scram-sha-256",
-                                           FRAISE_ERROR_AUTHENTICATION);
+  g_autoptr(GError) error = connect_fails (fake,
+                                            "sslmode=disable password=secret "
+                                            "require_auth=scram-sha-256",
+                                            FRAISE_ERROR_AUTHENTICATION);
 
   assert_message (error, "did not complete authentication");
 }
@@ -198,10 +193,7 @@ test_auth_require_auth_trust (void)
  * client-final with fake->final_reply. Variant 'o' answers the client-first
  * with AuthenticationOk, 'd' with a second SASL request. */
 static void
-script_scram (Peer         *peer,
-              int           type,
-              const guint8 *body,
-              gsize         len)
+script_scram (Peer *peer, int type, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -234,9 +226,9 @@ script_scram (Peer         *peer,
         msg_auth (out, 10, "SCRAM-SHA-256\0", 15);
       else
         {
-          server_first = g_strconcat ("r=", fake->variant == 'n' ? "forged" : fake->client_nonce,
-                                      "srv,", fake->server_tail ? fake->server_tail
-                                      : "s=c2FsdHNhbHQ=,i=4096", NULL);
+          server_first =
+            g_strconcat ("r=", fake->variant == 'n' ? "forged" : fake->client_nonce, "srv,",
+                         fake->server_tail ? fake->server_tail : "s=c2FsdHNhbHQ=,i=4096", NULL);
           msg_auth (out, 11, server_first, strlen (server_first));
         }
     }
@@ -251,20 +243,19 @@ static void
 test_scram_ok_without_final (void)
 {
   g_autoptr(Fake) fake = fake_new (script_scram, 'o');
-  g_autoptr(GError) error = connect_fails (fake, "sslmode=disable password=secret",
-                                           FRAISE_ERROR_AUTHENTICATION);
+  g_autoptr(GError) error =
+               connect_fails (fake, "sslmode=disable password=secret", FRAISE_ERROR_AUTHENTICATION);
 
   assert_message (error, "SCRAM exchange not completed");
   g_assert_nonnull (fake->client_nonce);
   g_assert_cmpuint (strlen (fake->client_nonce), >=, 24); /* 18+ random bytes, base64 */
 }
 
-typedef struct
-{
-  const char *mechanisms;   /* NULL: SCRAM-SHA-256 */
+typedef struct {
+  const char *mechanisms; /* NULL: SCRAM-SHA-256 */
   int variant;
-  const char *server_tail;  /* NULL: a valid salt and count */
-  const char *final;        /* server-final sent as SASLFinal, "ok": AuthenticationOk */
+  const char *server_tail; /* NULL: a valid salt and count */
+  const char *final;       /* server-final sent as SASLFinal, "ok": AuthenticationOk */
   const char *message;
 } ScramCase;
 
@@ -309,8 +300,7 @@ test_scram_hostile (void)
           else
             msg_auth (fake->final_reply, 12, c->final, strlen (c->final));
         }
-      error = connect_fails (fake, "sslmode=disable password=secret",
-                             FRAISE_ERROR_AUTHENTICATION);
+      error = connect_fails (fake, "sslmode=disable password=secret", FRAISE_ERROR_AUTHENTICATION);
       assert_message (error, c->message);
       g_assert_null (strstr (error->message, "secret"));
       g_assert_null (strchr (error->message, '\x1b'));
@@ -320,7 +310,8 @@ test_scram_hostile (void)
       /* A bad mechanism list gets no answer, a bad server-first no client-final. */
       g_assert_cmpstr (fake->trace->str, ==,
                        c->mechanisms != NULL ? "accept startup eof"
-                       : c->final != NULL ? "accept startup p p eof" : "accept startup p eof");
+                       : c->final != NULL    ? "accept startup p p eof"
+                                             : "accept startup p eof");
     }
 }
 
@@ -329,8 +320,8 @@ test_silent_server (void)
 {
   g_autoptr(Fake) fake = fake_new (NULL, 0);
   gint64 start = g_get_monotonic_time ();
-  g_autoptr(GError) error = connect_fails (fake, "sslmode=prefer connect_timeout=2",
-                                           FRAISE_ERROR_TIMEOUT);
+  g_autoptr(GError) error =
+               connect_fails (fake, "sslmode=prefer connect_timeout=2", FRAISE_ERROR_TIMEOUT);
   gint64 elapsed = g_get_monotonic_time () - start;
 
   assert_message (error, "connect_timeout=2");
@@ -344,10 +335,7 @@ test_silent_server (void)
 /* Connects with a trust start-up and runs one query answered by @reply;
  * returns the query's error. */
 static GError *
-query_fails (GByteArray *reply,
-             gboolean    close_after,
-             int         code,
-             GPtrArray  *rows)
+query_fails (GByteArray *reply, gboolean close_after, int code, GPtrArray *rows)
 {
   g_autoptr(Fake) fake = fake_new (script_trust, 0);
   g_autoptr(FraiseClient) client = connect_ok (fake);
@@ -468,9 +456,7 @@ test_query_connection_lost (void)
 }
 
 static void
-on_notice (FraiseClient        *client,
-           FraiseServerMessage *message,
-           gpointer             user_data)
+on_notice (FraiseClient *client, FraiseServerMessage *message, gpointer user_data)
 {
   guint *count = user_data;
 
@@ -598,22 +584,17 @@ test_query_copy_in (void)
   assert_message (error, "CopyInResponse");
 }
 
-
 /* ---- start-up tables ------------------------------------------------------------ */
 
 /* Replies to the startup packet with fake->queries. */
 static void
-script_canned_startup (Peer         *peer,
-                       int           type,
-                       const guint8 *body,
-                       gsize         len)
+script_canned_startup (Peer *peer, int type, const guint8 *body, gsize len)
 {
   if (type == MSG_STARTUP && peer->fake->queries != NULL)
     peer_send (peer, peer->fake->queries);
 }
 
-typedef struct
-{
+typedef struct {
   char which;
   const char *extra;
   int code;
@@ -621,8 +602,7 @@ typedef struct
 } StartupCase;
 
 static void
-build_startup_reply (char        which,
-                     GByteArray *out)
+build_startup_reply (char which, GByteArray *out)
 {
   guint m;
 
@@ -768,23 +748,21 @@ test_startup_invalid_utf8_parameter (void)
   g_assert_cmpuint (fraise_client_get_backend_pid (client), ==, 0);
   g_assert_true (g_str_has_prefix (fraise_client_get_server_version (client), "15.0 "));
   g_assert_true (g_utf8_validate (fraise_client_get_server_version (client), -1, NULL));
-  g_assert_true (g_utf8_validate (fraise_client_get_parameter (client, "session_authorization"),
-                                  -1, NULL));
+  g_assert_true (
+    g_utf8_validate (fraise_client_get_parameter (client, "session_authorization"), -1, NULL));
 }
 
 /* ---- query tables --------------------------------------------------------------- */
 
-typedef struct
-{
+typedef struct {
   char which;
   int code;
   const char *message;
-  gboolean reusable;   /* the reply ends with ReadyForQuery and a second query works */
+  gboolean reusable; /* the reply ends with ReadyForQuery and a second query works */
 } QueryCase;
 
 static void
-build_query_reply (char        which,
-                   GByteArray *out)
+build_query_reply (char which, GByteArray *out)
 {
   guint m;
 
@@ -815,7 +793,10 @@ build_query_reply (char        which,
       g_byte_array_append (out, (const guint8 *) "C\0\0\0\x0aSELECT", 11);
       break;
     case 'S':
-      g_byte_array_append (out, (const guint8 *) "S\0\0\0\x0a" "name\0v", 11);
+      g_byte_array_append (out,
+                           (const guint8 *) "S\0\0\0\x0a"
+                                            "name\0v",
+                           11);
       break;
     case 'N':
       g_byte_array_append (out, (const guint8 *) "N\0\0\0\x0bSNOTICE", 12);
@@ -846,7 +827,10 @@ build_query_reply (char        which,
       msg_end (out, m);
       break;
     case 'a': /* NotificationResponse without its payload */
-      g_byte_array_append (out, (const guint8 *) "A\0\0\0\x0c\0\0\0\1" "chan", 13);
+      g_byte_array_append (out,
+                           (const guint8 *) "A\0\0\0\x0c\0\0\0\1"
+                                            "chan",
+                           13);
       break;
     case 'n': /* type byte 0x00 */
       g_byte_array_append (out, (const guint8 *) "\0\0\0\0\4", 5);
@@ -896,7 +880,8 @@ test_query_hostile (void)
       const QueryCase *c = &query_cases[i];
       g_autoptr(Fake) fake = fake_new (script_trust, 0);
       g_autoptr(FraiseClient) client = connect_ok (fake);
-      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
+      g_autoptr(GPtrArray) rows =
+                   g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
       g_autoptr(GError) error = NULL;
 
       g_test_message ("case %c: %s", c->which, c->message);
@@ -944,7 +929,8 @@ test_query_reset (void)
   g_byte_array_append (fake->queries, (const guint8 *) "D\0\0\0\x20\0\1\0\0\0\x18{\"n\"", 15);
   fake->close_after_query = TRUE;
   g_assert_cmpint (setsockopt (g_socket_get_fd (g_socket_connection_get_socket (peer->connection)),
-                               SOL_SOCKET, SO_LINGER, &linger, sizeof linger), ==, 0);
+                               SOL_SOCKET, SO_LINGER, &linger, sizeof linger),
+                   ==, 0);
   error = run_query (client, rows);
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONNECTION_LOST);
   assert_message (error, "127.0.0.1");
@@ -965,10 +951,7 @@ dribble (gpointer user_data)
 }
 
 static void
-script_slowloris (Peer         *peer,
-                  int           type,
-                  const guint8 *body,
-                  gsize         len)
+script_slowloris (Peer *peer, int type, const guint8 *body, gsize len)
 {
   g_autoptr(GByteArray) out = g_byte_array_new ();
 
@@ -1012,10 +995,7 @@ test_query_slowloris (void)
 
 /* One row, then waits; on the CancelRequest, ends the query with 57014. */
 static void
-script_cancel (Peer         *peer,
-               int           type,
-               const guint8 *body,
-               gsize         len)
+script_cancel (Peer *peer, int type, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   Peer *main_peer = g_ptr_array_index (fake->peers, 0);
@@ -1031,7 +1011,7 @@ script_cancel (Peer         *peer,
     {
       peer_close (peer);
       if (fake->variant == 'K')
-        msg_key (out);  /* never legal during a query, not even while it drains */
+        msg_key (out); /* never legal during a query, not even while it drains */
       msg_error (out, 'E', "57014", "canceling statement due to user request");
       msg_ready (out);
       peer_send (main_peer, out);
@@ -1101,8 +1081,7 @@ test_cancel_drain_refuses_key (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_auto(GStrv) env = g_get_environ ();
 

@@ -100,8 +100,7 @@ trigger_chunk_size (void)
 }
 
 static GError *
-parse_parameter_status (const char *body,
-                        gsize       len)
+parse_parameter_status (const char *body, gsize len)
 {
   FraiseProtoFrame frame = { 'S', (const guint8 *) body, len };
   const char *name, *value;
@@ -132,8 +131,7 @@ static const struct {
   const char *french;
 } message_cases[] = {
   { "unknown connection option", trigger_unknown_option, FRAISE_ERROR_CONFIG,
-    "invalid connection option \"bogus_option\"",
-    "option de connexion \"bogus_option\" invalide" },
+    "invalid connection option \"bogus_option\"", "option de connexion \"bogus_option\" invalide" },
   /* the list of accepted values is a translated string of its own */
   { "bad sslmode", trigger_bad_sslmode, FRAISE_ERROR_CONFIG,
     "invalid sslmode value: \"maybe\" (expected disable, allow, prefer, require, verify-ca or "
@@ -150,8 +148,7 @@ static const struct {
   { "operand of IN", trigger_in_scalar, FRAISE_ERROR_CONFIG,
     "operator \"in\" expects an array of strings, numbers or booleans, not s",
     "l’opérateur \"in\" attend un tableau de chaînes, de nombres ou de booléens, pas s" },
-  { "NaN", trigger_nan, FRAISE_ERROR_CONFIG,
-    "a number value is NaN or infinite",
+  { "NaN", trigger_nan, FRAISE_ERROR_CONFIG, "a number value is NaN or infinite",
     "une valeur numérique est NaN ou infinie" },
   { "chunk-size 0", trigger_chunk_size, FRAISE_ERROR_CONFIG,
     "invalid chunk-size 0 (expected 1 to 1048576 rows)",
@@ -168,7 +165,7 @@ static const struct {
 static void
 set_language (const char *language)
 {
-  static const char * const locales[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8", "fr_FR.UTF-8" };
+  static const char *const locales[] = { "C.UTF-8", "C.utf8", "en_US.UTF-8", "fr_FR.UTF-8" };
   const char *locale = NULL;
   guint i;
 
@@ -192,8 +189,7 @@ set_language (const char *language)
 }
 
 static void
-check_messages (const char *language,
-                gboolean    french)
+check_messages (const char *language, gboolean french)
 {
   guint i;
 
@@ -256,7 +252,7 @@ test_messages_no_language (void)
 /* ---- po/ ----------------------------------------------------------------- */
 
 typedef struct {
-  char *srcroot;      /* the project's source directory */
+  char *srcroot; /* the project's source directory */
   char *tmpdir;
   char *fresh_pot;    /* xgettext over every file under fraisewire/ */
   char *xgettext_log; /* its warnings */
@@ -276,30 +272,26 @@ c_locale_environ (void)
 
 /* Runs @argv in the source root; returns whether it exited with status 0. */
 static gboolean
-run_tool (const char * const *argv,
-          char              **out,
-          char              **err)
+run_tool (const char *const *argv, char **out, char **err)
 {
   g_auto(GStrv) envp = c_locale_environ ();
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  if (!g_spawn_sync (po.srcroot, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                     out, err, &status, &error))
+  if (!g_spawn_sync (po.srcroot, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err,
+                     &status, &error))
     g_error ("could not run %s: %s", argv[0], error->message);
   return g_spawn_check_wait_status (status, NULL);
 }
 
 static int
-compare_names (gconstpointer a,
-               gconstpointer b)
+compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char * const *) a, *(char * const *) b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 static void
-collect_sources (const char *relative,
-                 GPtrArray  *files)
+collect_sources (const char *relative, GPtrArray *files)
 {
   g_autofree char *path = g_build_filename (po.srcroot, relative, NULL);
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -327,7 +319,7 @@ collect_sources (const char *relative,
 static gboolean
 ensure_fresh_pot (void)
 {
-  static const char * const tools[] = { "xgettext", "msgfmt", "msgcmp" };
+  static const char *const tools[] = { "xgettext", "msgfmt", "msgcmp" };
   static gboolean done = FALSE;
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
@@ -373,7 +365,7 @@ ensure_fresh_pot (void)
   collect_sources ("fraisewire", argv);
   g_ptr_array_add (argv, NULL);
 
-  if (!run_tool ((const char * const *) argv->pdata, &out, &po.xgettext_log))
+  if (!run_tool ((const char *const *) argv->pdata, &out, &po.xgettext_log))
     g_error ("xgettext failed: %s", po.xgettext_log);
   g_assert_true (g_file_test (po.fresh_pot, G_FILE_TEST_IS_REGULAR));
   return TRUE;
@@ -469,7 +461,7 @@ count_messages (const char *contents)
 static void
 test_french_complete (void)
 {
-  const char *msgfmt[] = { "msgfmt", "--check", "--statistics", "--output-file=/dev/null",
+  const char *msgfmt[] = { "msgfmt",   "--check", "--statistics", "--output-file=/dev/null",
                            "po/fr.po", NULL };
   const char *msgcmp[] = { "msgcmp", "po/fr.po", NULL, NULL };
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;

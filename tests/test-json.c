@@ -127,13 +127,45 @@ lookup_string (const char *text, const char *path)
 /* ---- conformance ---------------------------------------------------------------- */
 
 static const char *const valid_docs[] = {
-  "[]", "{}", "0", "-0", "1", "-1", "1.5", "-1.5e10", "1E+2", "1e-2", "0.0", "-0.0e-0",
-  "\"\"", "\"abc\"", "true", "false", "null", " [ 1 , 2 ] ", "\t\n\r[]\n\r\t ",
-  "[[[]]]", "{\"a\":{\"b\":[1,{\"c\":null}]}}", "\"\\u0041\"", "\"\\/\"",
-  "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", "\"\x7f\"", "{\"\":1}", "\"\xc3\xa9\"",
-  "\"\xf0\x9f\x98\x80\"", "\"\xe2\x82\xac\"", "\"\xf4\x8f\xbf\xbf\"", "[1e1,2E-1,3e+1]",
-  "[1,[2,[3]]]", "9223372036854775807", "-9223372036854775808", "123456789012345678901234567890",
-  "{\"a\":[],\"b\":{},\"c\":\"\"}", "[\"\\uD834\\uDD1E\"]", "1e999", "[null,true,false]",
+  "[]",
+  "{}",
+  "0",
+  "-0",
+  "1",
+  "-1",
+  "1.5",
+  "-1.5e10",
+  "1E+2",
+  "1e-2",
+  "0.0",
+  "-0.0e-0",
+  "\"\"",
+  "\"abc\"",
+  "true",
+  "false",
+  "null",
+  " [ 1 , 2 ] ",
+  "\t\n\r[]\n\r\t ",
+  "[[[]]]",
+  "{\"a\":{\"b\":[1,{\"c\":null}]}}",
+  "\"\\u0041\"",
+  "\"\\/\"",
+  "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]",
+  "\"\x7f\"",
+  "{\"\":1}",
+  "\"\xc3\xa9\"",
+  "\"\xf0\x9f\x98\x80\"",
+  "\"\xe2\x82\xac\"",
+  "\"\xf4\x8f\xbf\xbf\"",
+  "[1e1,2E-1,3e+1]",
+  "[1,[2,[3]]]",
+  "9223372036854775807",
+  "-9223372036854775808",
+  "123456789012345678901234567890",
+  "{\"a\":[],\"b\":{},\"c\":\"\"}",
+  "[\"\\uD834\\uDD1E\"]",
+  "1e999",
+  "[null,true,false]",
 };
 
 static void
@@ -151,8 +183,8 @@ test_parse_valid (void)
 
 typedef struct {
   const char *text;
-  gssize len;   /* -1: strlen */
-  gssize byte;  /* expected offset in the message, -1: not checked */
+  gssize len;  /* -1: strlen */
+  gssize byte; /* expected offset in the message, -1: not checked */
 } InvalidCase;
 
 static const InvalidCase invalid_docs[] = {
@@ -206,17 +238,17 @@ static const InvalidCase invalid_docs[] = {
   { "\"\t\"", -1, 1 },
   { "\"\x01\"", -1, 1 },
   { "\"a\nb\"", -1, 2 },
-  { "\"\xc3\"", -1, 1 },              /* truncated sequence */
+  { "\"\xc3\"", -1, 1 }, /* truncated sequence */
   { "\"\xc3\"x", -1, 1 },
-  { "\"\xc0\xaf\"", -1, 1 },          /* overlong */
-  { "\"\xe0\x80\xaf\"", -1, 1 },      /* overlong */
-  { "\"\xed\xa0\x80\"", -1, 1 },      /* encoded surrogate */
-  { "\"\xf4\x90\x80\x80\"", -1, 1 },  /* above U+10FFFF */
+  { "\"\xc0\xaf\"", -1, 1 },         /* overlong */
+  { "\"\xe0\x80\xaf\"", -1, 1 },     /* overlong */
+  { "\"\xed\xa0\x80\"", -1, 1 },     /* encoded surrogate */
+  { "\"\xf4\x90\x80\x80\"", -1, 1 }, /* above U+10FFFF */
   { "\"\xff\"", -1, 1 },
   { "\"\x80\"", -1, 1 },
-  { "\xef\xbb\xbf[]", -1, 0 },        /* byte order mark */
-  { "[1]\0", 4, 3 },                  /* NUL after the value */
-  { "\"a\0b\"", 5, 2 },               /* NUL inside a string */
+  { "\xef\xbb\xbf[]", -1, 0 }, /* byte order mark */
+  { "[1]\0", 4, 3 },           /* NUL after the value */
+  { "\"a\0b\"", 5, 2 },        /* NUL inside a string */
   { "[\"a\",]", -1, 5 },
   { "{\"a\":1}{}", -1, 7 },
   { "\"\\u00e9", -1, 7 },
@@ -252,7 +284,10 @@ test_parse_invalid (void)
 static void
 test_parse_messages (void)
 {
-  struct { const char *text; const char *message; } cases[] = {
+  struct {
+    const char *text;
+    const char *message;
+  } cases[] = {
     { "01", "invalid JSON at byte 1: leading zeros are not allowed" },
     { "[1] x", "invalid JSON at byte 4: unexpected character after the JSON value" },
     { "[1", "invalid JSON at byte 2: unexpected end of input" },
@@ -451,10 +486,21 @@ test_parse_numbers (void)
 static void
 test_parse_doubles (void)
 {
-  const char *fixed[] = { "0.1", "1e22", "1e23", "-1e-22", "9007199254740993.0",
-                          "9007199254740992.5", "4.35", "1.7976931348623157e308",
-                          "4.9e-324", "2.2250738585072014e-308", "123456789012345.678",
-                          "0.000000000000000000000000001", "1e0", "1E-0", "-0.0" };
+  const char *fixed[] = { "0.1",
+                          "1e22",
+                          "1e23",
+                          "-1e-22",
+                          "9007199254740993.0",
+                          "9007199254740992.5",
+                          "4.35",
+                          "1.7976931348623157e308",
+                          "4.9e-324",
+                          "2.2250738585072014e-308",
+                          "123456789012345.678",
+                          "0.000000000000000000000000001",
+                          "1e0",
+                          "1E-0",
+                          "-0.0" };
   GRand *rand = g_rand_new_with_seed (4242);
   GString *s = g_string_new (NULL);
 
@@ -501,8 +547,9 @@ test_parse_doubles (void)
 static void
 test_number_text (void)
 {
-  const char *doc = "{\"big\": 12345678901234567890123, \"pi\": 3.14159265358979323846264338327950288,"
-                    " \"n\": [1, -0.0, 1E+400], \"s\": \"12\", \"x\": null}";
+  const char *doc =
+    "{\"big\": 12345678901234567890123, \"pi\": 3.14159265358979323846264338327950288,"
+    " \"n\": [1, -0.0, 1E+400], \"s\": \"12\", \"x\": null}";
   GError *error = NULL;
   JsonNode *node = parse_ok (doc);
   JsonObject *object = json_node_get_object (node);
@@ -575,12 +622,15 @@ test_parse_strings (void)
   /* Unpaired surrogates and U+0000 become U+FFFD. */
   assert_string ("\"\\ud800\"", "\xef\xbf\xbd");
   assert_string ("\"\\udc00\"", "\xef\xbf\xbd");
-  assert_string ("\"a\\ud800b\"", "a\xef\xbf\xbd" "b");
-  assert_string ("\"\\ud800\\u0041\"", "\xef\xbf\xbd" "A");
+  assert_string ("\"a\\ud800b\"", "a\xef\xbf\xbd"
+                                  "b");
+  assert_string ("\"\\ud800\\u0041\"", "\xef\xbf\xbd"
+                                       "A");
   assert_string ("\"\\ud800\\ud800\\udc00\"", "\xef\xbf\xbd\xf0\x90\x80\x80");
   assert_string ("\"\\ud800\\n\"", "\xef\xbf\xbd\n");
   assert_string ("\"\\udfff\\ud800\"", "\xef\xbf\xbd\xef\xbf\xbd");
-  assert_string ("\"a\\u0000b\"", "a\xef\xbf\xbd" "b");
+  assert_string ("\"a\\u0000b\"", "a\xef\xbf\xbd"
+                                  "b");
   /* Longer than the scratch buffers. */
   {
     char *long_plain = g_strnfill (5000, 'x');
@@ -630,7 +680,8 @@ test_parse_objects (void)
   node = parse_ok ("{\"a\":[{\"b\":[]}]}");
   g_assert_true (json_node_is_immutable (node));
   g_assert_true (json_object_is_immutable (json_node_get_object (node)));
-  g_assert_true (json_array_is_immutable (json_object_get_array_member (json_node_get_object (node), "a")));
+  g_assert_true (
+    json_array_is_immutable (json_object_get_array_member (json_node_get_object (node), "a")));
   json_node_unref (node);
 }
 
@@ -687,7 +738,8 @@ test_lookup_types (void)
   assert_lookup_span (doc, "address.city", FRAISE_JSON_TYPE_STRING, "\"Paris\"");
   assert_lookup_span (doc, "preferences.notifications", FRAISE_JSON_TYPE_OBJECT,
                       "{\"sms\": false, \"email\": true}");
-  assert_lookup_span ("[[1, [2, {\"c\": [3, 4]}]]]", "[0][1][1].c[1]", FRAISE_JSON_TYPE_NUMBER, "4");
+  assert_lookup_span ("[[1, [2, {\"c\": [3, 4]}]]]", "[0][1][1].c[1]", FRAISE_JSON_TYPE_NUMBER,
+                      "4");
   assert_lookup_span ("{\"a\": {\"b\": [10, 20, {\"c\": \"deep\"}]}}", "a.b[2].c",
                       FRAISE_JSON_TYPE_STRING, "\"deep\"");
   assert_lookup_span (" \n 42 \t", "", FRAISE_JSON_TYPE_NUMBER, "42");
@@ -766,19 +818,19 @@ test_lookup_missing (void)
 
   assert_lookup_missing (doc, "nope");
   assert_lookup_missing (doc, "address.zip");
-  assert_lookup_missing (doc, "address.city.x");   /* through a string */
-  assert_lookup_missing (doc, "age.x");            /* through a number */
-  assert_lookup_missing (doc, "manager_id.x");     /* through null */
-  assert_lookup_missing (doc, "tags[3]");          /* out of range */
+  assert_lookup_missing (doc, "address.city.x"); /* through a string */
+  assert_lookup_missing (doc, "age.x");          /* through a number */
+  assert_lookup_missing (doc, "manager_id.x");   /* through null */
+  assert_lookup_missing (doc, "tags[3]");        /* out of range */
   assert_lookup_missing (doc, "tags[99999999999]");
-  assert_lookup_missing (doc, "tags.admin");       /* key into an array */
-  assert_lookup_missing (doc, "address[0]");       /* index into an object */
+  assert_lookup_missing (doc, "tags.admin"); /* key into an array */
+  assert_lookup_missing (doc, "address[0]"); /* index into an object */
   assert_lookup_missing (doc, "[0]");
   assert_lookup_missing ("[]", "[0]");
   assert_lookup_missing ("{}", "a");
   assert_lookup_missing ("[1, 2]", "a");
   assert_lookup_missing ("\"str\"", "a");
-  assert_lookup_missing ("{\"Age\": 1}", "age");   /* case-sensitive */
+  assert_lookup_missing ("{\"Age\": 1}", "age"); /* case-sensitive */
   assert_lookup_missing ("{\"ab\": 1}", "a");
   assert_lookup_missing ("{\"a\": 1}", "ab");
 }
@@ -804,7 +856,8 @@ test_lookup_keys (void)
 
   /* Duplicates: the last one wins, as in the tree. */
   assert_lookup_span ("{\"a\": 1, \"b\": 2, \"a\": 3}", "a", FRAISE_JSON_TYPE_NUMBER, "3");
-  assert_lookup_span ("{\"a\": {\"x\": 1}, \"a\": {\"y\": 2}}", "a.y", FRAISE_JSON_TYPE_NUMBER, "2");
+  assert_lookup_span ("{\"a\": {\"x\": 1}, \"a\": {\"y\": 2}}", "a.y", FRAISE_JSON_TYPE_NUMBER,
+                      "2");
   assert_lookup_missing ("{\"a\": {\"x\": 1}, \"a\": {\"y\": 2}}", "a.x");
 
   /* Non-ASCII keys and values. */
@@ -839,8 +892,20 @@ assert_lookup_error (const char *text, gsize len, const char *path, GQuark domai
 static void
 test_lookup_bad_path (void)
 {
-  const char *bad[] = { ".", "a.", ".a", "a..b", "a[", "a[]", "a[x]", "a[0", "[0]x", "a[-1]",
-                        "[99999999999999999999999999]", "a.[0]", "[0].", "a[0]b" };
+  const char *bad[] = { ".",
+                        "a.",
+                        ".a",
+                        "a..b",
+                        "a[",
+                        "a[]",
+                        "a[x]",
+                        "a[0",
+                        "[0]x",
+                        "a[-1]",
+                        "[99999999999999999999999999]",
+                        "a.[0]",
+                        "[0].",
+                        "a[0]b" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     assert_lookup_error ("{\"a\": [1]}", 10, bad[i], FRAISE_ERROR, FRAISE_ERROR_CONFIG);
@@ -896,9 +961,20 @@ test_lookup_malformed (void)
 static void
 test_lookup_prefixes (void)
 {
-  const char *paths[] = { "", "id", "address.city", "tags[1]", "preferences.notifications.email",
-                          "login_count", "lines[1].price", "nested[1][1][1][0]", "[3][2]",
-                          "[4].a.b.c.d[2]", "max", "min", "nope", "[0].emoji" };
+  const char *paths[] = { "",
+                          "id",
+                          "address.city",
+                          "tags[1]",
+                          "preferences.notifications.email",
+                          "login_count",
+                          "lines[1].price",
+                          "nested[1][1][1][0]",
+                          "[3][2]",
+                          "[4].a.b.c.d[2]",
+                          "max",
+                          "min",
+                          "nope",
+                          "[0].emoji" };
 
   for (gsize d = 0; d < G_N_ELEMENTS (realistic_docs); d++)
     {
@@ -974,8 +1050,9 @@ check_value_against_node (const char *text, gsize len, const char *path, JsonNod
         JsonNode *sub = fraise_json_parse (value.start, value.len, 0, &error);
 
         g_assert_no_error (error);
-        g_assert_cmpint (value.type, ==, JSON_NODE_HOLDS_OBJECT (node) ? FRAISE_JSON_TYPE_OBJECT
-                                                                       : FRAISE_JSON_TYPE_ARRAY);
+        g_assert_cmpint (value.type, ==,
+                         JSON_NODE_HOLDS_OBJECT (node) ? FRAISE_JSON_TYPE_OBJECT
+                                                       : FRAISE_JSON_TYPE_ARRAY);
         g_assert_true (json_node_equal (sub, node));
         json_node_unref (sub);
       }
@@ -1122,10 +1199,18 @@ test_mutations (void)
 
           switch (g_rand_int_range (rand, 0, 4))
             {
-            case 0: m->data[pos] = c; break;
-            case 1: g_byte_array_remove_index (m, pos); break;
-            case 2: g_array_insert_val ((GArray *) m, pos, c); break;
-            default: g_byte_array_set_size (m, pos); break;
+            case 0:
+              m->data[pos] = c;
+              break;
+            case 1:
+              g_byte_array_remove_index (m, pos);
+              break;
+            case 2:
+              g_array_insert_val ((GArray *) m, pos, c);
+              break;
+            default:
+              g_byte_array_set_size (m, pos);
+              break;
             }
         }
 
@@ -1142,7 +1227,9 @@ test_mutations (void)
         }
       else
         {
-          const char *paths[] = { "", "id", "address.city", "tags[1]", "lines[0].qty", "[0].emoji" };
+          const char *paths[] = {
+            "", "id", "address.city", "tags[1]", "lines[0].qty", "[0].emoji"
+          };
 
           for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
             {
@@ -1170,10 +1257,7 @@ test_mutations (void)
  * FRAISE_ERROR_DESERIALIZATION naming the path (and the type found), invalid
  * JSON stays FRAISE_ERROR_JSON and a malformed path FRAISE_ERROR_CONFIG. */
 static void
-assert_row_error (GError     *error,
-                  int         code,
-                  const char *fragment1,
-                  const char *fragment2)
+assert_row_error (GError *error, int code, const char *fragment1, const char *fragment2)
 {
   g_assert_error (error, FRAISE_ERROR, code);
   g_assert_nonnull (strstr (error->message, fragment1));
@@ -1185,8 +1269,9 @@ static void
 test_row_accessor_errors (void)
 {
   g_autoptr(FraiseRow) row =
-    fraise_row_new ("{\"name\": \"Zoë\", \"age\": 34, \"score\": 9.5, \"ok\": true, "
-                    "\"tags\": [\"a\"], \"big\": 123456789012345678901234567890}", -1, 7);
+               fraise_row_new ("{\"name\": \"Zoë\", \"age\": 34, \"score\": 9.5, \"ok\": true, "
+                               "\"tags\": [\"a\"], \"big\": 123456789012345678901234567890}",
+                               -1, 7);
   g_autoptr(FraiseRow) broken = fraise_row_new ("{\"a\": 1, \"name\": tru}", -1, 8);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;

@@ -54,8 +54,7 @@ typedef struct {
 static guint filters_destroyed;
 
 static gboolean
-counting_filter (FraiseRow *row,
-                 gpointer   user_data)
+counting_filter (FraiseRow *row, gpointer user_data)
 {
   FilterData *data = user_data;
 
@@ -264,9 +263,7 @@ test_connect_after_close (void)
 }
 
 static void
-on_closed (FraiseClient *client,
-           const GError *error,
-           gpointer      user_data)
+on_closed (FraiseClient *client, const GError *error, gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
 }
@@ -355,14 +352,14 @@ test_connect_while_connected (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lifecycle/filter-replaced-while-running", test_filter_replaced_while_running);
   g_test_add_func ("/lifecycle/query-dropped-while-running", test_query_dropped_while_running);
-  g_test_add_func ("/lifecycle/sync-calls-under-other-context", test_sync_calls_under_other_context);
+  g_test_add_func ("/lifecycle/sync-calls-under-other-context",
+                   test_sync_calls_under_other_context);
   g_test_add_func ("/lifecycle/connect-after-close", test_connect_after_close);
   g_test_add_func ("/lifecycle/connect-after-loss", test_connect_after_loss);
   g_test_add_func ("/lifecycle/connect-after-failure", test_connect_after_failure);

@@ -20,13 +20,13 @@
 static const char types[] = "RKvSNAZETDCIntl23sHGWdcx";
 
 typedef enum {
-  STATE_STARTUP,        /* (a) start-up, before authentication */
-  STATE_SASL,           /* (b) during a SASL exchange */
-  STATE_AUTHENTICATED,  /* (c) after AuthenticationOk, before ReadyForQuery */
-  STATE_IDLE,           /* (d) connected, no query */
-  STATE_QUERY_SENT,     /* (e) query sent, nothing received */
-  STATE_ROWS,           /* (f) after a valid RowDescription */
-  STATE_COMPLETE,       /* (g) after CommandComplete, before ReadyForQuery */
+  STATE_STARTUP,       /* (a) start-up, before authentication */
+  STATE_SASL,          /* (b) during a SASL exchange */
+  STATE_AUTHENTICATED, /* (c) after AuthenticationOk, before ReadyForQuery */
+  STATE_IDLE,          /* (d) connected, no query */
+  STATE_QUERY_SENT,    /* (e) query sent, nothing received */
+  STATE_ROWS,          /* (f) after a valid RowDescription */
+  STATE_COMPLETE,      /* (g) after CommandComplete, before ReadyForQuery */
   N_STATES
 } State;
 
@@ -34,14 +34,12 @@ static const char *const state_names[N_STATES] = {
   "startup", "sasl", "authenticated", "idle", "query-sent", "rows", "complete",
 };
 
-typedef struct
-{
-  int code;           /* 0: accepted */
-  gboolean reusable;  /* after an error: the connection can run the next query */
+typedef struct {
+  int code;          /* 0: accepted */
+  gboolean reusable; /* after an error: the connection can run the next query */
 } Outcome;
 
-typedef struct
-{
+typedef struct {
   State state;
   char type;
 } Cell;
@@ -49,16 +47,14 @@ typedef struct
 /* ---- messages ------------------------------------------------------------------ */
 
 static void
-msg_empty (GByteArray *out,
-           char        type)
+msg_empty (GByteArray *out, char type)
 {
   msg_end (out, msg_begin (out, type));
 }
 
 /* CopyInResponse, CopyOutResponse, CopyBothResponse: text, no column. */
 static void
-msg_copy_response (GByteArray *out,
-                   char        type)
+msg_copy_response (GByteArray *out, char type)
 {
   guint m = msg_begin (out, type);
 
@@ -70,8 +66,7 @@ msg_copy_response (GByteArray *out,
 /* One well-formed message of @type ('l' stands for '1', the table needs
  * printable unique letters only for readability; see type_byte()). */
 static void
-build_message (char        type,
-               GByteArray *out)
+build_message (char type, GByteArray *out)
 {
   guint m;
 
@@ -149,8 +144,7 @@ type_byte (char type)
 
 /* Appends the messages named by @letters. */
 static void
-build_messages (const char *letters,
-                GByteArray *out)
+build_messages (const char *letters, GByteArray *out)
 {
   for (; *letters != '\0'; letters++)
     build_message (*letters, out);
@@ -159,8 +153,7 @@ build_messages (const char *letters,
 /* ---- expected outcomes ----------------------------------------------------------- */
 
 static Outcome
-expected_outcome (State state,
-                  char  type)
+expected_outcome (State state, char type)
 {
   Outcome accepted = { 0, TRUE };
   Outcome protocol = { FRAISE_ERROR_PROTOCOL, FALSE };
@@ -177,23 +170,23 @@ expected_outcome (State state,
       if (type == 'R' || type == 'v')
         return accepted;
       if (type == 'E')
-        return (Outcome) { FRAISE_ERROR_CONNECTION_FAILED, FALSE };
+        return (Outcome){ FRAISE_ERROR_CONNECTION_FAILED, FALSE };
       return protocol;
     case STATE_SASL:
       if (type == 'R') /* AuthenticationOk before the server proved itself */
-        return (Outcome) { FRAISE_ERROR_AUTHENTICATION, FALSE };
+        return (Outcome){ FRAISE_ERROR_AUTHENTICATION, FALSE };
       if (type == 'E')
-        return (Outcome) { FRAISE_ERROR_CONNECTION_FAILED, FALSE };
+        return (Outcome){ FRAISE_ERROR_CONNECTION_FAILED, FALSE };
       return protocol;
     case STATE_AUTHENTICATED:
       if (type == 'K' || type == 'Z')
         return accepted;
       if (type == 'E')
-        return (Outcome) { FRAISE_ERROR_CONNECTION_FAILED, FALSE };
+        return (Outcome){ FRAISE_ERROR_CONNECTION_FAILED, FALSE };
       return protocol;
     case STATE_IDLE:
       if (type == 'E')
-        return (Outcome) { FRAISE_ERROR_CONNECTION_LOST, FALSE };
+        return (Outcome){ FRAISE_ERROR_CONNECTION_LOST, FALSE };
       return protocol;
     case STATE_QUERY_SENT:
       if (type == 'T' || type == 'C')
@@ -230,8 +223,7 @@ static State current_state;
 
 /* AuthenticationOk through ReadyForQuery. */
 static void
-build_session_start (GByteArray *out,
-                     gboolean    with_auth_ok)
+build_session_start (GByteArray *out, gboolean with_auth_ok)
 {
   if (with_auth_ok)
     msg_auth (out, 0, NULL, 0);
@@ -245,8 +237,7 @@ build_session_start (GByteArray *out,
  * ReadyForQuery under test comes after the key, a BackendKeyData under
  * test replaces the key). */
 static void
-build_authenticated (char        type,
-                     GByteArray *out)
+build_authenticated (char type, GByteArray *out)
 {
   msg_auth (out, 0, NULL, 0);
   msg_param (out, "client_encoding", "UTF8");
@@ -273,9 +264,7 @@ send_sasl_request (Peer *peer)
 
 /* The SASLInitialResponse: the message under test, then server-first. */
 static void
-answer_client_first (Peer         *peer,
-                     const guint8 *body,
-                     gsize         len)
+answer_client_first (Peer *peer, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -284,19 +273,17 @@ answer_client_first (Peer         *peer,
 
   first = g_strndup ((const char *) body + skip, len - skip);
   g_assert_true (g_str_has_prefix (first, "n,,n=,r="));
-  fake->client_nonce = g_strdup (first + strlen ("n,,"));  /* client-first-bare */
+  fake->client_nonce = g_strdup (first + strlen ("n,,")); /* client-first-bare */
   build_message ((char) fake->variant, out);
-  server_first = g_strdup_printf ("r=%ssrv,s=" SALT ",i=4096",
-                                  fake->client_nonce + strlen ("n=,r="));
+  server_first =
+    g_strdup_printf ("r=%ssrv,s=" SALT ",i=4096", fake->client_nonce + strlen ("n=,r="));
   msg_auth (out, 11, server_first, strlen (server_first));
   peer_send (peer, out);
 }
 
 /* The client-final: a valid server-final, then the session. */
 static void
-answer_client_final (Peer         *peer,
-                     const guint8 *body,
-                     gsize         len)
+answer_client_final (Peer *peer, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   g_autoptr(GByteArray) out = g_byte_array_new ();
@@ -307,8 +294,8 @@ answer_client_final (Peer         *peer,
 
   g_assert_nonnull (proof);
   *proof = '\0';
-  server_first = g_strdup_printf ("r=%ssrv,s=" SALT ",i=4096",
-                                  fake->client_nonce + strlen ("n=,r="));
+  server_first =
+    g_strdup_printf ("r=%ssrv,s=" SALT ",i=4096", fake->client_nonce + strlen ("n=,r="));
   auth_message = g_strdup_printf ("%s,%s,%s", fake->client_nonce, server_first, final);
   signature = fraise_test_scram_signature ("secret", SALT, 4096, auth_message, TRUE);
   server_final = g_strconcat ("v=", signature, NULL);
@@ -320,8 +307,7 @@ answer_client_final (Peer         *peer,
 /* The messages after the one under test that complete the query from
  * @state, as a server would send them if the message were accepted. */
 static const char *
-query_completion (State state,
-                  char  type)
+query_completion (State state, char type)
 {
   const char *full = state == STATE_QUERY_SENT ? "TDCZ" : state == STATE_ROWS ? "DCZ" : "Z";
 
@@ -341,10 +327,7 @@ query_completion (State state,
 }
 
 static void
-script_table (Peer         *peer,
-              int           type,
-              const guint8 *body,
-              gsize         len)
+script_table (Peer *peer, int type, const guint8 *body, gsize len)
 {
   Fake *fake = peer->fake;
   char tested = (char) fake->variant;
@@ -381,9 +364,7 @@ script_table (Peer         *peer,
 /* ---- the client's side ------------------------------------------------------------- */
 
 static void
-on_closed (FraiseClient *client,
-           GError       *error,
-           gpointer      user_data)
+on_closed (FraiseClient *client, GError *error, gpointer user_data)
 {
   GError **closed_error = user_data;
 
@@ -394,8 +375,7 @@ on_closed (FraiseClient *client,
 /* Runs one cell; returns the error of the step that failed (or NULL) and
  * whether the connection could run a next query. */
 static GError *
-run_cell (const Cell *cell,
-          gboolean   *reusable)
+run_cell (const Cell *cell, gboolean *reusable)
 {
   g_autoptr(Fake) fake = fake_new (script_table, cell->type);
   g_autoptr(FraiseClient) client = NULL;
@@ -406,8 +386,9 @@ run_cell (const Cell *cell,
   *reusable = FALSE;
   if (cell->state >= STATE_QUERY_SENT)
     {
-      const char *prefix = cell->state == STATE_ROWS ? "T"
-                           : cell->state == STATE_COMPLETE ? "TDC" : "";
+      const char *prefix = cell->state == STATE_ROWS       ? "T"
+                           : cell->state == STATE_COMPLETE ? "TDC"
+                                                           : "";
 
       fake->queries = g_byte_array_new ();
       build_messages (prefix, fake->queries);
@@ -488,8 +469,7 @@ test_cell (gconstpointer data)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_auto(GStrv) env = g_get_environ ();
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);

@@ -125,10 +125,10 @@ static void
 put_column (GByteArray *m, const char *name, guint32 type_oid, guint16 format)
 {
   put_str (m, name);
-  put_u32 (m, 16384);  /* table oid */
-  put_u16 (m, 2);      /* attribute number */
+  put_u32 (m, 16384); /* table oid */
+  put_u16 (m, 2);     /* attribute number */
   put_u32 (m, type_oid);
-  put_u16 (m, 0xFFFF); /* type size -1 */
+  put_u16 (m, 0xFFFF);     /* type size -1 */
   put_u32 (m, 0xFFFFFFFF); /* type modifier -1 */
   put_u16 (m, format);
 }
@@ -419,11 +419,14 @@ write_zero_copy (FraiseProtoReader *reader, const guint8 *data, gsize len, GPtrA
     }
 }
 
-typedef enum { FEED_COPY, FEED_ZERO_COPY } FeedMode;
+typedef enum {
+  FEED_COPY,
+  FEED_ZERO_COPY
+} FeedMode;
 
 static void
-write_piece (FraiseProtoReader *reader, FeedMode mode, const guint8 *data, gsize len,
-             GPtrArray *frames)
+write_piece (
+  FraiseProtoReader *reader, FeedMode mode, const guint8 *data, gsize len, GPtrArray *frames)
 {
   if (mode == FEED_COPY)
     {
@@ -566,7 +569,9 @@ decode_frame (const FraiseProtoFrame *frame, GError **error)
 }
 
 static void
-expect_next (FraiseProtoReader *reader, FraiseProtoFrame *frame, GError **error,
+expect_next (FraiseProtoReader *reader,
+             FraiseProtoFrame *frame,
+             GError **error,
              FraiseProtoStatus want)
 {
   g_assert_cmpint (fraise_proto_reader_next_frame (reader, frame, error), ==, want);
@@ -969,9 +974,9 @@ test_reader_limits_boundaries (void)
 {
   FraiseProtoReader *reader = fraise_proto_reader_new (100);
   g_autofree char *text = g_strnfill (29995, 'x');
-  g_autoptr (GBytes) tag = msg_strings ('C', text, NULL);    /* length field exactly 30000 */
-  g_autoptr (GBytes) row_ok = msg_data_row (text, 94);       /* body exactly 100 */
-  g_autoptr (GBytes) row_big = msg_data_row (text, 95);      /* body 101 */
+  g_autoptr (GBytes) tag = msg_strings ('C', text, NULL); /* length field exactly 30000 */
+  g_autoptr (GBytes) row_ok = msg_data_row (text, 94);    /* body exactly 100 */
+  g_autoptr (GBytes) row_big = msg_data_row (text, 95);   /* body 101 */
   FraiseProtoFrame frame;
   g_autoptr (GError) error = NULL;
   const char *value;
@@ -1109,8 +1114,8 @@ test_decode_startup_messages (void)
   guint32 pid = 0, secret = 0, minor = 99;
 
   exact_frame_init_from_vector (&ef, vectors->pdata[VEC_NEGOTIATE_VERSION]);
-  g_assert_true (fraise_proto_parse_negotiate_protocol_version (&ef.frame, &minor, &options,
-                                                                &error));
+  g_assert_true (
+    fraise_proto_parse_negotiate_protocol_version (&ef.frame, &minor, &options, &error));
   g_assert_cmpuint (minor, ==, 0);
   g_assert_cmpuint (g_strv_length (options), ==, 2);
   g_assert_cmpstr (options[0], ==, "_pq_.compression");
@@ -1403,7 +1408,10 @@ add_bad_strings (GArray *c)
            "malformed CommandComplete: string is not terminated inside the message", "SELECT");
   add_bad (c, msg_bytes ('C', LIT ("SELECT 1\0garbage")), FRAISE_ERROR_PROTOCOL,
            "malformed CommandComplete: 7 unexpected bytes after the last field", "garbage");
-  add_bad (c, msg_bytes ('A', LIT ("\0\0\0\x07" "chan\0payload")), FRAISE_ERROR_PROTOCOL,
+  add_bad (c,
+           msg_bytes ('A', LIT ("\0\0\0\x07"
+                                "chan\0payload")),
+           FRAISE_ERROR_PROTOCOL,
            "malformed NotificationResponse: string is not terminated inside the message",
            "payload");
   add_bad (c, msg_bytes ('A', LIT ("\0\0\0")), FRAISE_ERROR_PROTOCOL,
@@ -1639,15 +1647,33 @@ test_backend_message_names (void)
     guint8 type;
     const char *name;
   } names[] = {
-    { 'R', "Authentication" }, { 'K', "BackendKeyData" }, { 'S', "ParameterStatus" },
-    { 'Z', "ReadyForQuery" }, { 'T', "RowDescription" }, { 'D', "DataRow" },
-    { 'C', "CommandComplete" }, { 'I', "EmptyQueryResponse" }, { 'E', "ErrorResponse" },
-    { 'N', "NoticeResponse" }, { 'A', "NotificationResponse" },
-    { 'v', "NegotiateProtocolVersion" }, { '1', "ParseComplete" }, { '2', "BindComplete" },
-    { '3', "CloseComplete" }, { 'n', "NoData" }, { 's', "PortalSuspended" },
-    { 'c', "CopyDone" }, { 'd', "CopyData" }, { 'G', "CopyInResponse" },
-    { 'H', "CopyOutResponse" }, { 'W', "CopyBothResponse" }, { 't', "ParameterDescription" },
-    { 'V', "FunctionCallResponse" }, { '!', "unknown" }, { 0, "unknown" }, { 'Q', "unknown" },
+    { 'R', "Authentication" },
+    { 'K', "BackendKeyData" },
+    { 'S', "ParameterStatus" },
+    { 'Z', "ReadyForQuery" },
+    { 'T', "RowDescription" },
+    { 'D', "DataRow" },
+    { 'C', "CommandComplete" },
+    { 'I', "EmptyQueryResponse" },
+    { 'E', "ErrorResponse" },
+    { 'N', "NoticeResponse" },
+    { 'A', "NotificationResponse" },
+    { 'v', "NegotiateProtocolVersion" },
+    { '1', "ParseComplete" },
+    { '2', "BindComplete" },
+    { '3', "CloseComplete" },
+    { 'n', "NoData" },
+    { 's', "PortalSuspended" },
+    { 'c', "CopyDone" },
+    { 'd', "CopyData" },
+    { 'G', "CopyInResponse" },
+    { 'H', "CopyOutResponse" },
+    { 'W', "CopyBothResponse" },
+    { 't', "ParameterDescription" },
+    { 'V', "FunctionCallResponse" },
+    { '!', "unknown" },
+    { 0, "unknown" },
+    { 'Q', "unknown" },
     { 0xff, "unknown" },
   };
   guint i;
@@ -1658,7 +1684,7 @@ test_backend_message_names (void)
 
 /* ---- writers ------------------------------------------------------------------ */
 
-#define assert_bytes(array, literal) \
+#define assert_bytes(array, literal)                                                               \
   g_assert_cmpmem ((array)->data, (array)->len, literal, sizeof (literal) - 1)
 
 static void
@@ -1672,7 +1698,7 @@ test_write_startup (void)
   g_assert_true (fraise_proto_write_startup (out, keys, values, &error));
   g_assert_no_error (error);
   assert_bytes (out, "\0\0\0\x35\0\3\0\0"
-                "user\0alice\0database\0db\0client_encoding\0UTF8\0\0");
+                     "user\0alice\0database\0db\0client_encoding\0UTF8\0\0");
 }
 
 static void
@@ -1779,8 +1805,8 @@ test_write_auth_responses (void)
   assert_bytes (out, "p\0\0\0\x0bsecret\0");
   g_byte_array_set_size (out, 0);
 
-  g_assert_true (fraise_proto_write_sasl_initial_response (out, "SCRAM-SHA-256", U8 ("n,,n=,r=abc"),
-                                                           &error));
+  g_assert_true (
+    fraise_proto_write_sasl_initial_response (out, "SCRAM-SHA-256", U8 ("n,,n=,r=abc"), &error));
   assert_bytes (out, "p\0\0\0\x21SCRAM-SHA-256\0\0\0\0\x0bn,,n=,r=abc");
   g_byte_array_set_size (out, 0);
 
@@ -1793,7 +1819,8 @@ test_write_auth_responses (void)
   g_byte_array_set_size (out, 0);
 
   g_assert_true (fraise_proto_write_sasl_response (out, U8 ("c=biws"), &error));
-  assert_bytes (out, "p\0\0\0\x0a" "c=biws");
+  assert_bytes (out, "p\0\0\0\x0a"
+                     "c=biws");
   g_assert_no_error (error);
 }
 
@@ -1809,8 +1836,8 @@ test_write_auth_responses_refused (void)
                                                     FRAISE_PROTO_MAX_OUTGOING, &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG);
   g_clear_error (&error);
-  g_assert_false (fraise_proto_write_sasl_initial_response (out, "M", (const guint8 *) "x",
-                                                            G_MAXSIZE, &error));
+  g_assert_false (
+    fraise_proto_write_sasl_initial_response (out, "M", (const guint8 *) "x", G_MAXSIZE, &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG);
   assert_bytes (out, "old");
 }

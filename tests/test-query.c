@@ -13,8 +13,7 @@
 #include <string.h>
 
 static void
-assert_sql_ok (FraiseQuery *query,
-               const char  *fragment)
+assert_sql_ok (FraiseQuery *query, const char *fragment)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = fraise_query_to_sql (query, &error);
@@ -26,8 +25,7 @@ assert_sql_ok (FraiseQuery *query,
 }
 
 static void
-assert_sql_refused (FraiseQuery *query,
-                    const char  *fragment)
+assert_sql_refused (FraiseQuery *query, const char *fragment)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *sql = fraise_query_to_sql (query, &error);
@@ -114,16 +112,14 @@ test_execute_reports_settings (void)
 
 typedef struct {
   const char *property;
-  gint64 below;    /* the first value below the range, if representable */
+  gint64 below; /* the first value below the range, if representable */
   gboolean has_below;
-  guint64 above;   /* the first value above the range, if representable */
+  guint64 above; /* the first value above the range, if representable */
   gboolean has_above;
 } RangeCase;
 
 static void
-set_number (FraiseQuery *query,
-            GParamSpec  *pspec,
-            gint64       value)
+set_number (FraiseQuery *query, GParamSpec *pspec, gint64 value)
 {
   if (G_IS_PARAM_SPEC_UINT (pspec))
     {
@@ -148,8 +144,7 @@ set_number (FraiseQuery *query,
 }
 
 static gboolean
-accepted (GParamSpec *pspec,
-          gint64      value)
+accepted (GParamSpec *pspec, gint64 value)
 {
   g_autoptr(FraiseQuery) query = fraise_query_new ("v_user");
   g_autoptr(GError) error = NULL;
@@ -231,8 +226,7 @@ test_property_refuses_zero_chunk (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

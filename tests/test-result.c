@@ -15,6 +15,9 @@
 
 /* ---- messages as bytes ---------------------------------------------------- */
 
+/* One message per line, its fields side by side. */
+/* clang-format off */
+
 /* RowDescription: one jsonb column "data", text format. */
 #define T_DATA "T\0\0\0\x1d" "\0\x01" "data\0" "\0\0\0\0" "\0\0" "\0\0\x0e\xda" "\xff\xff" \
                "\xff\xff\xff\xff" "\0\0"
@@ -68,6 +71,7 @@
 #define K_KEY "K\0\0\0\x0c" "\0\0\0\x01" "\0\0\0\x02"
 #define v_VERSION "v\0\0\0\x0c" "\0\0\0\0" "\0\0\0\0"
 #define x_UNKNOWN "x\0\0\0\x04"
+/* clang-format on */
 
 /* ---- running a case --------------------------------------------------------- */
 
@@ -100,10 +104,7 @@ event_name (FraiseResultEvent event)
  * protocol error (the connection would be closed). The last error's message
  * goes to *@last_message. */
 static char *
-run (gboolean    projected,
-     const char *bytes,
-     gsize       len,
-     char      **last_message)
+run (gboolean projected, const char *bytes, gsize len, char **last_message)
 {
   g_autoptr(GString) trace = g_string_new (NULL);
   FraiseProtoReader *reader = fraise_proto_reader_new (1024);
@@ -170,9 +171,13 @@ typedef struct {
   const char *message; /* a fragment of the last error's message, or NULL */
 } ResultCase;
 
-#define CASE(name, projected, bytes, events, message) \
-  { name, projected, bytes, sizeof (bytes) - 1, events, message }
+#define CASE(name, projected, bytes, events, message)                                              \
+  {                                                                                                \
+    name, projected, bytes, sizeof (bytes) - 1, events, message                                    \
+  }
 
+/* One case per entry, its messages on one line. */
+/* clang-format off */
 static const ResultCase cases[] = {
   /* What a server sends for the queries the library writes. */
   CASE ("select", FALSE, T_DATA D_ROW D_NULL C_SELECT Z_IDLE,
@@ -251,6 +256,7 @@ static const ResultCase cases[] = {
   CASE ("bad-copy-format", FALSE, H_BAD, "protocol:PROTOCOL", "format code 7"),
   CASE ("copy-done-with-body", FALSE, H_COPY c_BODY, "refused:SCHEMA protocol:PROTOCOL", NULL),
 };
+/* clang-format on */
 
 static void
 test_case (gconstpointer data)
@@ -294,7 +300,8 @@ test_split_anywhere (void)
               g_autoptr(GError) error = NULL;
               g_autoptr(FraiseServerMessage) message = NULL;
               FraiseProtoField field;
-              FraiseResultEvent event = fraise_result_feed (&result, &frame, &field, &message, &error);
+              FraiseResultEvent event =
+                fraise_result_feed (&result, &frame, &field, &message, &error);
 
               if (trace->len > 0)
                 g_string_append_c (trace, ' ');
@@ -334,8 +341,7 @@ test_server_message (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

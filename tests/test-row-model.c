@@ -11,11 +11,7 @@ typedef struct {
 } Changes;
 
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Changes    *changes)
+on_items_changed (GListModel *model, guint position, guint removed, guint added, Changes *changes)
 {
   changes->emissions++;
   changes->position = position;
@@ -24,8 +20,7 @@ on_items_changed (GListModel *model,
 }
 
 static GPtrArray *
-make_batch (guint64 first,
-            guint   count)
+make_batch (guint64 first, guint count)
 {
   GPtrArray *batch = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
   guint i;
@@ -124,9 +119,7 @@ test_window (void)
 }
 
 static void
-on_finished (FraiseStream *stream,
-             const GError *error,
-             gboolean     *done)
+on_finished (FraiseStream *stream, const GError *error, gboolean *done)
 {
   g_assert_no_error (error);
   *done = TRUE;

@@ -17,28 +17,30 @@
 #define RFC_NONCE "rOprNGfwEbeRWgbNEkqO"
 #define RFC_SERVER_NONCE RFC_NONCE "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"
 #define RFC_SERVER_FIRST "r=" RFC_SERVER_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"
-#define RFC_CLIENT_FINAL "c=biws,r=" RFC_SERVER_NONCE ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
+#define RFC_CLIENT_FINAL                                                                           \
+  "c=biws,r=" RFC_SERVER_NONCE ",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="
 #define RFC_SERVER_FINAL "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="
 
 /* Same exchange with "n=" (no username), as PostgreSQL clients send it.
  * Computed with the Python reference described above. */
-#define PG_CLIENT_FINAL "c=biws,r=" RFC_SERVER_NONCE ",p=qvT2SWdEH5Q06albL+hjSYuUhCG7VndFyzIb7CK4n9k="
+#define PG_CLIENT_FINAL                                                                            \
+  "c=biws,r=" RFC_SERVER_NONCE ",p=qvT2SWdEH5Q06albL+hjSYuUhCG7VndFyzIb7CK4n9k="
 #define PG_SERVER_FINAL "v=3HO6Qt1M4MKJrmlKaoOqLAI0/0TV0HZe7J9H3MBtSOg="
 
 /* ---- helpers ----------------------------------------------------------- */
 
 static FraiseScram *
-start_exchange (const char         *password,
-                FraiseScramBinding  binding,
-                const guint8       *cb_data,
-                gsize               cb_len,
-                guint               max_iterations)
+start_exchange (const char *password,
+                FraiseScramBinding binding,
+                const guint8 *cb_data,
+                gsize cb_len,
+                guint max_iterations)
 {
   FraiseScram *scram;
   const char *first;
 
-  scram = fraise_scram_new_with_nonce (password, binding, cb_data, cb_len,
-                                       max_iterations, RFC_NONCE);
+  scram =
+    fraise_scram_new_with_nonce (password, binding, cb_data, cb_len, max_iterations, RFC_NONCE);
   g_assert_nonnull (scram);
   first = fraise_scram_get_client_first (scram, NULL);
   g_assert_nonnull (first);
@@ -47,17 +49,13 @@ start_exchange (const char         *password,
 }
 
 static const char *
-send_server_first (FraiseScram  *scram,
-                   const char   *server_first,
-                   GError      **error)
+send_server_first (FraiseScram *scram, const char *server_first, GError **error)
 {
-  return fraise_scram_handle_server_first (scram, server_first, strlen (server_first),
-                                           NULL, error);
+  return fraise_scram_handle_server_first (scram, server_first, strlen (server_first), NULL, error);
 }
 
 static void
-assert_server_first_fails (const char *server_first,
-                           const char *expected_text)
+assert_server_first_fails (const char *server_first, const char *expected_text)
 {
   FraiseScram *scram = start_exchange ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 0);
   GError *error = NULL;
@@ -69,8 +67,8 @@ assert_server_first_fails (const char *server_first,
   g_clear_error (&error);
 
   /* A failed exchange stays failed. */
-  g_assert_false (fraise_scram_verify_server_final (scram, RFC_SERVER_FINAL,
-                                                    strlen (RFC_SERVER_FINAL), &error));
+  g_assert_false (
+    fraise_scram_verify_server_final (scram, RFC_SERVER_FINAL, strlen (RFC_SERVER_FINAL), &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
   g_clear_error (&error);
   fraise_scram_free (scram);
@@ -78,8 +76,7 @@ assert_server_first_fails (const char *server_first,
 
 /* Runs the exchange with "n=" up to the client-final-message. */
 static FraiseScram *
-exchange_to_final (const char *password,
-                   const char *expected_client_final)
+exchange_to_final (const char *password, const char *expected_client_final)
 {
   FraiseScram *scram = start_exchange (password, FRAISE_SCRAM_CB_NONE, NULL, 0, 0);
   GError *error = NULL;
@@ -93,14 +90,13 @@ exchange_to_final (const char *password,
 }
 
 static void
-assert_server_final_fails (const char *server_final,
-                           const char *expected_text)
+assert_server_final_fails (const char *server_final, const char *expected_text)
 {
   FraiseScram *scram = exchange_to_final ("pencil", PG_CLIENT_FINAL);
   GError *error = NULL;
 
-  g_assert_false (fraise_scram_verify_server_final (scram, server_final,
-                                                    strlen (server_final), &error));
+  g_assert_false (
+    fraise_scram_verify_server_final (scram, server_final, strlen (server_final), &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
   g_assert_nonnull (strstr (error->message, expected_text));
   g_assert_false (fraise_scram_is_complete (scram));
@@ -118,8 +114,7 @@ test_scram_rfc7677_vector (void)
   const char *first, *final;
   gsize len = 0, final_len = 0;
 
-  scram = fraise_scram_new_for_test ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 0,
-                                     RFC_NONCE, "user");
+  scram = fraise_scram_new_for_test ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 0, RFC_NONCE, "user");
   first = fraise_scram_get_client_first (scram, &len);
   g_assert_cmpstr (first, ==, "n,,n=user,r=" RFC_NONCE);
   g_assert_cmpuint (len, ==, strlen (first));
@@ -131,8 +126,8 @@ test_scram_rfc7677_vector (void)
   g_assert_cmpuint (final_len, ==, strlen (RFC_CLIENT_FINAL));
   g_assert_false (fraise_scram_is_complete (scram));
 
-  g_assert_true (fraise_scram_verify_server_final (scram, RFC_SERVER_FINAL,
-                                                   strlen (RFC_SERVER_FINAL), &error));
+  g_assert_true (
+    fraise_scram_verify_server_final (scram, RFC_SERVER_FINAL, strlen (RFC_SERVER_FINAL), &error));
   g_assert_no_error (error);
   g_assert_true (fraise_scram_is_complete (scram));
   fraise_scram_free (scram);
@@ -148,8 +143,8 @@ test_scram_postgres_exchange (void)
   g_assert_cmpstr (fraise_scram_get_client_first (scram, NULL), ==, "n,,n=,r=" RFC_NONCE);
   g_assert_cmpstr (send_server_first (scram, RFC_SERVER_FIRST, &error), ==, PG_CLIENT_FINAL);
   g_assert_no_error (error);
-  g_assert_true (fraise_scram_verify_server_final (scram, PG_SERVER_FINAL,
-                                                   strlen (PG_SERVER_FINAL), &error));
+  g_assert_true (
+    fraise_scram_verify_server_final (scram, PG_SERVER_FINAL, strlen (PG_SERVER_FINAL), &error));
   g_assert_no_error (error);
   g_assert_true (fraise_scram_is_complete (scram));
   fraise_scram_free (scram);
@@ -160,10 +155,10 @@ static void
 test_scram_server_helper (void)
 {
   const char *auth_message = "n=,r=" RFC_NONCE "," RFC_SERVER_FIRST ",c=biws,r=" RFC_SERVER_NONCE;
-  g_autofree char *server = fraise_test_scram_signature ("pencil", "W22ZaJ0SNY7soEsUEjb6gQ==",
-                                                         4096, auth_message, TRUE);
-  g_autofree char *proof = fraise_test_scram_signature ("pencil", "W22ZaJ0SNY7soEsUEjb6gQ==",
-                                                        4096, auth_message, FALSE);
+  g_autofree char *server =
+    fraise_test_scram_signature ("pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", 4096, auth_message, TRUE);
+  g_autofree char *proof =
+    fraise_test_scram_signature ("pencil", "W22ZaJ0SNY7soEsUEjb6gQ==", 4096, auth_message, FALSE);
   g_autofree char *final = g_strconcat ("v=", server, NULL);
 
   g_assert_cmpstr (final, ==, PG_SERVER_FINAL);
@@ -175,10 +170,9 @@ test_scram_username_escaped (void)
 {
   FraiseScram *scram;
 
-  scram = fraise_scram_new_for_test ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 0,
-                                     RFC_NONCE, "a=b,c");
-  g_assert_cmpstr (fraise_scram_get_client_first (scram, NULL), ==,
-                   "n,,n=a=3Db=2Cc,r=" RFC_NONCE);
+  scram =
+    fraise_scram_new_for_test ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 0, RFC_NONCE, "a=b,c");
+  g_assert_cmpstr (fraise_scram_get_client_first (scram, NULL), ==, "n,,n=a=3Db=2Cc,r=" RFC_NONCE);
   fraise_scram_free (scram);
 }
 
@@ -188,7 +182,9 @@ test_scram_saslprep_applied (void)
   FraiseScram *scram;
 
   /* U+00AD SOFT HYPHEN maps to nothing: same proof as "pencil". */
-  scram = exchange_to_final ("pen\xc2\xad" "cil", PG_CLIENT_FINAL);
+  scram = exchange_to_final ("pen\xc2\xad"
+                             "cil",
+                             PG_CLIENT_FINAL);
   fraise_scram_free (scram);
 }
 
@@ -199,7 +195,8 @@ test_scram_raw_password_fallback (void)
 
   /* Invalid UTF-8: SASLprep fails and the raw bytes are used, as libpq does.
    * Python reference with password b"pen\xffcil". */
-  scram = exchange_to_final ("pen\xff" "cil",
+  scram = exchange_to_final ("pen\xff"
+                             "cil",
                              "c=biws,r=" RFC_SERVER_NONCE
                              ",p=R8A4gMgnQCuLQqhjtKvqYjbFs4lnWHg0M8ueubcp26c=");
   fraise_scram_free (scram);
@@ -215,8 +212,8 @@ test_scram_empty_password (void)
   /* Python reference with password b"". */
   scram = exchange_to_final ("", "c=biws,r=" RFC_SERVER_NONCE
                                  ",p=zQ+8DXjnz/Tdr4lz7bTspl9WoZC0Fkorad/I1ND4ze0=");
-  g_assert_true (fraise_scram_verify_server_final (scram, server_final,
-                                                   strlen (server_final), &error));
+  g_assert_true (
+    fraise_scram_verify_server_final (scram, server_final, strlen (server_final), &error));
   g_assert_no_error (error);
   fraise_scram_free (scram);
 }
@@ -229,12 +226,12 @@ test_scram_gs2_not_offered (void)
   FraiseScram *scram;
   GError *error = NULL;
 
-  scram = fraise_scram_new_with_nonce ("pencil", FRAISE_SCRAM_CB_NOT_OFFERED, NULL, 0, 0, RFC_NONCE);
+  scram =
+    fraise_scram_new_with_nonce ("pencil", FRAISE_SCRAM_CB_NOT_OFFERED, NULL, 0, 0, RFC_NONCE);
   g_assert_cmpstr (fraise_scram_get_client_first (scram, NULL), ==, "y,,n=,r=" RFC_NONCE);
   /* base64 ("y,,") = "eSws"; proof from the Python reference. */
   g_assert_cmpstr (send_server_first (scram, RFC_SERVER_FIRST, &error), ==,
-                   "c=eSws,r=" RFC_SERVER_NONCE
-                   ",p=VpuC5DGQa5ro9tXE9MnKs69NH1nxnuregZZcclqIGfM=");
+                   "c=eSws,r=" RFC_SERVER_NONCE ",p=VpuC5DGQa5ro9tXE9MnKs69NH1nxnuregZZcclqIGfM=");
   g_assert_no_error (error);
   fraise_scram_free (scram);
 }
@@ -247,7 +244,8 @@ test_scram_gs2_bound (void)
   FraiseScram *scram;
   GError *error = NULL;
 
-  scram = fraise_scram_new_with_nonce ("pencil", FRAISE_SCRAM_CB_BOUND, cb, sizeof cb, 0, RFC_NONCE);
+  scram =
+    fraise_scram_new_with_nonce ("pencil", FRAISE_SCRAM_CB_BOUND, cb, sizeof cb, 0, RFC_NONCE);
   g_assert_cmpstr (fraise_scram_get_client_first (scram, NULL), ==,
                    "p=tls-server-end-point,,n=,r=" RFC_NONCE);
   /* base64 ("p=tls-server-end-point,," 01 02 03 04 fe ff), from Python. */
@@ -255,8 +253,8 @@ test_scram_gs2_bound (void)
                    "c=cD10bHMtc2VydmVyLWVuZC1wb2ludCwsAQIDBP7/,r=" RFC_SERVER_NONCE
                    ",p=8JKFEc8qsk1AqfVX0CZx9ZK+U3yfd8MzzR5z0O9kGNY=");
   g_assert_no_error (error);
-  g_assert_true (fraise_scram_verify_server_final (scram, server_final,
-                                                   strlen (server_final), &error));
+  g_assert_true (
+    fraise_scram_verify_server_final (scram, server_final, strlen (server_final), &error));
   g_assert_no_error (error);
   fraise_scram_free (scram);
 }
@@ -275,8 +273,7 @@ test_scram_nonce_not_extending (void)
 static void
 test_scram_nonce_equal (void)
 {
-  assert_server_first_fails ("r=" RFC_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
-                             "nonce mismatch");
+  assert_server_first_fails ("r=" RFC_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096", "nonce mismatch");
 }
 
 static void
@@ -306,8 +303,8 @@ test_scram_bad_iterations (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (counts); i++)
     {
-      g_autofree char *message = g_strdup_printf ("r=%s,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=%s",
-                                                  RFC_SERVER_NONCE, counts[i]);
+      g_autofree char *message =
+        g_strdup_printf ("r=%s,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=%s", RFC_SERVER_NONCE, counts[i]);
 
       assert_server_first_fails (message, "invalid iteration count");
     }
@@ -319,8 +316,9 @@ test_scram_iterations_cap (void)
   gint64 start, elapsed;
 
   start = g_get_monotonic_time ();
-  assert_server_first_fails ("r=" RFC_SERVER_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=2147483647",
-                             "SCRAM iteration count 2147483647 from server exceeds the limit of 1000000");
+  assert_server_first_fails (
+    "r=" RFC_SERVER_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==,i=2147483647",
+    "SCRAM iteration count 2147483647 from server exceeds the limit of 1000000");
   elapsed = g_get_monotonic_time () - start;
   /* A correctness bound (no PBKDF2 ran), not a benchmark. */
   g_assert_cmpint (elapsed, <, 50 * G_TIME_SPAN_MILLISECOND);
@@ -360,7 +358,8 @@ test_scram_server_first_garbage (void)
   assert_server_first_fails ("m=ext," RFC_SERVER_FIRST, "mandatory extension");
   assert_server_first_fails ("s=W22ZaJ0SNY7soEsUEjb6gQ==,r=" RFC_SERVER_NONCE ",i=4096",
                              "malformed SCRAM message");
-  assert_server_first_fails ("r=" RFC_SERVER_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==", "malformed SCRAM message");
+  assert_server_first_fails ("r=" RFC_SERVER_NONCE ",s=W22ZaJ0SNY7soEsUEjb6gQ==",
+                             "malformed SCRAM message");
   assert_server_first_fails ("", "malformed SCRAM message");
 }
 
@@ -371,7 +370,8 @@ test_scram_embedded_nul (void)
   GError *error = NULL;
   const char message[] = RFC_SERVER_FIRST "\0junk";
 
-  g_assert_null (fraise_scram_handle_server_first (scram, message, sizeof message - 1, NULL, &error));
+  g_assert_null (
+    fraise_scram_handle_server_first (scram, message, sizeof message - 1, NULL, &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
   g_clear_error (&error);
   fraise_scram_free (scram);
@@ -426,8 +426,8 @@ test_scram_call_order (void)
 
   /* Server-final before server-first. */
   scram = start_exchange ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 0);
-  g_assert_false (fraise_scram_verify_server_final (scram, PG_SERVER_FINAL,
-                                                    strlen (PG_SERVER_FINAL), &error));
+  g_assert_false (
+    fraise_scram_verify_server_final (scram, PG_SERVER_FINAL, strlen (PG_SERVER_FINAL), &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
   g_clear_error (&error);
   fraise_scram_free (scram);
@@ -442,10 +442,10 @@ test_scram_call_order (void)
   fraise_scram_free (scram);
 
   scram = exchange_to_final ("pencil", PG_CLIENT_FINAL);
-  g_assert_true (fraise_scram_verify_server_final (scram, PG_SERVER_FINAL,
-                                                   strlen (PG_SERVER_FINAL), &error));
-  g_assert_false (fraise_scram_verify_server_final (scram, PG_SERVER_FINAL,
-                                                    strlen (PG_SERVER_FINAL), &error));
+  g_assert_true (
+    fraise_scram_verify_server_final (scram, PG_SERVER_FINAL, strlen (PG_SERVER_FINAL), &error));
+  g_assert_false (
+    fraise_scram_verify_server_final (scram, PG_SERVER_FINAL, strlen (PG_SERVER_FINAL), &error));
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION);
   g_clear_error (&error);
   g_assert_false (fraise_scram_is_complete (scram));
@@ -497,8 +497,7 @@ test_scram_random_nonce (void)
 /* ---- SASLprep --------------------------------------------------------------- */
 
 static void
-assert_saslprep (const char *input,
-                 const char *expected)
+assert_saslprep (const char *input, const char *expected)
 {
   g_autofree char *output = fraise_saslprep (input);
 
@@ -508,22 +507,34 @@ assert_saslprep (const char *input,
 static void
 test_saslprep_rfc4013_examples (void)
 {
-  assert_saslprep ("I\xc2\xad" "X", "IX");   /* U+00AD mapped to nothing */
+  assert_saslprep ("I\xc2\xad"
+                   "X",
+                   "IX"); /* U+00AD mapped to nothing */
   assert_saslprep ("user", "user");
   assert_saslprep ("USER", "USER");
-  assert_saslprep ("\xc2\xaa", "a");         /* U+00AA, NFKC */
-  assert_saslprep ("\xe2\x85\xa8", "IX");    /* U+2168 ROMAN NUMERAL NINE, NFKC */
-  assert_saslprep ("\x07", NULL);            /* prohibited (C.2.1) */
-  assert_saslprep ("\xd8\xa7" "1", NULL);    /* U+0627 U+0031: bidi rule */
+  assert_saslprep ("\xc2\xaa", "a");      /* U+00AA, NFKC */
+  assert_saslprep ("\xe2\x85\xa8", "IX"); /* U+2168 ROMAN NUMERAL NINE, NFKC */
+  assert_saslprep ("\x07", NULL);         /* prohibited (C.2.1) */
+  assert_saslprep ("\xd8\xa7"
+                   "1",
+                   NULL); /* U+0627 U+0031: bidi rule */
 }
 
 static void
 test_saslprep_spaces (void)
 {
-  assert_saslprep ("a\xc2\xa0" "b", "a b");          /* U+00A0 */
-  assert_saslprep ("a\xe3\x80\x80" "b", "a b");      /* U+3000 IDEOGRAPHIC SPACE */
-  assert_saslprep ("a\xe2\x80\x8b" "b", "a b");      /* U+200B is in C.1.2 too */
-  assert_saslprep ("a\xef\xbb\xbf" "b", "ab");       /* U+FEFF mapped to nothing */
+  assert_saslprep ("a\xc2\xa0"
+                   "b",
+                   "a b"); /* U+00A0 */
+  assert_saslprep ("a\xe3\x80\x80"
+                   "b",
+                   "a b"); /* U+3000 IDEOGRAPHIC SPACE */
+  assert_saslprep ("a\xe2\x80\x8b"
+                   "b",
+                   "a b"); /* U+200B is in C.1.2 too */
+  assert_saslprep ("a\xef\xbb\xbf"
+                   "b",
+                   "ab"); /* U+FEFF mapped to nothing */
 }
 
 static void
@@ -538,27 +549,35 @@ test_saslprep_ascii (void)
 static void
 test_saslprep_rejects (void)
 {
-  assert_saslprep ("\xff", NULL);                    /* invalid UTF-8 */
-  assert_saslprep ("a\xc3", NULL);                   /* truncated sequence */
-  assert_saslprep ("\xc0\xaf", NULL);                /* overlong */
-  assert_saslprep ("\xed\xa0\x80", NULL);            /* surrogate */
-  assert_saslprep ("\xc2\xad", NULL);                /* empty after mapping */
-  assert_saslprep ("a\xee\x80\x80", NULL);           /* U+E000 private use (C.3) */
-  assert_saslprep ("a\xef\xb7\x90", NULL);           /* U+FDD0 non-character (C.4) */
-  assert_saslprep ("a\xe2\x80\xae", NULL);           /* U+202E (C.8) */
-  assert_saslprep ("a\xf3\xa0\x80\x81", NULL);       /* U+E0001 tag (C.9) */
-  assert_saslprep ("a\xc2\x85", NULL);               /* U+0085 (C.2.2) */
-  assert_saslprep ("a\xc8\xa1", NULL);               /* U+0221 unassigned in Unicode 3.2 */
-  assert_saslprep ("a\xcd\x80", NULL);               /* U+0340 (C.8) even though NFKC maps it */
+  assert_saslprep ("\xff", NULL);              /* invalid UTF-8 */
+  assert_saslprep ("a\xc3", NULL);             /* truncated sequence */
+  assert_saslprep ("\xc0\xaf", NULL);          /* overlong */
+  assert_saslprep ("\xed\xa0\x80", NULL);      /* surrogate */
+  assert_saslprep ("\xc2\xad", NULL);          /* empty after mapping */
+  assert_saslprep ("a\xee\x80\x80", NULL);     /* U+E000 private use (C.3) */
+  assert_saslprep ("a\xef\xb7\x90", NULL);     /* U+FDD0 non-character (C.4) */
+  assert_saslprep ("a\xe2\x80\xae", NULL);     /* U+202E (C.8) */
+  assert_saslprep ("a\xf3\xa0\x80\x81", NULL); /* U+E0001 tag (C.9) */
+  assert_saslprep ("a\xc2\x85", NULL);         /* U+0085 (C.2.2) */
+  assert_saslprep ("a\xc8\xa1", NULL);         /* U+0221 unassigned in Unicode 3.2 */
+  assert_saslprep ("a\xcd\x80", NULL);         /* U+0340 (C.8) even though NFKC maps it */
 }
 
 static void
 test_saslprep_bidi (void)
 {
   /* U+0627 U+0031 U+0628: RandALCat at both ends, no LCat. */
-  assert_saslprep ("\xd8\xa7" "1" "\xd8\xa8", "\xd8\xa7" "1" "\xd8\xa8");
+  assert_saslprep ("\xd8\xa7"
+                   "1"
+                   "\xd8\xa8",
+                   "\xd8\xa7"
+                   "1"
+                   "\xd8\xa8");
   /* Hebrew with a Latin letter (LCat). */
-  assert_saslprep ("\xd7\x90" "a" "\xd7\x90", NULL);
+  assert_saslprep ("\xd7\x90"
+                   "a"
+                   "\xd7\x90",
+                   NULL);
   /* Starts with a digit. */
   assert_saslprep ("1\xd7\x90", NULL);
 }
@@ -566,9 +585,9 @@ test_saslprep_bidi (void)
 static void
 test_saslprep_nfkc (void)
 {
-  assert_saslprep ("\xef\xbc\xa1", "A");                     /* U+FF21 FULLWIDTH A */
-  assert_saslprep ("e\xcc\x81", "\xc3\xa9");                 /* e + U+0301 -> U+00E9 */
-  assert_saslprep ("\xef\xac\x81", "fi");                    /* U+FB01 LIGATURE FI */
+  assert_saslprep ("\xef\xbc\xa1", "A");     /* U+FF21 FULLWIDTH A */
+  assert_saslprep ("e\xcc\x81", "\xc3\xa9"); /* e + U+0301 -> U+00E9 */
+  assert_saslprep ("\xef\xac\x81", "fi");    /* U+FB01 LIGATURE FI */
 }
 
 /* ---- MD5 ------------------------------------------------------------------------ */
@@ -600,8 +619,7 @@ test_secure_wipe (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 

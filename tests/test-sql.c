@@ -96,8 +96,7 @@ check_condition (const char *path, FraiseOperator op, GVariant *value, const cha
 }
 
 static void
-check_condition_error (const char *path, FraiseOperator op, GVariant *value,
-                       const char *fragment)
+check_condition_error (const char *path, FraiseOperator op, GVariant *value, const char *fragment)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) owned = value != NULL ? g_variant_ref_sink (value) : NULL;
@@ -123,7 +122,7 @@ strv (const char *first, ...)
 }
 
 /* Strings that try to end a literal, open a comment or start a statement. */
-static const char * const hostile[] = {
+static const char *const hostile[] = {
   "'",
   "''",
   "\\",
@@ -211,13 +210,13 @@ test_literal_invalid (void)
     { "\xc0'; DROP TABLE x; --", -1, "UTF-8" },
     { "x\xe2\x82", -1, "not valid UTF-8 (at byte 1)" },
     { "x\xe2\x82'", -1, "UTF-8" },
-    { "\xc0\xa7", -1, "UTF-8" },               /* overlong ' */
-    { "\xed\xa0\x80", -1, "UTF-8" },           /* surrogate */
-    { "\xf4\x90\x80\x80", -1, "UTF-8" },       /* > U+10FFFF */
+    { "\xc0\xa7", -1, "UTF-8" },         /* overlong ' */
+    { "\xed\xa0\x80", -1, "UTF-8" },     /* surrogate */
+    { "\xf4\x90\x80\x80", -1, "UTF-8" }, /* > U+10FFFF */
     { "\xff", -1, "UTF-8" },
     { "a\0b", 3, "NUL byte (at byte 1)" },
     { "\0", 1, "NUL" },
-    { "ab", 3, "NUL" },                        /* the terminator counted in */
+    { "ab", 3, "NUL" }, /* the terminator counted in */
   };
   guint i;
 
@@ -287,9 +286,16 @@ test_literal_fuzz (void)
 static void
 test_source_valid (void)
 {
-  static const char * const valid[] = {
-    "users", "_t", "v_users2", "public.users", "Public.Users", "\"My Table\"",
-    "\"sch\"\"ema\".\"t.a.b\"", "s.\"T\"", "\"caf\xc3\xa9\"",
+  static const char *const valid[] = {
+    "users",
+    "_t",
+    "v_users2",
+    "public.users",
+    "Public.Users",
+    "\"My Table\"",
+    "\"sch\"\"ema\".\"t.a.b\"",
+    "s.\"T\"",
+    "\"caf\xc3\xa9\"",
   };
   guint i;
 
@@ -305,10 +311,28 @@ test_source_valid (void)
 static void
 test_source_invalid (void)
 {
-  static const char * const invalid[] = {
-    "", "users; DROP TABLE x", "users --", "a b", "f()", "1users", "a.b.c", "a.", ".a",
-    "\"\"", "\"unterminated", "\"a\"b", "\"a\"\"", "us-ers", "users\n", "\"a\nb\"",
-    "t$", "caf\xc3\xa9", "\xc0", "a..b", "\"x\".",
+  static const char *const invalid[] = {
+    "",
+    "users; DROP TABLE x",
+    "users --",
+    "a b",
+    "f()",
+    "1users",
+    "a.b.c",
+    "a.",
+    ".a",
+    "\"\"",
+    "\"unterminated",
+    "\"a\"b",
+    "\"a\"\"",
+    "us-ers",
+    "users\n",
+    "\"a\nb\"",
+    "t$",
+    "caf\xc3\xa9",
+    "\xc0",
+    "a..b",
+    "\"x\".",
   };
   g_autofree char *long_name = g_strnfill (64, 'a');
   g_autofree char *max_name = g_strnfill (63, 'a');
@@ -320,7 +344,7 @@ test_source_invalid (void)
     {
       g_assert_false (fraise_sql_validate_source (invalid[i], &error));
       assert_config_error (error, "(expected [schema.]name of letters, digits and _, "
-                           "or a double-quoted identifier)");
+                                  "or a double-quoted identifier)");
       g_clear_error (&error);
     }
   g_assert_false (fraise_sql_validate_source (long_name, NULL));
@@ -358,14 +382,16 @@ test_path (void)
     { "to_json(t)", "k", "((to_json(t))->>'k')", "((to_json(t))->'k')" },
     { "x -- c", "k", "((x -- c\n)->>'k')", "((x -- c\n)->'k')" },
   };
-  static const char * const invalid[] = { "", ".", "a.", ".a", "a..b", "\xc0", "a.\xe2\x82" };
+  static const char *const invalid[] = { "", ".", "a.", ".a", "a..b", "\xc0", "a.\xe2\x82" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *text = fraise_sql_render_path_text_full (cases[i].base, cases[i].path, &error);
-      g_autofree char *json = fraise_sql_render_path_json_full (cases[i].base, cases[i].path, &error);
+      g_autofree char *text =
+        fraise_sql_render_path_text_full (cases[i].base, cases[i].path, &error);
+      g_autofree char *json =
+        fraise_sql_render_path_json_full (cases[i].base, cases[i].path, &error);
 
       g_assert_no_error (error);
       g_assert_cmpstr (text, ==, cases[i].text);
@@ -393,7 +419,7 @@ test_path (void)
 static void
 test_condition_comparison (void)
 {
-  static const char * const sql_ops[] = { "=", "<>", "<", "<=", ">", ">=" };
+  static const char *const sql_ops[] = { "=", "<>", "<", "<=", ">", ">=" };
   FraiseOperator op;
 
   for (op = FRAISE_OPERATOR_EQ; op <= FRAISE_OPERATOR_GE; op++)
@@ -401,8 +427,8 @@ test_condition_comparison (void)
       g_autofree char *s = g_strdup_printf ("(data->>'status') %s 'active'", sql_ops[op]);
       g_autofree char *n = g_strdup_printf ("((data->>'age')::numeric) %s (42)", sql_ops[op]);
       g_autofree char *b = g_strdup_printf ("((data->>'ok')::boolean) %s true", sql_ops[op]);
-      g_autofree char *nested = g_strdup_printf ("(data->'address'->>'city') %s 'Paris'",
-                                                 sql_ops[op]);
+      g_autofree char *nested =
+        g_strdup_printf ("(data->'address'->>'city') %s 'Paris'", sql_ops[op]);
 
       check_condition ("status", op, g_variant_new_string ("active"), s);
       check_condition ("age", op, g_variant_new_int32 (42), n);
@@ -412,8 +438,7 @@ test_condition_comparison (void)
   check_condition ("ok", FRAISE_OPERATOR_EQ, g_variant_new_boolean (FALSE),
                    "((data->>'ok')::boolean) = false");
   /* A boxed value is unboxed. */
-  check_condition ("status", FRAISE_OPERATOR_EQ,
-                   g_variant_new_variant (g_variant_new_string ("a")),
+  check_condition ("status", FRAISE_OPERATOR_EQ, g_variant_new_variant (g_variant_new_string ("a")),
                    "(data->>'status') = 'a'");
   check_condition ("status", FRAISE_OPERATOR_NE, g_variant_new_string ("it's \\ here"),
                    "(data->>'status') <> E'it''s \\\\ here'");
@@ -448,8 +473,8 @@ test_condition_numbers (void)
     {
       /* "x = -(-1)" style: the operator is always followed by a space and a
        * parenthesis, so no "--" can appear. */
-      g_autofree char *expected = g_strdup_printf ("((data->>'n')::numeric) <= %s",
-                                                   cases[i].number);
+      g_autofree char *expected =
+        g_strdup_printf ("((data->>'n')::numeric) <= %s", cases[i].number);
 
       check_condition ("n", FRAISE_OPERATOR_LE, cases[i].value, expected);
     }
@@ -485,8 +510,7 @@ test_condition_in (void)
                    "((data->>'n')::numeric) IN ((0.5), (-1e-05))");
   check_condition ("n", FRAISE_OPERATOR_IN, g_variant_new_array (G_VARIANT_TYPE_VARIANT, av, 3),
                    "((data->>'n')::numeric) IN ((1), (2.5), (-3))");
-  check_condition ("b", FRAISE_OPERATOR_IN,
-                   g_variant_new_parsed ("[true, false]"),
+  check_condition ("b", FRAISE_OPERATOR_IN, g_variant_new_parsed ("[true, false]"),
                    "((data->>'b')::boolean) IN (true, false)");
   check_condition ("status", FRAISE_OPERATOR_IN, strv (NULL, NULL), "false");
   check_condition ("status", FRAISE_OPERATOR_NOT_IN, strv (NULL, NULL), "true");
@@ -552,9 +576,9 @@ test_condition_array_contains (void)
                    "((data->'flags')::jsonb) @> '[false]'::jsonb");
   check_condition ("tags", FRAISE_OPERATOR_ARRAY_CONTAINS, strv ("a", "b", NULL),
                    "((data->'tags')::jsonb) @> '[\"a\", \"b\"]'::jsonb");
-  check_condition ("tags", FRAISE_OPERATOR_ARRAY_CONTAINS,
-                   g_variant_new_array (G_VARIANT_TYPE_VARIANT, mixed, 4),
-                   "((data->'tags')::jsonb) @> E'[\"a\\\\\"b\\\\\\\\c\\\\u000a\", -1, true, 2.5]'::jsonb");
+  check_condition (
+    "tags", FRAISE_OPERATOR_ARRAY_CONTAINS, g_variant_new_array (G_VARIANT_TYPE_VARIANT, mixed, 4),
+    "((data->'tags')::jsonb) @> E'[\"a\\\\\"b\\\\\\\\c\\\\u000a\", -1, true, 2.5]'::jsonb");
   check_condition ("tags", FRAISE_OPERATOR_ARRAY_CONTAINS, strv (NULL, NULL),
                    "((data->'tags')::jsonb) @> '[]'::jsonb");
 }
@@ -635,8 +659,7 @@ test_condition_wrong_type (void)
                          g_variant_new_array (G_VARIANT_TYPE_VARIANT, mixed, 2),
                          "operator \"not-in\" expects an array");
   check_condition_error ("a", FRAISE_OPERATOR_IN,
-                         g_variant_new_array (G_VARIANT_TYPE_STRING_ARRAY, nested, 1),
-                         "not aas");
+                         g_variant_new_array (G_VARIANT_TYPE_STRING_ARRAY, nested, 1), "not aas");
   check_condition_error ("a", FRAISE_OPERATOR_LIKE, g_variant_new_int32 (1),
                          "operator \"like\" expects a string, not i");
   check_condition_error ("a", FRAISE_OPERATOR_ILIKE, NULL, "operator \"ilike\" expects a string");
@@ -667,13 +690,16 @@ static void
 test_condition_hostile (void)
 {
   static const FraiseOperator string_ops[] = {
-    FRAISE_OPERATOR_EQ, FRAISE_OPERATOR_NE, FRAISE_OPERATOR_LT, FRAISE_OPERATOR_LE,
-    FRAISE_OPERATOR_GT, FRAISE_OPERATOR_GE, FRAISE_OPERATOR_LIKE, FRAISE_OPERATOR_ILIKE,
-    FRAISE_OPERATOR_CONTAINS, FRAISE_OPERATOR_STARTS_WITH, FRAISE_OPERATOR_ENDS_WITH,
-    FRAISE_OPERATOR_ARRAY_CONTAINS, FRAISE_OPERATOR_HAS_KEY,
+    FRAISE_OPERATOR_EQ,          FRAISE_OPERATOR_NE,        FRAISE_OPERATOR_LT,
+    FRAISE_OPERATOR_LE,          FRAISE_OPERATOR_GT,        FRAISE_OPERATOR_GE,
+    FRAISE_OPERATOR_LIKE,        FRAISE_OPERATOR_ILIKE,     FRAISE_OPERATOR_CONTAINS,
+    FRAISE_OPERATOR_STARTS_WITH, FRAISE_OPERATOR_ENDS_WITH, FRAISE_OPERATOR_ARRAY_CONTAINS,
+    FRAISE_OPERATOR_HAS_KEY,
   };
   static const FraiseOperator array_ops[] = {
-    FRAISE_OPERATOR_IN, FRAISE_OPERATOR_NOT_IN, FRAISE_OPERATOR_ARRAY_CONTAINS,
+    FRAISE_OPERATOR_IN,
+    FRAISE_OPERATOR_NOT_IN,
+    FRAISE_OPERATOR_ARRAY_CONTAINS,
     FRAISE_OPERATOR_ARRAY_OVERLAPS,
   };
   guint i, j;
@@ -683,8 +709,8 @@ test_condition_hostile (void)
       for (j = 0; j < G_N_ELEMENTS (string_ops); j++)
         {
           g_autoptr(GVariant) value = g_variant_ref_sink (g_variant_new_string (hostile[i]));
-          g_autofree char *sql = fraise_sql_render_condition (hostile[i], string_ops[j], value,
-                                                              NULL);
+          g_autofree char *sql =
+            fraise_sql_render_condition (hostile[i], string_ops[j], value, NULL);
 
           g_assert_nonnull (sql);
           /* the key, the value, and the escape character of LIKE ... ESCAPE */
@@ -711,7 +737,7 @@ test_condition_hostile (void)
 static void
 test_condition_invalid_bytes (void)
 {
-  static const char * const bad[] = { "\xc0", "x\xe2\x82", "\xe2\x82'", "\xff--" };
+  static const char *const bad[] = { "\xc0", "x\xe2\x82", "\xe2\x82'", "\xff--" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -765,19 +791,18 @@ test_order (void)
     { "name", "de_DE@euro", FRAISE_SORT_ASC, FRAISE_NULLS_DEFAULT,
       "(data->>'name') COLLATE \"de_DE@euro\" ASC" },
   };
-  static const char * const bad_paths[] = {
+  static const char *const bad_paths[] = {
     "", "a b", "lower(name)", "a;b", "a--b", "a..b", ".a", "it's", "caf\xc3\xa9",
   };
-  static const char * const bad_collations[] = { "C\"", "a b", "x;y", "\"C\"" };
+  static const char *const bad_collations[] = { "C\"", "a b", "x;y", "\"C\"" };
   g_autofree char *long_collation = g_strnfill (64, 'c');
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *sql = fraise_sql_render_order_item (cases[i].path, cases[i].collation,
-                                                          cases[i].direction, cases[i].nulls,
-                                                          &error);
+      g_autofree char *sql = fraise_sql_render_order_item (
+        cases[i].path, cases[i].collation, cases[i].direction, cases[i].nulls, &error);
 
       g_assert_no_error (error);
       g_assert_cmpstr (sql, ==, cases[i].sql);
@@ -786,25 +811,26 @@ test_order (void)
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *sql = fraise_sql_render_order_item (bad_paths[i], NULL, FRAISE_SORT_ASC,
-                                                          FRAISE_NULLS_DEFAULT, &error);
+                                                           FRAISE_NULLS_DEFAULT, &error);
 
       g_assert_null (sql);
       assert_config_error (error, "set_order_by_sql");
     }
   for (i = 0; i <= G_N_ELEMENTS (bad_collations); i++)
     {
-      const char *collation = i < G_N_ELEMENTS (bad_collations) ? bad_collations[i] : long_collation;
+      const char *collation =
+        i < G_N_ELEMENTS (bad_collations) ? bad_collations[i] : long_collation;
       g_autoptr(GError) error = NULL;
       g_autofree char *sql = fraise_sql_render_order_item ("a", collation, FRAISE_SORT_ASC,
-                                                          FRAISE_NULLS_DEFAULT, &error);
+                                                           FRAISE_NULLS_DEFAULT, &error);
 
       g_assert_null (sql);
       assert_config_error (error, "invalid collation");
     }
   {
     g_autoptr(GError) error = NULL;
-    g_autofree char *sql = fraise_sql_render_order_item ("a", NULL, 2, FRAISE_NULLS_DEFAULT,
-                                                        &error);
+    g_autofree char *sql =
+      fraise_sql_render_order_item ("a", NULL, 2, FRAISE_NULLS_DEFAULT, &error);
 
     g_assert_null (sql);
     assert_config_error (error, "sort direction");
@@ -820,12 +846,23 @@ test_order (void)
 static void
 test_setting_name (void)
 {
-  static const char * const valid[] = {
+  static const char *const valid[] = {
     "work_mem", "statement_timeout", "app.tenant_id", "_x._y", "a1.b2",
   };
-  static const char * const invalid[] = {
-    "", "Work_mem", "1a", "a.b.c", "a.", ".a", "a-b", "a b", "a;b", "app.Tenant", "a.1",
-    "work_mem = 1; DROP", "caf\xc3\xa9",
+  static const char *const invalid[] = {
+    "",
+    "Work_mem",
+    "1a",
+    "a.b.c",
+    "a.",
+    ".a",
+    "a-b",
+    "a b",
+    "a;b",
+    "app.Tenant",
+    "a.1",
+    "work_mem = 1; DROP",
+    "caf\xc3\xa9",
   };
   g_autofree char *max = g_strnfill (63, 'a');
   g_autofree char *too_long = g_strnfill (64, 'a');
@@ -875,9 +912,15 @@ test_select (void)
   g_ptr_array_add (values, (char *) "t'1\\");
   g_ptr_array_add (names, (char *) "work_mem");
   g_ptr_array_add (values, (char *) "64MB");
-  select = (FraiseSqlSelect) {
-    "public.\"Users\"", NULL, where, "(data->>'name') ASC, (data->>'id') DESC", 10, 20,
-    names, values,
+  select = (FraiseSqlSelect){
+    "public.\"Users\"",
+    NULL,
+    where,
+    "(data->>'name') ASC, (data->>'id') DESC",
+    10,
+    20,
+    names,
+    values,
   };
   full = build (&select);
   g_assert_cmpstr (full, ==,
@@ -886,14 +929,14 @@ test_select (void)
                    "AND (x > 1 OR y) ORDER BY (data->>'name') ASC, (data->>'id') DESC "
                    "LIMIT 10 OFFSET 20");
 
-  select = (FraiseSqlSelect) {
+  select = (FraiseSqlSelect){
     "v", "jsonb_build_object('id', id)", NULL, "", 0, 0, NULL, NULL,
   };
   projected = build (&select);
   g_assert_cmpstr (projected, ==,
                    "SELECT jsonb_build_object('id', id) AS data FROM v LIMIT 0 OFFSET 0");
 
-  select = (FraiseSqlSelect) { "v", "", NULL, NULL, -1, 5, NULL, NULL };
+  select = (FraiseSqlSelect){ "v", "", NULL, NULL, -1, 5, NULL, NULL };
   zero = build (&select);
   g_assert_cmpstr (zero, ==, "SELECT data FROM v OFFSET 5");
 }

@@ -78,8 +78,7 @@ elapsed_ms (gint64 since_us)
  * received before the end or the error (set in @error, from execute or from
  * the stream). */
 static GPtrArray *
-pull_all (FraiseQuery *query,
-          GError     **error)
+pull_all (FraiseQuery *query, GError **error)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
   g_autoptr(FraiseStream) stream = fraise_query_execute_sync (query, NULL, error);
@@ -113,9 +112,7 @@ row_ids (GPtrArray *rows)
 
 /* Runs SELECT data FROM @source WHERE @where on @client; returns the ids. */
 static char *
-ids_of (FraiseClient *client,
-        const char   *source,
-        const char   *where)
+ids_of (FraiseClient *client, const char *source, const char *where)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (client, source);
   g_autoptr(GPtrArray) rows = NULL;
@@ -141,8 +138,7 @@ assert_reusable (FraiseClient *client)
 
 /* The server's own text of each row of @source (data::text), in order. */
 static GStrv
-server_texts (FraiseClient *client,
-              const char   *source)
+server_texts (FraiseClient *client, const char *source)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (client, source);
   g_autoptr(GPtrArray) rows = NULL;
@@ -169,9 +165,7 @@ server_texts (FraiseClient *client,
 /* Asserts @error is @code of FRAISE_ERROR and its message contains each of
  * the NULL-terminated fragments. */
 static void
-assert_error_mentions (const GError *error,
-                       FraiseError   code,
-                       ...)
+assert_error_mentions (const GError *error, FraiseError code, ...)
 {
   const char *fragment;
   va_list args;
@@ -188,8 +182,7 @@ assert_error_mentions (const GError *error,
 /* ---- the state of a backend, seen from a second (superuser) client -------- */
 
 static char *
-backend_state (FraiseClient *admin,
-               guint         pid)
+backend_state (FraiseClient *admin, guint pid)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (admin, "pg_stat_activity");
   g_autofree char *where = g_strdup_printf ("pid = %u", pid);
@@ -208,8 +201,7 @@ backend_state (FraiseClient *admin,
 /* Polls pg_stat_activity for up to 2 s until @pid is idle (the main context
  * keeps running meanwhile, so the other client can drain). */
 static void
-assert_backend_becomes_idle (FraiseClient *admin,
-                             guint         pid)
+assert_backend_becomes_idle (FraiseClient *admin, guint pid)
 {
   gint64 start = g_get_monotonic_time ();
   g_autofree char *state = NULL;
@@ -263,10 +255,7 @@ test_user_finalize (GObject *object)
 }
 
 static void
-test_user_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
+test_user_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   TestUser *self = TEST_USER (object);
 
@@ -293,10 +282,7 @@ test_user_get_property (GObject    *object,
 }
 
 static void
-test_user_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
+test_user_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   TestUser *self = TEST_USER (object);
 
@@ -341,9 +327,9 @@ test_user_class_init (TestUserClass *klass)
                                    g_param_spec_int ("age", NULL, NULL, 0, 200, 0, flags));
   g_object_class_install_property (object_class, USER_PROP_ACTIVE,
                                    g_param_spec_boolean ("active", NULL, NULL, FALSE, flags));
-  g_object_class_install_property (object_class, USER_PROP_SCORE,
-                                   g_param_spec_double ("score", NULL, NULL, -G_MAXDOUBLE,
-                                                        G_MAXDOUBLE, 0, flags));
+  g_object_class_install_property (
+    object_class, USER_PROP_SCORE,
+    g_param_spec_double ("score", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags));
 }
 
 static void
@@ -379,8 +365,8 @@ test_pull_sync (void)
   for (i = 0; (row = fraise_stream_next_sync (stream, NULL, &error)) != NULL; i++)
     {
       g_autofree char *id = fraise_row_get_string (row, "id", NULL);
-      g_autofree char *expected_id = g_strdup_printf ("00000000-0000-4000-8000-000000000%u",
-                                                      101 + i);
+      g_autofree char *expected_id =
+        g_strdup_printf ("00000000-0000-4000-8000-000000000%u", 101 + i);
       gsize len;
       const char *text = fraise_row_get_text (row, &len);
 
@@ -435,9 +421,7 @@ pull_data_clear (PullData *data)
 }
 
 static void
-on_next (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+on_next (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PullData *data = user_data;
   FraiseRow *row = fraise_stream_next_finish (FRAISE_STREAM (source), result, &data->error);
@@ -452,9 +436,7 @@ on_next (GObject      *source,
 }
 
 static void
-on_next_batch (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_next_batch (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PullData *data = user_data;
   g_autoptr(GPtrArray) batch = NULL;
@@ -475,9 +457,7 @@ on_next_batch (GObject      *source,
 }
 
 static void
-on_executed (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_executed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   PullData *data = user_data;
 
@@ -491,8 +471,7 @@ on_executed (GObject      *source,
 }
 
 static void
-assert_rows_in_order (GPtrArray *rows,
-                      guint      n_rows)
+assert_rows_in_order (GPtrArray *rows, guint n_rows)
 {
   guint i;
 
@@ -738,9 +717,10 @@ test_row_fields (void)
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "email"), ==,
                    "hanako.sato@example.jp");
-  g_assert_cmpstr (json_object_get_string_member (
-                     json_object_get_object_member (json_node_get_object (node), "address"),
-                     "country"), ==, "JP");
+  g_assert_cmpstr (
+    json_object_get_string_member (
+      json_object_get_object_member (json_node_get_object (node), "address"), "country"),
+    ==, "JP");
 }
 
 static void
@@ -781,8 +761,7 @@ test_row_typed (void)
   assert_error_mentions (error, FRAISE_ERROR_DESERIALIZATION, "TestUser", "\"age\"", NULL);
   g_clear_error (&error);
 
-  hanako = (TestUser *) fraise_row_dup_object (g_ptr_array_index (rows, 2), TEST_TYPE_USER,
-                                               &error);
+  hanako = (TestUser *) fraise_row_dup_object (g_ptr_array_index (rows, 2), TEST_TYPE_USER, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hanako->name, ==, "佐藤 花子");
   g_assert_cmpint (hanako->age, ==, 28);
@@ -807,8 +786,7 @@ typedef struct {
 } PushData;
 
 static void
-push_data_init (PushData     *data,
-                FraiseStream *stream)
+push_data_init (PushData *data, FraiseStream *stream)
 {
   memset (data, 0, sizeof *data);
   data->stream = stream;
@@ -826,9 +804,7 @@ push_data_clear (PushData *data)
 }
 
 static void
-on_rows (FraiseStream *stream,
-         GPtrArray    *batch,
-         PushData     *data)
+on_rows (FraiseStream *stream, GPtrArray *batch, PushData *data)
 {
   guint i;
 
@@ -849,17 +825,13 @@ on_rows (FraiseStream *stream,
 }
 
 static void
-on_row (FraiseStream *stream,
-        FraiseRow    *row,
-        PushData     *data)
+on_row (FraiseStream *stream, FraiseRow *row, PushData *data)
 {
   g_ptr_array_add (data->single_rows, fraise_row_ref (row));
 }
 
 static void
-on_finished (FraiseStream *stream,
-             const GError *error,
-             PushData     *data)
+on_finished (FraiseStream *stream, const GError *error, PushData *data)
 {
   data->finished++;
   if (error != NULL && data->error == NULL)
@@ -876,9 +848,9 @@ connect_push (PushData *data)
 
 static gboolean
 count_emission (GSignalInvocationHint *hint,
-                guint                  n_param_values,
-                const GValue          *param_values,
-                gpointer               user_data)
+                guint n_param_values,
+                const GValue *param_values,
+                gpointer user_data)
 {
   (*(guint *) user_data)++;
   return TRUE;
@@ -1080,9 +1052,7 @@ test_null_and_empty (void)
 }
 
 static void
-on_notice (FraiseClient        *client,
-           FraiseServerMessage *message,
-           GPtrArray           *notices)
+on_notice (FraiseClient *client, FraiseServerMessage *message, GPtrArray *notices)
 {
   g_assert_cmpstr (fraise_server_message_get_severity (message), ==, "NOTICE");
   g_ptr_array_add (notices, g_strdup (fraise_server_message_get_message (message)));
@@ -1118,8 +1088,7 @@ test_notices (void)
 }
 
 static void
-assert_division_by_zero (const GError *error,
-                         FraiseStream *stream)
+assert_division_by_zero (const GError *error, FraiseStream *stream)
 {
   FraiseServerMessage *message;
 
@@ -1133,8 +1102,8 @@ assert_division_by_zero (const GError *error,
   g_assert_cmpstr (fraise_server_message_get_severity (message), ==, "ERROR");
   g_assert_cmpint (fraise_stream_get_state (stream), ==, FRAISE_STREAM_STATE_FAILED);
   g_assert_nonnull (fraise_stream_get_error (stream));
-  g_assert_true (g_error_matches (fraise_stream_get_error (stream), FRAISE_ERROR,
-                                  FRAISE_ERROR_SERVER));
+  g_assert_true (
+    g_error_matches (fraise_stream_get_error (stream), FRAISE_ERROR, FRAISE_ERROR_SERVER));
 }
 
 static void
@@ -1204,8 +1173,8 @@ test_missing_relation (void)
   query = fraise_client_query (client, "v_usr");
   stream = fraise_query_execute_sync (query, NULL, &error);
   g_assert_null (stream);
-  assert_error_mentions (error, FRAISE_ERROR_SERVER, "relation \"v_usr\" does not exist",
-                         "42P01", NULL);
+  assert_error_mentions (error, FRAISE_ERROR_SERVER, "relation \"v_usr\" does not exist", "42P01",
+                         NULL);
   message = fraise_error_get_server_message (error);
   g_assert_nonnull (message);
   g_assert_cmpstr (fraise_server_message_get_sqlstate (message), ==, "42P01");
@@ -1245,8 +1214,9 @@ test_several_statements (void)
     fraise_query_add_where_sql (query, "true); SELECT data FROM v_user WHERE (true");
     sql = fraise_query_to_sql (query, &error);
     g_assert_no_error (error);
-    g_assert_cmpstr (sql, ==, "SELECT data FROM v_project WHERE (true); "
-                              "SELECT data FROM v_user WHERE (true)");
+    g_assert_cmpstr (sql, ==,
+                     "SELECT data FROM v_project WHERE (true); "
+                     "SELECT data FROM v_user WHERE (true)");
     rows = pull_all (query, &error);
     assert_error_mentions (error, FRAISE_ERROR_INVALID_SCHEMA, "several result sets", NULL);
     g_assert_cmpuint (rows->len, <=, 5);
@@ -1359,9 +1329,7 @@ test_config_errors (void)
 }
 
 static void
-on_closed (FraiseClient *client,
-           const GError *error,
-           GError      **out)
+on_closed (FraiseClient *client, const GError *error, GError **out)
 {
   g_assert_null (*out);
   g_assert_nonnull (error);
@@ -1414,8 +1382,7 @@ test_max_memory (void)
 }
 
 static gboolean
-only_active (FraiseRow *row,
-             gpointer   user_data)
+only_active (FraiseRow *row, gpointer user_data)
 {
   g_autofree char *status = fraise_row_get_string (row, "status", NULL);
 
@@ -1503,8 +1470,9 @@ test_backpressure_pull (void)
   after = fraise_stream_get_stats (stream);
   g_test_message ("idle: received %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT
                   ", buffered %" G_GUINT64_FORMAT " rows / %" G_GUINT64_FORMAT " bytes, "
-                  "%" G_GUINT64_FORMAT " pauses", before->rows_received, after->rows_received,
-                  after->rows_buffered, after->bytes_buffered, after->pauses);
+                  "%" G_GUINT64_FORMAT " pauses",
+                  before->rows_received, after->rows_received, after->rows_buffered,
+                  after->bytes_buffered, after->pauses);
 
   g_assert_cmpuint (after->rows_buffered, <=, 2 * chunk);
   g_assert_cmpuint (after->bytes_buffered, <=, max_memory);
@@ -1719,8 +1687,7 @@ check_pause_timeout (FraisePauseTimeoutAction action)
 
   if (action == FRAISE_PAUSE_TIMEOUT_FAIL)
     {
-      assert_error_mentions (data.error, FRAISE_ERROR_TIMEOUT, "pause-timeout", "test pause",
-                             NULL);
+      assert_error_mentions (data.error, FRAISE_ERROR_TIMEOUT, "pause-timeout", "test pause", NULL);
       g_assert_cmpint (fraise_stream_get_state (stream), ==, FRAISE_STREAM_STATE_FAILED);
       g_assert_cmpuint (data.rows->len, <, BENCH_100K_ROWS);
     }
@@ -1779,7 +1746,8 @@ test_first_row_latency (void)
     run_loop (data.loop);
     total_ms = elapsed_ms (start);
     g_test_message ("pull: first row after %" G_GINT64_FORMAT " ms, end after %" G_GINT64_FORMAT
-                    " ms", first_ms, total_ms);
+                    " ms",
+                    first_ms, total_ms);
     g_assert_no_error (data.error);
     assert_rows_in_order (data.rows, 20);
     g_assert_cmpint (first_ms, <, 500);
@@ -1805,7 +1773,8 @@ test_first_row_latency (void)
     total_ms = elapsed_ms (start);
     first_ms = (data.first_rows_us - start) / 1000;
     g_test_message ("push: first batch after %" G_GINT64_FORMAT " ms, end after %" G_GINT64_FORMAT
-                    " ms, %u batches", first_ms, total_ms, data.batches);
+                    " ms, %u batches",
+                    first_ms, total_ms, data.batches);
     g_assert_no_error (data.error);
     assert_rows_in_order (data.rows, 20);
     g_assert_cmpint (first_ms, <, 500);
@@ -2038,17 +2007,13 @@ typedef struct {
 } RaceData;
 
 static void
-store_first (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+store_first (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ((RaceData *) user_data)->first_result = g_object_ref (result);
 }
 
 static void
-store_second (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+store_second (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ((RaceData *) user_data)->second_result = g_object_ref (result);
 }
@@ -2056,9 +2021,7 @@ store_second (GObject      *source,
 /* Right after a cancelled stream ends (its CancelRequest may still be in
  * flight), two queries start at once: the first runs, the second is BUSY. */
 static void
-start_two_queries (FraiseStream *stream,
-                   const GError *error,
-                   RaceData     *data)
+start_two_queries (FraiseStream *stream, const GError *error, RaceData *data)
 {
   fraise_query_execute_async (data->first, NULL, store_first, data);
   fraise_query_execute_async (data->second, NULL, store_second, data);
@@ -2157,9 +2120,7 @@ typedef struct {
 } ResultSlot;
 
 static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+store_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ((ResultSlot *) user_data)->result = g_object_ref (result);
 }
@@ -2311,8 +2272,7 @@ test_query_timeout (void)
 /* ---- 6. JSON Lines ---------------------------------------------------------------- */
 
 static FraiseStream *
-execute_or_die (FraiseClient *client,
-                const char   *source)
+execute_or_die (FraiseClient *client, const char *source)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (client, source);
   g_autoptr(GError) error = NULL;
@@ -2367,13 +2327,11 @@ typedef struct {
 } ReadData;
 
 static void
-on_bytes_read (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_bytes_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ReadData *data = user_data;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                              &data->error);
+  g_autoptr(GBytes) bytes =
+               g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &data->error);
 
   if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     {
@@ -2388,9 +2346,7 @@ on_bytes_read (GObject      *source,
 }
 
 static void
-on_input_closed (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_input_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -2474,20 +2430,20 @@ test_input_stream_splice (void)
   stream = execute_or_die (client, "v_user");
   input = fraise_stream_to_input_stream (stream);
   output = g_memory_output_stream_new_resizable ();
-  n = g_output_stream_splice (output, input, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                             G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  n = g_output_stream_splice (
+    output, input, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL,
+    &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, (gssize) expected->len);
   g_assert_cmpuint (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (output)), ==,
                     expected->len);
-  g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (output)),
-                   expected->len, expected->str, expected->len);
+  g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (output)), expected->len,
+                   expected->str, expected->len);
 
   empty = execute_or_die (client, "v_empty");
   empty_input = fraise_stream_to_input_stream (empty);
   empty_output = g_memory_output_stream_new_resizable ();
-  n = g_output_stream_splice (empty_output, empty_input, G_OUTPUT_STREAM_SPLICE_NONE, NULL,
-                              &error);
+  n = g_output_stream_splice (empty_output, empty_input, G_OUTPUT_STREAM_SPLICE_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 0);
 }
@@ -2636,11 +2592,8 @@ static const ConditionCase condition_cases[] = {
 };
 
 static char *
-run_condition (FraiseClient   *client,
-               const char     *source,
-               const char     *path,
-               FraiseOperator  op,
-               GVariant       *value)
+run_condition (
+  FraiseClient *client, const char *source, const char *path, FraiseOperator op, GVariant *value)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (client, source);
   g_autoptr(GPtrArray) rows = NULL;
@@ -2684,7 +2637,7 @@ test_conditions (void)
     }
 }
 
-static const char * const hostile_values[] = {
+static const char *const hostile_values[] = {
   "'",
   "''",
   "\\",
@@ -2714,12 +2667,12 @@ static const char * const hostile_values[] = {
 };
 
 static void
-assert_count (FraiseClient   *client,
-              const char     *path,
-              FraiseOperator  op,
-              GVariant       *value,
-              const char     *expected_ids,
-              const char     *hostile)
+assert_count (FraiseClient *client,
+              const char *path,
+              FraiseOperator op,
+              GVariant *value,
+              const char *expected_ids,
+              const char *hostile)
 {
   g_autofree char *ids = run_condition (client, "v_user", path, op, value);
 
@@ -2729,8 +2682,7 @@ assert_count (FraiseClient   *client,
 }
 
 static void
-assert_hostile_path (FraiseClient *client,
-                     const char   *path)
+assert_hostile_path (FraiseClient *client, const char *path)
 {
   g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_user");
   g_autoptr(GPtrArray) rows = NULL;
@@ -2791,8 +2743,7 @@ test_hostile_values (void)
 /* A string GVariant holding bytes that are not valid UTF-8 or hold a NUL
  * (GLib trusts serialised data marked trusted). */
 static GVariant *
-raw_string (const char *bytes,
-            gsize       len)
+raw_string (const char *bytes, gsize len)
 {
   char *copy = g_malloc (len + 1);
 
@@ -2802,11 +2753,8 @@ raw_string (const char *bytes,
 }
 
 static void
-assert_rejected (FraiseQuery    *query,
-                 const char     *path,
-                 FraiseOperator  op,
-                 GVariant       *value,
-                 const char     *fragment)
+assert_rejected (
+  FraiseQuery *query, const char *path, FraiseOperator op, GVariant *value, const char *fragment)
 {
   g_autoptr(GError) error = NULL;
 
@@ -2828,9 +2776,10 @@ test_invalid_values (void)
   g_autofree char *sql = NULL;
   GVariant *bad_array[2];
   FraiseOperator string_ops[] = {
-    FRAISE_OPERATOR_EQ, FRAISE_OPERATOR_NE, FRAISE_OPERATOR_LT, FRAISE_OPERATOR_LIKE,
-    FRAISE_OPERATOR_ILIKE, FRAISE_OPERATOR_CONTAINS, FRAISE_OPERATOR_STARTS_WITH,
-    FRAISE_OPERATOR_ENDS_WITH, FRAISE_OPERATOR_ARRAY_CONTAINS, FRAISE_OPERATOR_HAS_KEY,
+    FRAISE_OPERATOR_EQ,          FRAISE_OPERATOR_NE,        FRAISE_OPERATOR_LT,
+    FRAISE_OPERATOR_LIKE,        FRAISE_OPERATOR_ILIKE,     FRAISE_OPERATOR_CONTAINS,
+    FRAISE_OPERATOR_STARTS_WITH, FRAISE_OPERATOR_ENDS_WITH, FRAISE_OPERATOR_ARRAY_CONTAINS,
+    FRAISE_OPERATOR_HAS_KEY,
   };
   guint i;
 

@@ -21,29 +21,24 @@ typedef struct {
 } App;
 
 static void
-set_status (App        *app,
-            const char *state)
+set_status (App *app, const char *state)
 {
   double seconds = MAX ((g_get_monotonic_time () - app->started) / 1e6, 1e-6);
   guint64 received = fraise_row_model_get_rows_received (app->model);
-  g_autofree char *text = g_strdup_printf ("%s: %" G_GUINT64_FORMAT " rows, %.0f rows/s, %u shown",
-                                           state, received, received / seconds,
-                                           g_list_model_get_n_items (G_LIST_MODEL (app->model)));
+  g_autofree char *text =
+    g_strdup_printf ("%s: %" G_GUINT64_FORMAT " rows, %.0f rows/s, %u shown", state, received,
+                     received / seconds, g_list_model_get_n_items (G_LIST_MODEL (app->model)));
   gtk_label_set_label (app->status, text);
 }
 
 static void
-on_rows (FraiseStream *stream,
-         GPtrArray    *rows,
-         App          *app)
+on_rows (FraiseStream *stream, GPtrArray *rows, App *app)
 {
   set_status (app, "streaming");
 }
 
 static void
-on_finished (FraiseStream *stream,
-             const GError *error,
-             App          *app)
+on_finished (FraiseStream *stream, const GError *error, App *app)
 {
   if (error != NULL)
     gtk_label_set_label (app->status, error->message);
@@ -52,14 +47,12 @@ on_finished (FraiseStream *stream,
 }
 
 static void
-on_executed (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_executed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   App *app = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FraiseStream) stream = fraise_query_execute_finish (FRAISE_QUERY (source), result,
-                                                                &error);
+  g_autoptr(FraiseStream) stream =
+               fraise_query_execute_finish (FRAISE_QUERY (source), result, &error);
 
   if (stream == NULL)
     {
@@ -73,9 +66,7 @@ on_executed (GObject      *source,
 }
 
 static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   App *app = user_data;
   g_autoptr(GError) error = NULL;
@@ -92,31 +83,26 @@ on_connected (GObject      *source,
 }
 
 static void
-setup_item (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
+setup_item (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   gtk_list_item_set_child (item, g_object_new (GTK_TYPE_LABEL, "xalign", 0.0f, NULL));
 }
 
 static void
-bind_item (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
+bind_item (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
   FraiseRow *row = fraise_row_item_get_row (gtk_list_item_get_item (item));
   g_autofree char *name = fraise_row_get_string (row, "name", NULL);
   g_autofree char *email = fraise_row_get_string (row, "email", NULL);
-  g_autofree char *text = g_strdup_printf ("%5" G_GUINT64_FORMAT "  %s  <%s>",
-                                           fraise_row_get_index (row) + 1,
-                                           name ? name : "?", email ? email : "");
+  g_autofree char *text =
+    g_strdup_printf ("%5" G_GUINT64_FORMAT "  %s  <%s>", fraise_row_get_index (row) + 1,
+                     name ? name : "?", email ? email : "");
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
 static void
-activate (GtkApplication *application,
-          App            *app)
+activate (GtkApplication *application, App *app)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *window, *box, *scrolled, *view;
@@ -124,8 +110,8 @@ activate (GtkApplication *application,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_item), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_item), NULL);
-  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (
-                              G_LIST_MODEL (g_object_ref (app->model)))), factory);
+  view = gtk_list_view_new (
+    GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (app->model)))), factory);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_widget_set_vexpand (scrolled, TRUE);

@@ -25,18 +25,18 @@ typedef enum {
 typedef struct _FraiseScram FraiseScram;
 
 /* @cb_data is the tls-server-end-point data when @binding is BOUND, else NULL. */
-FraiseScram *fraise_scram_new (const char         *password,
-                               FraiseScramBinding  binding,
-                               const guint8       *cb_data,
-                               gsize               cb_len,
-                               guint               max_iterations);
+FraiseScram *fraise_scram_new (const char *password,
+                               FraiseScramBinding binding,
+                               const guint8 *cb_data,
+                               gsize cb_len,
+                               guint max_iterations);
 /* For test vectors: use @client_nonce (printable, no ',') instead of a random one. */
-FraiseScram *fraise_scram_new_with_nonce (const char         *password,
-                                          FraiseScramBinding  binding,
-                                          const guint8       *cb_data,
-                                          gsize               cb_len,
-                                          guint               max_iterations,
-                                          const char         *client_nonce);
+FraiseScram *fraise_scram_new_with_nonce (const char *password,
+                                          FraiseScramBinding binding,
+                                          const guint8 *cb_data,
+                                          gsize cb_len,
+                                          guint max_iterations,
+                                          const char *client_nonce);
 void fraise_scram_free (FraiseScram *scram);
 
 /* "n,,n=,r=<nonce>" (or y,, / p=tls-server-end-point,,). Returned string owned by @scram. */
@@ -46,12 +46,15 @@ const char *fraise_scram_get_client_first (FraiseScram *scram, gsize *len);
  * @scram) or NULL with FRAISE_ERROR_AUTHENTICATION: nonce not extending ours,
  * bad salt, iteration count < 1, non-numeric, or above the cap, trailing garbage,
  * an unexpected call order. */
-const char *fraise_scram_handle_server_first (FraiseScram *scram, const char *message, gsize len,
-                                              gsize *out_len, GError **error);
+const char *fraise_scram_handle_server_first (
+  FraiseScram *scram, const char *message, gsize len, gsize *out_len, GError **error);
 
 /* Verifies server-final-message "v=<signature>" in constant time; "e=<err>" is an error.
  * On success the exchange is complete (fraise_scram_is_complete()). */
-gboolean fraise_scram_verify_server_final (FraiseScram *scram, const char *message, gsize len, GError **error);
+gboolean fraise_scram_verify_server_final (FraiseScram *scram,
+                                           const char *message,
+                                           gsize len,
+                                           GError **error);
 gboolean fraise_scram_is_complete (const FraiseScram *scram);
 
 /* SASLprep (RFC 4013). Returns NULL when the input is not valid UTF-8 or
@@ -82,12 +85,12 @@ void fraise_secure_free_string (char *s);
  * fraise_scram_new_with_nonce() but puts @username (escaped as an RFC 5802
  * saslname) in the client-first-message. Production code sends "n=" (empty),
  * as PostgreSQL clients do. */
-FraiseScram *fraise_scram_new_for_test (const char         *password,
-                                        FraiseScramBinding  binding,
-                                        const guint8       *cb_data,
-                                        gsize               cb_len,
-                                        guint               max_iterations,
-                                        const char         *client_nonce,
-                                        const char         *username);
+FraiseScram *fraise_scram_new_for_test (const char *password,
+                                        FraiseScramBinding binding,
+                                        const guint8 *cb_data,
+                                        gsize cb_len,
+                                        guint max_iterations,
+                                        const char *client_nonce,
+                                        const char *username);
 
 G_END_DECLS

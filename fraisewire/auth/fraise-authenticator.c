@@ -9,7 +9,7 @@
 
 struct _FraiseAuthenticator {
   char *user;
-  char *password;      /* wiped as soon as it has been used */
+  char *password; /* wiped as soon as it has been used */
   guint require_auth;
   FraiseChannelBinding channel_binding;
   gboolean is_tls;
@@ -20,8 +20,8 @@ struct _FraiseAuthenticator {
   char *client_nonce;
 
   FraiseScram *scram;
-  gboolean requested;  /* a request other than AuthenticationOk was answered */
-  gboolean done;       /* AuthenticationOk accepted */
+  gboolean requested; /* a request other than AuthenticationOk was answered */
+  gboolean done;      /* AuthenticationOk accepted */
   gboolean failed;
   const char *method;
   gboolean channel_bound;
@@ -95,13 +95,10 @@ fraise_authenticator_was_requested (const FraiseAuthenticator *self)
   return self->requested;
 }
 
-static GError *
-auth_error (const char *format,
-            ...) G_GNUC_PRINTF (1, 2);
+static GError *auth_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
 static GError *
-auth_error (const char *format,
-            ...)
+auth_error (const char *format, ...)
 {
   GError *error;
   va_list args;
@@ -115,16 +112,15 @@ auth_error (const char *format,
 /* require_auth and channel_binding are checked before a single password
  * byte is produced, and so is a request that follows another one. */
 static GError *
-check_allowed (FraiseAuthenticator *self,
-               FraiseAuthMask       method,
-               const char          *name)
+check_allowed (FraiseAuthenticator *self, FraiseAuthMask method, const char *name)
 {
   if (self->channel_binding == FRAISE_CHANNEL_BINDING_REQUIRE && method != FRAISE_AUTH_SCRAM)
     return auth_error (_("channel binding required, but server %s requested %s authentication"),
-                       self->peer, name);
+                          self->peer, name);
   if ((self->require_auth & method) == 0)
     return auth_error (_("server %s requested %s authentication, which require_auth does not "
-                         "allow"), self->peer, name);
+                         "allow"),
+                          self->peer, name);
   if (self->requested)
     return auth_error (_("server %s sent a second authentication request"), self->peer);
   return NULL;
@@ -136,21 +132,19 @@ no_password_error (FraiseAuthenticator *self)
   return auth_error (_("server %s requested password authentication for user \"%s\", but "
                        "no password was supplied — give one in the connection string, "
                        "PGPASSWORD or the password file"),
-                     self->peer, self->user);
+                        self->peer, self->user);
 }
 
 static GError *
-answer_password (FraiseAuthenticator   *self,
-                 const FraiseProtoAuth *auth,
-                 GByteArray            *out)
+answer_password (FraiseAuthenticator *self, const FraiseProtoAuth *auth, GByteArray *out)
 {
   gboolean md5 = auth->code == FRAISE_PROTO_AUTH_MD5;
   GError *error = NULL;
   char *hashed = NULL;
   gboolean ok;
 
-  error = check_allowed (self, md5 ? FRAISE_AUTH_MD5 : FRAISE_AUTH_PASSWORD,
-                         md5 ? "md5" : "password");
+  error =
+    check_allowed (self, md5 ? FRAISE_AUTH_MD5 : FRAISE_AUTH_PASSWORD, md5 ? "md5" : "password");
   if (error != NULL)
     return error;
   if (self->password == NULL)
@@ -175,9 +169,7 @@ answer_password (FraiseAuthenticator   *self,
 }
 
 static FraiseScramBinding
-choose_binding (FraiseAuthenticator *self,
-                gboolean             plus_offered,
-                GError             **error)
+choose_binding (FraiseAuthenticator *self, gboolean plus_offered, GError **error)
 {
   if (!self->is_tls || self->channel_binding == FRAISE_CHANNEL_BINDING_DISABLE)
     return FRAISE_SCRAM_CB_NONE;
@@ -186,7 +178,7 @@ choose_binding (FraiseAuthenticator *self,
       if (self->channel_binding == FRAISE_CHANNEL_BINDING_REQUIRE)
         *error = auth_error (_("channel binding required, but no tls-server-end-point data is "
                                "available for the server certificate of %s: %s"),
-                             self->peer, self->cb_unavailable);
+                                self->peer, self->cb_unavailable);
       return FRAISE_SCRAM_CB_NONE;
     }
   return plus_offered ? FRAISE_SCRAM_CB_BOUND : FRAISE_SCRAM_CB_NOT_OFFERED;
@@ -194,9 +186,9 @@ choose_binding (FraiseAuthenticator *self,
 
 /* Which SCRAM to run, from the offered mechanisms and the channel binding. */
 static GError *
-check_mechanisms (FraiseAuthenticator   *self,
+check_mechanisms (FraiseAuthenticator *self,
                   const FraiseProtoAuth *auth,
-                  FraiseScramBinding    *binding)
+                  FraiseScramBinding *binding)
 {
   g_auto(GStrv) mechanisms = NULL;
   GError *error = NULL;
@@ -216,23 +208,22 @@ check_mechanisms (FraiseAuthenticator   *self,
     return error;
   if (*binding != FRAISE_SCRAM_CB_BOUND && self->channel_binding == FRAISE_CHANNEL_BINDING_REQUIRE)
     return auth_error (_("channel binding is required, but server %s did not offer "
-                         "SCRAM-SHA-256-PLUS%s"), self->peer,
-                       self->is_tls ? "" : _(" (the connection is not encrypted)"));
+                         "SCRAM-SHA-256-PLUS%s"),
+                          self->peer, self->is_tls ? "" : _(" (the connection is not encrypted)"));
   if (*binding != FRAISE_SCRAM_CB_BOUND && !plain)
     {
       /* Unauthenticated text: escaped, so it can inject nothing into a terminal. */
       g_autofree char *shown = mechanisms[0] ? g_strescape (mechanisms[0], NULL) : NULL;
 
       return auth_error (_("none of the server's SASL authentication mechanisms are supported "
-                           "(server %s offered: %s)"), self->peer, shown ? shown : _("none"));
+                           "(server %s offered: %s)"),
+                            self->peer, shown ? shown : _("none"));
     }
   return NULL;
 }
 
 static GError *
-start_sasl (FraiseAuthenticator   *self,
-            const FraiseProtoAuth *auth,
-            GByteArray            *out)
+start_sasl (FraiseAuthenticator *self, const FraiseProtoAuth *auth, GByteArray *out)
 {
   GError *error = NULL;
   FraiseScramBinding binding = FRAISE_SCRAM_CB_NONE;
@@ -266,18 +257,15 @@ start_sasl (FraiseAuthenticator   *self,
 
   first = fraise_scram_get_client_first (self->scram, &first_len);
   FRAISE_NOTE (AUTH, "starting %s", self->method);
-  if (!fraise_proto_write_sasl_initial_response (out,
-                                                 binding == FRAISE_SCRAM_CB_BOUND
-                                                   ? "SCRAM-SHA-256-PLUS" : "SCRAM-SHA-256",
-                                                 (const guint8 *) first, first_len, &error))
+  if (!fraise_proto_write_sasl_initial_response (
+        out, binding == FRAISE_SCRAM_CB_BOUND ? "SCRAM-SHA-256-PLUS" : "SCRAM-SHA-256",
+        (const guint8 *) first, first_len, &error))
     return error;
   return NULL;
 }
 
 static GError *
-continue_sasl (FraiseAuthenticator   *self,
-               const FraiseProtoAuth *auth,
-               GByteArray            *out)
+continue_sasl (FraiseAuthenticator *self, const FraiseProtoAuth *auth, GByteArray *out)
 {
   GError *error = NULL;
   const char *final;
@@ -295,8 +283,7 @@ continue_sasl (FraiseAuthenticator   *self,
 }
 
 static GError *
-finish_sasl (FraiseAuthenticator   *self,
-             const FraiseProtoAuth *auth)
+finish_sasl (FraiseAuthenticator *self, const FraiseProtoAuth *auth)
 {
   GError *error = NULL;
 
@@ -314,13 +301,15 @@ authentication_ok (FraiseAuthenticator *self)
   if (self->scram != NULL && !fraise_scram_is_complete (self->scram))
     return auth_error (_("server %s accepted the login before proving it knows the password "
                          "(SCRAM exchange not completed) — refusing a possibly fake server"),
-                       self->peer);
+                          self->peer);
   if (!self->requested && (self->require_auth & FRAISE_AUTH_NONE) == 0)
     return auth_error (_("server %s did not complete authentication, but require_auth demands "
-                         "it"), self->peer);
+                         "it"),
+                          self->peer);
   if (self->channel_binding == FRAISE_CHANNEL_BINDING_REQUIRE && !self->channel_bound)
     return auth_error (_("channel binding required, but server %s authenticated the client "
-                         "without channel binding"), self->peer);
+                         "without channel binding"),
+                          self->peer);
   g_clear_pointer (&self->scram, fraise_scram_free);
   forget_password (self);
   self->done = TRUE;
@@ -328,9 +317,7 @@ authentication_ok (FraiseAuthenticator *self)
 }
 
 static GError *
-dispatch (FraiseAuthenticator    *self,
-          const FraiseProtoFrame *frame,
-          GByteArray             *out)
+dispatch (FraiseAuthenticator *self, const FraiseProtoFrame *frame, GByteArray *out)
 {
   FraiseProtoAuth auth;
   GError *error = NULL;
@@ -338,7 +325,8 @@ dispatch (FraiseAuthenticator    *self,
   if (self->done)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                         _("server %s sent an authentication request after authentication "
-                          "completed"), self->peer);
+                          "completed"),
+                           self->peer);
   if (!fraise_proto_parse_auth (frame, &auth, &error))
     return error;
 
@@ -360,10 +348,10 @@ dispatch (FraiseAuthenticator    *self,
 }
 
 FraiseAuthStep
-fraise_authenticator_handle (FraiseAuthenticator    *self,
+fraise_authenticator_handle (FraiseAuthenticator *self,
                              const FraiseProtoFrame *frame,
-                             GByteArray             *out,
-                             GError                **error)
+                             GByteArray *out,
+                             GError **error)
 {
   guint start;
   GError *local;

@@ -26,10 +26,10 @@ typedef enum {
 
 /* Bits for require_auth. */
 typedef enum {
-  FRAISE_AUTH_NONE = 1 << 0,      /* "none": trust, no request at all */
-  FRAISE_AUTH_PASSWORD = 1 << 1,  /* cleartext */
+  FRAISE_AUTH_NONE = 1 << 0,     /* "none": trust, no request at all */
+  FRAISE_AUTH_PASSWORD = 1 << 1, /* cleartext */
   FRAISE_AUTH_MD5 = 1 << 2,
-  FRAISE_AUTH_SCRAM = 1 << 3,     /* scram-sha-256 */
+  FRAISE_AUTH_SCRAM = 1 << 3, /* scram-sha-256 */
   FRAISE_AUTH_GSS = 1 << 4,
   FRAISE_AUTH_SSPI = 1 << 5,
   FRAISE_AUTH_ALL = 0x3f,
@@ -39,18 +39,18 @@ typedef enum {
  * copied by fraise_authenticator_new(). */
 typedef struct {
   const char *user;
-  const char *password;            /* NULL: none supplied */
-  guint require_auth;              /* FraiseAuthMask of the allowed methods */
+  const char *password; /* NULL: none supplied */
+  guint require_auth;   /* FraiseAuthMask of the allowed methods */
   FraiseChannelBinding channel_binding;
-  gboolean is_tls;                 /* the transport is encrypted */
+  gboolean is_tls; /* the transport is encrypted */
   /* tls-server-end-point data of the server certificate, or NULL when it is
    * not available (then @cb_unavailable says why, for messages). */
   const guint8 *cb_data;
   gsize cb_len;
   const char *cb_unavailable;
-  guint max_iterations;            /* SCRAM iteration cap; 0: the default */
-  const char *peer_description;    /* "host:port" for messages */
-  const char *client_nonce;        /* test vectors only: NULL for a random nonce */
+  guint max_iterations;         /* SCRAM iteration cap; 0: the default */
+  const char *peer_description; /* "host:port" for messages */
+  const char *client_nonce;     /* test vectors only: NULL for a random nonce */
 } FraiseAuthSettings;
 
 typedef enum {
@@ -69,10 +69,10 @@ void fraise_authenticator_free (FraiseAuthenticator *self);
  * Errors: FRAISE_ERROR_PROTOCOL for a malformed message or a request after
  * AuthenticationOk, FRAISE_ERROR_AUTHENTICATION for everything refused. After
  * a failure every later call fails. */
-FraiseAuthStep fraise_authenticator_handle (FraiseAuthenticator    *self,
+FraiseAuthStep fraise_authenticator_handle (FraiseAuthenticator *self,
                                             const FraiseProtoFrame *frame,
-                                            GByteArray             *out,
-                                            GError                **error);
+                                            GByteArray *out,
+                                            GError **error);
 
 /* "trust", "cleartext", "md5", "scram-sha-256" or "scram-sha-256-plus". */
 const char *fraise_authenticator_get_method (const FraiseAuthenticator *self);

@@ -15,9 +15,7 @@
 #define MD5_HEX_CHARS (2 * MD5_BYTES)
 
 static void
-to_hex (const guint8 *bytes,
-        gsize         len,
-        char         *out)
+to_hex (const guint8 *bytes, gsize len, char *out)
 {
   static const char digits[] = "0123456789abcdef";
 
@@ -30,11 +28,7 @@ to_hex (const guint8 *bytes,
 
 /* Writes hex (md5 (a || b)) to @out (MD5_HEX_CHARS, not terminated). */
 static gboolean
-md5_hex_of_concat (const guint8 *a,
-                   gsize         a_len,
-                   const guint8 *b,
-                   gsize         b_len,
-                   char         *out)
+md5_hex_of_concat (const guint8 *a, gsize a_len, const guint8 *b, gsize b_len, char *out)
 {
   guint8 digest[MD5_BYTES];
   guint8 *buffer;
@@ -59,9 +53,7 @@ md5_hex_of_concat (const guint8 *a,
 }
 
 char *
-fraise_md5_password (const char   *user,
-                     const char   *password,
-                     const guint8  salt[4])
+fraise_md5_password (const char *user, const char *password, const guint8 salt[4])
 {
   char inner[MD5_HEX_CHARS];
   char *result;
@@ -71,8 +63,8 @@ fraise_md5_password (const char   *user,
   g_return_val_if_fail (password != NULL, NULL);
   g_return_val_if_fail (salt != NULL, NULL);
 
-  if (!md5_hex_of_concat ((const guint8 *) password, strlen (password),
-                          (const guint8 *) user, strlen (user), inner))
+  if (!md5_hex_of_concat ((const guint8 *) password, strlen (password), (const guint8 *) user,
+                          strlen (user), inner))
     return NULL;
 
   result = g_malloc0 (3 + MD5_HEX_CHARS + 1);

@@ -33,13 +33,13 @@ struct _FraiseScram {
   ScramState state;
   guint max_iterations;
   FraiseScramBinding binding;
-  char *password;           /* SASLprep'd (or raw) password, secret */
-  GBytes *cb_data;          /* tls-server-end-point data when BOUND */
+  char *password;  /* SASLprep'd (or raw) password, secret */
+  GBytes *cb_data; /* tls-server-end-point data when BOUND */
   char *client_nonce;
   char *gs2_header;
-  char *client_first;       /* gs2_header + client_first_bare */
+  char *client_first; /* gs2_header + client_first_bare */
   const char *client_first_bare;
-  char *client_final;       /* contains the proof: wiped when freed */
+  char *client_final; /* contains the proof: wiped when freed */
   guint8 server_signature[SCRAM_KEY_LEN];
 };
 
@@ -60,8 +60,7 @@ typedef struct {
 } ScramKeys;
 
 void
-fraise_secure_wipe (gpointer p,
-                    gsize    len)
+fraise_secure_wipe (gpointer p, gsize len)
 {
   volatile guint8 *v = p;
 
@@ -85,9 +84,7 @@ fraise_secure_free_string (char *s)
 /* ---- small helpers --------------------------------------------------- */
 
 static gboolean
-constant_time_equal (const guint8 *a,
-                     const guint8 *b,
-                     gsize         len)
+constant_time_equal (const guint8 *a, const guint8 *b, gsize len)
 {
   volatile guint8 diff = 0;
 
@@ -99,8 +96,7 @@ constant_time_equal (const guint8 *a,
 
 /* RFC 5802 "printable": %x21-2B / %x2D-7E (no ','). */
 static gboolean
-is_printable_nonce (const char *s,
-                    gsize       len)
+is_printable_nonce (const char *s, gsize len)
 {
   if (len == 0)
     return FALSE;
@@ -125,8 +121,7 @@ is_base64_char (char c)
 /* Decodes canonical base64 (length a multiple of 4, padding only at the end).
  * Returns NULL for anything else, or for an empty input. */
 static guint8 *
-decode_base64_strict (Span   text,
-                      gsize *out_len)
+decode_base64_strict (Span text, gsize *out_len)
 {
   gsize padding = 0;
   guint8 *out;
@@ -154,9 +149,7 @@ decode_base64_strict (Span   text,
 /* Reads "<name>=<value>" at *@cursor; the value runs to the next ',' or the
  * end. On success *@cursor points just after the value (at ',' or NUL). */
 static gboolean
-read_attribute (const char **cursor,
-                char         name,
-                Span        *value)
+read_attribute (const char **cursor, char name, Span *value)
 {
   const char *p = *cursor;
 
@@ -172,9 +165,7 @@ read_attribute (const char **cursor,
 
 /* Like read_attribute(), for an attribute that must be followed by another. */
 static gboolean
-read_attribute_then_comma (const char **cursor,
-                           char         name,
-                           Span        *value)
+read_attribute_then_comma (const char **cursor, char name, Span *value)
 {
   if (!read_attribute (cursor, name, value) || **cursor != ',')
     return FALSE;
@@ -185,10 +176,7 @@ read_attribute_then_comma (const char **cursor,
 }
 
 static gboolean
-hmac_sha256 (const guint8 *key,
-             const void   *data,
-             gsize         len,
-             guint8        out[SCRAM_KEY_LEN])
+hmac_sha256 (const guint8 *key, const void *data, gsize len, guint8 out[SCRAM_KEY_LEN])
 {
   return gnutls_hmac_fast (GNUTLS_MAC_SHA256, key, SCRAM_KEY_LEN, data, len, out) >= 0;
 }
@@ -229,9 +217,7 @@ gs2_header_for (FraiseScramBinding binding)
 
 /* Marks the exchange failed and sets an authentication error. Returns FALSE. */
 static gboolean
-scram_fail (FraiseScram  *scram,
-            GError      **error,
-            const char   *message)
+scram_fail (FraiseScram *scram, GError **error, const char *message)
 {
   scram->state = SCRAM_STATE_FAILED;
   g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION, message);
@@ -240,22 +226,18 @@ scram_fail (FraiseScram  *scram,
 }
 
 static gboolean
-check_state (FraiseScram  *scram,
-             ScramState    expected,
-             GError      **error)
+check_state (FraiseScram *scram, ScramState expected, GError **error)
 {
   if (scram->state == expected)
     return TRUE;
 
-  return scram_fail (scram, error, _("SCRAM exchange out of order: unexpected call for the current step"));
+  return scram_fail (scram, error,
+                     _("SCRAM exchange out of order: unexpected call for the current step"));
 }
 
 /* Copies @len bytes of @message to a NUL-terminated string; refuses embedded NULs. */
 static char *
-copy_message (FraiseScram  *scram,
-              const char   *message,
-              gsize         len,
-              GError      **error)
+copy_message (FraiseScram *scram, const char *message, gsize len, GError **error)
 {
   if (message == NULL || len == 0)
     {
@@ -302,13 +284,13 @@ prepare_password (const char *password)
 }
 
 static FraiseScram *
-scram_new_internal (const char         *password,
-                    FraiseScramBinding  binding,
-                    const guint8       *cb_data,
-                    gsize               cb_len,
-                    guint               max_iterations,
-                    char               *client_nonce,
-                    const char         *username)
+scram_new_internal (const char *password,
+                    FraiseScramBinding binding,
+                    const guint8 *cb_data,
+                    gsize cb_len,
+                    guint max_iterations,
+                    char *client_nonce,
+                    const char *username)
 {
   FraiseScram *scram = g_new0 (FraiseScram, 1);
   g_autofree char *escaped_user = escape_username (username);
@@ -322,8 +304,8 @@ scram_new_internal (const char         *password,
     scram->cb_data = g_bytes_new (cb_data, cb_len);
   scram->client_nonce = client_nonce;
   scram->gs2_header = g_strdup (gs2_header_for (binding));
-  scram->client_first = g_strdup_printf ("%sn=%s,r=%s", scram->gs2_header,
-                                         escaped_user, client_nonce);
+  scram->client_first =
+    g_strdup_printf ("%sn=%s,r=%s", scram->gs2_header, escaped_user, client_nonce);
   header_len = strlen (scram->gs2_header);
   scram->client_first_bare = scram->client_first + header_len;
 
@@ -331,9 +313,7 @@ scram_new_internal (const char         *password,
 }
 
 static gboolean
-binding_args_valid (FraiseScramBinding  binding,
-                    const guint8       *cb_data,
-                    gsize               cb_len)
+binding_args_valid (FraiseScramBinding binding, const guint8 *cb_data, gsize cb_len)
 {
   if (binding == FRAISE_SCRAM_CB_BOUND)
     return cb_data != NULL && cb_len > 0;
@@ -342,11 +322,11 @@ binding_args_valid (FraiseScramBinding  binding,
 }
 
 FraiseScram *
-fraise_scram_new (const char         *password,
-                  FraiseScramBinding  binding,
-                  const guint8       *cb_data,
-                  gsize               cb_len,
-                  guint               max_iterations)
+fraise_scram_new (const char *password,
+                  FraiseScramBinding binding,
+                  const guint8 *cb_data,
+                  gsize cb_len,
+                  guint max_iterations)
 {
   char *nonce;
 
@@ -361,25 +341,25 @@ fraise_scram_new (const char         *password,
 }
 
 FraiseScram *
-fraise_scram_new_with_nonce (const char         *password,
-                             FraiseScramBinding  binding,
-                             const guint8       *cb_data,
-                             gsize               cb_len,
-                             guint               max_iterations,
-                             const char         *client_nonce)
+fraise_scram_new_with_nonce (const char *password,
+                             FraiseScramBinding binding,
+                             const guint8 *cb_data,
+                             gsize cb_len,
+                             guint max_iterations,
+                             const char *client_nonce)
 {
-  return fraise_scram_new_for_test (password, binding, cb_data, cb_len,
-                                    max_iterations, client_nonce, "");
+  return fraise_scram_new_for_test (password, binding, cb_data, cb_len, max_iterations,
+                                    client_nonce, "");
 }
 
 FraiseScram *
-fraise_scram_new_for_test (const char         *password,
-                           FraiseScramBinding  binding,
-                           const guint8       *cb_data,
-                           gsize               cb_len,
-                           guint               max_iterations,
-                           const char         *client_nonce,
-                           const char         *username)
+fraise_scram_new_for_test (const char *password,
+                           FraiseScramBinding binding,
+                           const guint8 *cb_data,
+                           gsize cb_len,
+                           guint max_iterations,
+                           const char *client_nonce,
+                           const char *username)
 {
   g_return_val_if_fail (password != NULL, NULL);
   g_return_val_if_fail (binding_args_valid (binding, cb_data, cb_len), NULL);
@@ -407,8 +387,7 @@ fraise_scram_free (FraiseScram *scram)
 }
 
 const char *
-fraise_scram_get_client_first (FraiseScram *scram,
-                               gsize       *len)
+fraise_scram_get_client_first (FraiseScram *scram, gsize *len)
 {
   g_return_val_if_fail (scram != NULL, NULL);
 
@@ -444,9 +423,7 @@ typedef struct {
 } ServerFirst;
 
 static gboolean
-check_server_nonce (FraiseScram  *scram,
-                    Span          nonce,
-                    GError      **error)
+check_server_nonce (FraiseScram *scram, Span nonce, GError **error)
 {
   gsize ours = strlen (scram->client_nonce);
 
@@ -462,27 +439,22 @@ check_server_nonce (FraiseScram  *scram,
 }
 
 static gboolean
-fail_iterations_above_cap (FraiseScram  *scram,
-                           Span          digits,
-                           GError      **error)
+fail_iterations_above_cap (FraiseScram *scram, Span digits, GError **error)
 {
   gboolean truncated = digits.len > SCRAM_SHOWN_DIGITS;
 
   scram->state = SCRAM_STATE_FAILED;
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION,
                _("SCRAM iteration count %.*s%s from server exceeds the limit of %u"),
-               (int) MIN (digits.len, SCRAM_SHOWN_DIGITS), digits.ptr,
-               truncated ? "…" : "", scram->max_iterations);
+                  (int) MIN (digits.len, SCRAM_SHOWN_DIGITS), digits.ptr, truncated ? "…" : "",
+                  scram->max_iterations);
 
   return FALSE;
 }
 
 /* A decimal integer >= 1 and <= the cap; checked before any computation. */
 static gboolean
-parse_iterations (FraiseScram  *scram,
-                  Span          digits,
-                  guint        *out,
-                  GError      **error)
+parse_iterations (FraiseScram *scram, Span digits, guint *out, GError **error)
 {
   guint64 value = 0;
   gboolean above_cap = FALSE;
@@ -508,22 +480,22 @@ parse_iterations (FraiseScram  *scram,
 }
 
 static gboolean
-parse_server_first (FraiseScram  *scram,
-                    const char   *message,
-                    ServerFirst  *parsed,
-                    GError      **error)
+parse_server_first (FraiseScram *scram, const char *message, ServerFirst *parsed, GError **error)
 {
   const char *cursor = message;
   Span salt, iterations;
 
   if (g_str_has_prefix (message, "m="))
-    return scram_fail (scram, error, _("malformed SCRAM message (unsupported mandatory extension)"));
+    return scram_fail (scram, error,
+                       _("malformed SCRAM message (unsupported mandatory extension)"));
   if (!read_attribute_then_comma (&cursor, 'r', &parsed->nonce) ||
       !read_attribute_then_comma (&cursor, 's', &salt) ||
       !read_attribute (&cursor, 'i', &iterations))
-    return scram_fail (scram, error, _("malformed SCRAM message (expected r=, s= and i= attributes)"));
+    return scram_fail (scram, error,
+                       _("malformed SCRAM message (expected r=, s= and i= attributes)"));
   if (*cursor != '\0')
-    return scram_fail (scram, error, _("malformed SCRAM message (garbage at end of server-first-message)"));
+    return scram_fail (scram, error,
+                       _("malformed SCRAM message (garbage at end of server-first-message)"));
 
   if (!check_server_nonce (scram, parsed->nonce, error))
     return FALSE;
@@ -559,9 +531,7 @@ encode_channel_binding (FraiseScram *scram)
 
 /* SaltedPassword = Hi (password, salt, i), run once; then the password is wiped. */
 static gboolean
-derive_salted_password (FraiseScram       *scram,
-                        const ServerFirst *parsed,
-                        guint8             out[SCRAM_KEY_LEN])
+derive_salted_password (FraiseScram *scram, const ServerFirst *parsed, guint8 out[SCRAM_KEY_LEN])
 {
   gnutls_datum_t key, salt;
   int rc;
@@ -579,10 +549,10 @@ derive_salted_password (FraiseScram       *scram,
 
 /* Fills the keys, the client proof and the expected server signature. */
 static gboolean
-compute_keys (FraiseScram       *scram,
+compute_keys (FraiseScram *scram,
               const ServerFirst *parsed,
-              const char        *auth_message,
-              ScramKeys         *keys)
+              const char *auth_message,
+              ScramKeys *keys)
 {
   gsize auth_len = strlen (auth_message);
 
@@ -601,10 +571,10 @@ compute_keys (FraiseScram       *scram,
 }
 
 static gboolean
-build_client_final (FraiseScram       *scram,
-                    const char        *server_first,
+build_client_final (FraiseScram *scram,
+                    const char *server_first,
                     const ServerFirst *parsed,
-                    GError           **error)
+                    GError **error)
 {
   g_autofree char *binding = encode_channel_binding (scram);
   g_autofree char *without_proof = NULL;
@@ -613,10 +583,10 @@ build_client_final (FraiseScram       *scram,
   char *proof;
   gboolean ok;
 
-  without_proof = g_strdup_printf ("c=%s,r=%.*s", binding,
-                                   (int) parsed->nonce.len, parsed->nonce.ptr);
-  auth_message = g_strconcat (scram->client_first_bare, ",", server_first, ",",
-                              without_proof, NULL);
+  without_proof =
+    g_strdup_printf ("c=%s,r=%.*s", binding, (int) parsed->nonce.len, parsed->nonce.ptr);
+  auth_message =
+    g_strconcat (scram->client_first_bare, ",", server_first, ",", without_proof, NULL);
 
   ok = compute_keys (scram, parsed, auth_message, &keys);
   if (ok)
@@ -634,11 +604,8 @@ build_client_final (FraiseScram       *scram,
 }
 
 const char *
-fraise_scram_handle_server_first (FraiseScram  *scram,
-                                  const char   *message,
-                                  gsize         len,
-                                  gsize        *out_len,
-                                  GError      **error)
+fraise_scram_handle_server_first (
+  FraiseScram *scram, const char *message, gsize len, gsize *out_len, GError **error)
 {
   g_autofree char *server_first = NULL;
   ServerFirst parsed = { { NULL, 0 }, NULL, 0, 0 };
@@ -689,9 +656,7 @@ sanitize_server_error (Span value)
 }
 
 static gboolean
-fail_server_error (FraiseScram  *scram,
-                   Span          value,
-                   GError      **error)
+fail_server_error (FraiseScram *scram, Span value, GError **error)
 {
   g_autofree char *shown = sanitize_server_error (value);
 
@@ -703,9 +668,7 @@ fail_server_error (FraiseScram  *scram,
 }
 
 static gboolean
-check_server_signature (FraiseScram  *scram,
-                        Span          encoded,
-                        GError      **error)
+check_server_signature (FraiseScram *scram, Span encoded, GError **error)
 {
   g_autofree guint8 *signature = NULL;
   gsize signature_len = 0;
@@ -721,10 +684,10 @@ check_server_signature (FraiseScram  *scram,
 }
 
 gboolean
-fraise_scram_verify_server_final (FraiseScram  *scram,
-                                  const char   *message,
-                                  gsize         len,
-                                  GError      **error)
+fraise_scram_verify_server_final (FraiseScram *scram,
+                                  const char *message,
+                                  gsize len,
+                                  GError **error)
 {
   g_autofree char *server_final = NULL;
   const char *cursor;
@@ -747,7 +710,8 @@ fraise_scram_verify_server_final (FraiseScram  *scram,
   if (!read_attribute (&cursor, 'v', &value))
     return scram_fail (scram, error, _("malformed SCRAM message (expected v= attribute)"));
   if (*cursor != '\0')
-    return scram_fail (scram, error, _("malformed SCRAM message (garbage at end of server-final-message)"));
+    return scram_fail (scram, error,
+                       _("malformed SCRAM message (garbage at end of server-final-message)"));
 
   if (!check_server_signature (scram, value, error))
     return FALSE;

@@ -7,7 +7,7 @@
 
 typedef struct {
   GSocketConnection *connection;
-  GIOStream *stream; /* the connection, or TLS over it */
+  GIOStream *stream;       /* the connection, or TLS over it */
   GByteArray *ssl_request; /* sent first when the main connection uses TLS */
   GByteArray *request;
   guint8 byte;
@@ -26,8 +26,7 @@ cancel_data_free (CancelData *data)
 }
 
 static void
-cancel_failed (GTask  *task,
-               GError *error)
+cancel_failed (GTask *task, GError *error)
 {
   g_task_return_error (task, error);
   g_object_unref (task);
@@ -37,9 +36,7 @@ cancel_failed (GTask  *task,
  * backend: only then is it safe to send the next query (a cancel that
  * arrives late could otherwise hit it). */
 static void
-on_cancel_eof (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_cancel_eof (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   CancelData *data = g_task_get_task_data (task);
@@ -61,9 +58,7 @@ on_cancel_eof (GObject      *source,
 }
 
 static void
-on_cancel_written (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_cancel_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   CancelData *data = g_task_get_task_data (task);
@@ -80,8 +75,7 @@ on_cancel_written (GObject      *source,
 }
 
 static void
-send_cancel_request (GTask     *task,
-                     GIOStream *stream)
+send_cancel_request (GTask *task, GIOStream *stream)
 {
   CancelData *data = g_task_get_task_data (task);
 
@@ -92,9 +86,7 @@ send_cancel_request (GTask     *task,
 }
 
 static void
-on_cancel_tls_ready (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_cancel_tls_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
@@ -108,9 +100,7 @@ on_cancel_tls_ready (GObject      *source,
 }
 
 static void
-on_cancel_ssl_answer (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+on_cancel_ssl_answer (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   FraiseConnection *self = g_task_get_source_object (task);
@@ -121,14 +111,14 @@ on_cancel_ssl_answer (GObject      *source,
 
   if (n != 1)
     {
-      cancel_failed (task, error != NULL ? error
-                                         : fraise_tls_error (_("no answer to SSL negotiation")));
+      cancel_failed (task,
+                     error != NULL ? error : fraise_tls_error (_("no answer to SSL negotiation")));
       return;
     }
   if (data->byte != 'S' || fraise_tls_bytes_after_answer (data->connection))
     {
       cancel_failed (task, fraise_tls_error (_("server %s refused TLS for the cancel request"),
-                                             self->peer_description));
+                                                self->peer_description));
       return;
     }
   tls = fraise_tls_client_new (self->info, fraise_connection_current_host (self),
@@ -143,9 +133,7 @@ on_cancel_ssl_answer (GObject      *source,
 }
 
 static void
-on_cancel_ssl_request_sent (GObject      *source,
-                            GAsyncResult *result,
-                            gpointer      user_data)
+on_cancel_ssl_request_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   CancelData *data = g_task_get_task_data (task);
@@ -163,9 +151,7 @@ on_cancel_ssl_request_sent (GObject      *source,
 }
 
 static void
-on_cancel_connected (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_cancel_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   FraiseConnection *self = g_task_get_source_object (task);
@@ -194,10 +180,10 @@ on_cancel_connected (GObject      *source,
 }
 
 void
-fraise_connection_cancel_async (FraiseConnection   *self,
-                                GCancellable       *cancellable,
+fraise_connection_cancel_async (FraiseConnection *self,
+                                GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
-                                gpointer            user_data)
+                                gpointer user_data)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   CancelData *data;
@@ -227,9 +213,7 @@ fraise_connection_cancel_async (FraiseConnection   *self,
 }
 
 gboolean
-fraise_connection_cancel_finish (FraiseConnection *self,
-                                 GAsyncResult     *result,
-                                 GError          **error)
+fraise_connection_cancel_finish (FraiseConnection *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

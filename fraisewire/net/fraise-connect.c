@@ -44,8 +44,7 @@ stop_attempt_timers (FraiseConnection *self)
 }
 
 static void
-finish_connect (FraiseConnection *self,
-                GError           *error)
+finish_connect (FraiseConnection *self, GError *error)
 {
   GTask *task = g_steal_pointer (&self->connect_task);
 
@@ -76,8 +75,7 @@ finish_connect (FraiseConnection *self,
 }
 
 static GError *
-combined_failure (FraiseConnection *self,
-                  GError           *last)
+combined_failure (FraiseConnection *self, GError *last)
 {
   g_autoptr(GString) text = NULL;
   GError *error;
@@ -90,15 +88,14 @@ combined_failure (FraiseConnection *self,
   g_string_printf (text, _("could not connect to any of %u hosts:"), self->failures->len);
   for (i = 0; i < self->failures->len; i++)
     g_string_append_printf (text, "\n  %s", (const char *) g_ptr_array_index (self->failures, i));
-  error = _fraise_error_new_with_message (last->code, fraise_error_get_server_message (last),
-                                          "%s", text->str);
+  error = _fraise_error_new_with_message (last->code, fraise_error_get_server_message (last), "%s",
+                                          text->str);
   g_error_free (last);
   return error;
 }
 
 void
-fraise_connection_attempt_failed (FraiseConnection *self,
-                                  GError           *error)
+fraise_connection_attempt_failed (FraiseConnection *self, GError *error)
 {
   stop_attempt_timers (self);
   fraise_connection_teardown (self);
@@ -144,8 +141,7 @@ fraise_connection_attempt_failed (FraiseConnection *self,
 /* Timeouts and cancellation stop an attempt: GIO operations in flight are
  * cancelled and report self->last_error; pollable phases fail at once. */
 static void
-abort_attempt (FraiseConnection *self,
-               GError           *error)
+abort_attempt (FraiseConnection *self, GError *error)
 {
   if (self->phase == PHASE_SOCKET || self->phase == PHASE_TLS)
     {
@@ -168,14 +164,13 @@ on_attempt_timeout (gpointer user_data)
                                     _("timed out after %u s connecting to %s "
                                       "(connect_timeout=%u) — is the server reachable "
                                       "and not overloaded?"),
-                                    self->info->connect_timeout_s, desc,
-                                    self->info->connect_timeout_s));
+                                       self->info->connect_timeout_s, desc,
+                                       self->info->connect_timeout_s));
   return G_SOURCE_REMOVE;
 }
 
 static gboolean
-on_connect_cancelled (GCancellable *cancellable,
-                      gpointer      user_data)
+on_connect_cancelled (GCancellable *cancellable, gpointer user_data)
 {
   FraiseConnection *self = user_data;
 
@@ -187,8 +182,7 @@ on_connect_cancelled (GCancellable *cancellable,
 
 /* Takes the error of a GIO operation of the current attempt. */
 GError *
-fraise_connection_take_attempt_error (FraiseConnection *self,
-                                      GError           *error)
+fraise_connection_take_attempt_error (FraiseConnection *self, GError *error)
 {
   if (self->last_error != NULL)
     {
@@ -201,8 +195,7 @@ fraise_connection_take_attempt_error (FraiseConnection *self,
 /* ---- connecting: socket ---------------------------------------------------- */
 
 static GError *
-socket_error (const FraiseConninfoHost *host,
-              const GError             *cause)
+socket_error (const FraiseConninfoHost *host, const GError *cause)
 {
   g_autofree char *desc = describe_host (host);
   const char *name = host->hostaddr ? host->hostaddr : host->host;
@@ -212,25 +205,26 @@ socket_error (const FraiseConninfoHost *host,
   if (cause->domain == G_RESOLVER_ERROR)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
                         _("could not resolve host name \"%s\": %s — check the host in the "
-                          "connection string"), host->host, cause->message);
+                          "connection string"),
+                           host->host, cause->message);
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     {
       if (host->is_unix)
         return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
                             _("could not connect to socket \"%s\": connection refused — is "
                               "PostgreSQL running? (check with: pg_isready -h %s -p %u)"),
-                            desc, host->host, host->port);
+                               desc, host->host, host->port);
       return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
                           _("could not connect to %s: connection refused — is PostgreSQL "
                             "running there? (check with: pg_isready -h %s -p %u)"),
-                          desc, name, host->port);
+                             desc, name, host->port);
     }
   if (host->is_unix && g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
                         _("could not connect to socket \"%s\": no such file — is PostgreSQL "
                           "running locally with that socket directory and port? (check with: "
                           "pg_isready -h %s -p %u)"),
-                        desc, host->host, host->port);
+                           desc, host->host, host->port);
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
                         _("timed out connecting to %s: %s"), desc, cause->message);
@@ -239,9 +233,7 @@ socket_error (const FraiseConninfoHost *host,
 }
 
 static void
-set_tcp_option (GSocket *socket,
-                int      option,
-                int      value)
+set_tcp_option (GSocket *socket, int option, int value)
 {
   g_autoptr(GError) error = NULL;
 
@@ -273,11 +265,8 @@ configure_socket (FraiseConnection *self)
     set_tcp_option (socket, TCP_USER_TIMEOUT, (int) self->info->tcp_user_timeout_ms);
 }
 
-
 static void
-on_socket_connected (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_socket_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   FraiseConnection *self = user_data;
   GError *error = NULL;
@@ -298,8 +287,7 @@ on_socket_connected (GObject      *source,
     {
       GError *mapped = socket_error (host, error);
       g_error_free (error);
-      fraise_connection_attempt_failed (self,
-                                        fraise_connection_take_attempt_error (self, mapped));
+      fraise_connection_attempt_failed (self, fraise_connection_take_attempt_error (self, mapped));
       g_object_unref (self);
       return;
     }
@@ -344,8 +332,8 @@ start_attempt (FraiseConnection *self)
   if (self->info->connect_timeout_s > 0)
     {
       /* Not g_timeout_source_new_seconds(): its coalescing fires up to 250 ms early. */
-      self->timeout_source = g_timeout_source_new (MIN (self->info->connect_timeout_s,
-                                                        G_MAXUINT / 1000) * 1000);
+      self->timeout_source =
+        g_timeout_source_new (MIN (self->info->connect_timeout_s, G_MAXUINT / 1000) * 1000);
       g_source_set_callback (self->timeout_source, on_attempt_timeout, self, NULL);
       g_source_attach (self->timeout_source, self->context);
     }
@@ -362,10 +350,10 @@ start_attempt (FraiseConnection *self)
 }
 
 void
-fraise_connection_connect_async (FraiseConnection   *self,
-                                 GCancellable       *cancellable,
+fraise_connection_connect_async (FraiseConnection *self,
+                                 GCancellable *cancellable,
                                  GAsyncReadyCallback callback,
-                                 gpointer            user_data)
+                                 gpointer user_data)
 {
   GTask *task;
   guint i;
@@ -381,9 +369,9 @@ fraise_connection_connect_async (FraiseConnection   *self,
     {
       g_task_return_new_error (task, FRAISE_ERROR, FRAISE_ERROR_BUSY, "%s",
                                self->state == FRAISE_CONNECTION_STATE_CONNECTING
-                                 ? _("the client is already connecting; wait for that attempt "
+                               ? _("the client is already connecting; wait for that attempt "
                                      "to finish")
-                                 : _("the client is already connected; close it first to "
+                               : _("the client is already connected; close it first to "
                                      "connect again"));
       g_object_unref (task);
       return;
@@ -414,9 +402,7 @@ fraise_connection_connect_async (FraiseConnection   *self,
 }
 
 gboolean
-fraise_connection_connect_finish (FraiseConnection *self,
-                                  GAsyncResult     *result,
-                                  GError          **error)
+fraise_connection_connect_finish (FraiseConnection *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -426,8 +412,7 @@ fraise_connection_connect_finish (FraiseConnection *self,
 
 /* The tls-server-end-point data for SCRAM-SHA-256-PLUS, or NULL with the reason. */
 static GByteArray *
-get_channel_binding_data (FraiseConnection *self,
-                          char            **reason)
+get_channel_binding_data (FraiseConnection *self, char **reason)
 {
   g_autoptr(GByteArray) data = NULL;
   g_autoptr(GError) error = NULL;
@@ -435,9 +420,8 @@ get_channel_binding_data (FraiseConnection *self,
   if (!self->is_tls || self->info->channel_binding == FRAISE_CHANNEL_BINDING_DISABLE)
     return NULL;
   data = g_byte_array_new ();
-  if (!g_tls_connection_get_channel_binding_data (G_TLS_CONNECTION (self->stream),
-                                                  G_TLS_CHANNEL_BINDING_TLS_SERVER_END_POINT,
-                                                  data, &error))
+  if (!g_tls_connection_get_channel_binding_data (
+        G_TLS_CONNECTION (self->stream), G_TLS_CHANNEL_BINDING_TLS_SERVER_END_POINT, data, &error))
     {
       *reason = g_strdup (error->message);
       return NULL;
@@ -507,8 +491,7 @@ fraise_connection_send_startup (FraiseConnection *self)
  * answer, wiping it from the output buffer once written: it may hold the
  * password. */
 static GError *
-handle_auth (FraiseConnection       *self,
-             const FraiseProtoFrame *frame)
+handle_auth (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   GError *error = NULL;
   guint before = self->outbuf->len;
@@ -539,8 +522,7 @@ handle_auth (FraiseConnection       *self,
 /* ---- frames ---------------------------------------------------------------- */
 
 static const char *
-startup_error_advice (const char *sqlstate,
-                      FraiseError *code)
+startup_error_advice (const char *sqlstate, FraiseError *code)
 {
   *code = FRAISE_ERROR_CONNECTION_FAILED;
   if (sqlstate == NULL)
@@ -569,8 +551,7 @@ startup_error_advice (const char *sqlstate,
 }
 
 static GError *
-startup_error (FraiseConnection       *self,
-               const FraiseProtoFrame *frame)
+startup_error (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   g_autoptr(FraiseServerMessage) message = NULL;
   g_autofree char *described = NULL;
@@ -583,8 +564,9 @@ startup_error (FraiseConnection       *self,
     return error;
   advice = startup_error_advice (fraise_server_message_get_sqlstate (message), &code);
   described = _fraise_server_message_describe (message);
-  return _fraise_error_new_with_message (code, message, _("connection to %s refused: %s — %s"),
-                                         self->peer_description, described, advice);
+  return _fraise_error_new_with_message (code, message,
+                                         _("connection to %s refused: %s — %s"),
+                                            self->peer_description, described, advice);
 }
 
 /* target_session_attrs, from the ParameterStatus values that PostgreSQL 14
@@ -598,13 +580,15 @@ check_target_session (FraiseConnection *self)
   const char *read_only = g_hash_table_lookup (self->parameters, "default_transaction_read_only");
   gboolean is_standby, is_read_only, ok;
 
-  if (target == FRAISE_TARGET_ANY || (target == FRAISE_TARGET_PREFER_STANDBY && self->any_server_will_do))
+  if (target == FRAISE_TARGET_ANY ||
+      (target == FRAISE_TARGET_PREFER_STANDBY && self->any_server_will_do))
     return NULL;
   if (standby == NULL || read_only == NULL)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
                         _("server %s does not report in_hot_standby and "
                           "default_transaction_read_only (PostgreSQL 14 or later does), so "
-                          "target_session_attrs cannot be checked"), self->peer_description);
+                          "target_session_attrs cannot be checked"),
+                           self->peer_description);
   is_standby = g_str_equal (standby, "on");
   is_read_only = is_standby || g_str_equal (read_only, "on");
 
@@ -628,21 +612,21 @@ check_target_session (FraiseConnection *self)
     }
   if (ok)
     return NULL;
-  return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
-                      _("server %s is %s, which target_session_attrs=%s does not accept"),
-                      self->peer_description,
-                      is_standby ? _("a standby (in hot standby)")
-                      : is_read_only ? _("read-only (default_transaction_read_only is on)")
-                                     : _("a read-write primary"),
-                      target == FRAISE_TARGET_READ_WRITE ? "read-write"
-                      : target == FRAISE_TARGET_READ_ONLY ? "read-only"
-                      : target == FRAISE_TARGET_PRIMARY ? "primary"
-                      : target == FRAISE_TARGET_STANDBY ? "standby" : "prefer-standby");
+  return g_error_new (
+    FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
+    _("server %s is %s, which target_session_attrs=%s does not accept"), self->peer_description,
+       is_standby ? _("a standby (in hot standby)")
+                  : is_read_only
+       ? _("read-only (default_transaction_read_only is on)")
+       : _("a read-write primary"), target == FRAISE_TARGET_READ_WRITE  ? "read-write"
+                                     : target == FRAISE_TARGET_READ_ONLY ? "read-only"
+                                     : target == FRAISE_TARGET_PRIMARY   ? "primary"
+                                     : target == FRAISE_TARGET_STANDBY   ? "standby"
+                                                                         : "prefer-standby");
 }
 
 void
-fraise_connection_handle_startup_frame (FraiseConnection       *self,
-                                        const FraiseProtoFrame *frame)
+fraise_connection_handle_startup_frame (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   GError *error = NULL;
 
@@ -657,19 +641,19 @@ fraise_connection_handle_startup_frame (FraiseConnection       *self,
     case 'K':
       /* One key, for the session that AuthenticationOk opened. */
       if (self->phase != PHASE_STARTUP_WAIT)
-        error = fraise_connection_unexpected_message (self, frame,
-                                                      _("before authentication completed"));
+        error =
+          fraise_connection_unexpected_message (self, frame, _("before authentication completed"));
       else if (self->has_cancel_key)
         error = fraise_connection_unexpected_message (self, frame, _("a second time"));
-      else if (fraise_proto_parse_backend_key_data (frame, &self->backend_pid,
-                                                    &self->cancel_secret, &error))
+      else if (fraise_proto_parse_backend_key_data (frame, &self->backend_pid, &self->cancel_secret,
+                                                    &error))
         self->has_cancel_key = TRUE;
       break;
     case 'v':
       /* The answer to the startup packet itself: before any authentication. */
       if (self->auth_seen)
-        error = fraise_connection_unexpected_message (self, frame,
-                                                      _("after an authentication request"));
+        error =
+          fraise_connection_unexpected_message (self, frame, _("after an authentication request"));
       else
         {
           g_auto(GStrv) unrecognized = NULL;
@@ -681,8 +665,8 @@ fraise_connection_handle_startup_frame (FraiseConnection       *self,
       break;
     case 'Z':
       if (self->phase != PHASE_STARTUP_WAIT)
-        error = fraise_connection_unexpected_message (self, frame,
-                                                      _("before authentication completed"));
+        error =
+          fraise_connection_unexpected_message (self, frame, _("before authentication completed"));
       else
         {
           char status;
@@ -693,8 +677,7 @@ fraise_connection_handle_startup_frame (FraiseConnection       *self,
         }
       break;
     default:
-      error = fraise_connection_unexpected_message (self, frame,
-                                                    _("during connection start-up"));
+      error = fraise_connection_unexpected_message (self, frame, _("during connection start-up"));
       break;
     }
 

@@ -45,12 +45,12 @@ struct _FraiseConnection {
   GSource *read_source;
   GSource *write_source;
   gboolean reading;
-  gboolean pumping;   /* inside pump(): no re-entrant reads */
+  gboolean pumping;        /* inside pump(): no re-entrant reads */
   gboolean ready_time_set; /* the read source is due at once (frames buffered) */
   GSource *buffered_idle;  /* the same for a plain socket */
   gsize last_read_space;   /* free buffer space offered to the last read */
   gboolean socket_drained; /* the last read emptied the socket: wait for poll() */
-  int raw_fd;         /* the plain socket's descriptor, or -1 over TLS */
+  int raw_fd;              /* the plain socket's descriptor, or -1 over TLS */
   FraiseProtoReader *reader;
   GByteArray *outbuf;
   gsize out_pos;
@@ -62,7 +62,7 @@ struct _FraiseConnection {
   GCancellable *attempt_cancellable;
   GSource *timeout_source;
   GSource *cancel_source; /* watches the connect call's cancellable */
-  GArray *host_order; /* guint indexes into info->hosts */
+  GArray *host_order;     /* guint indexes into info->hosts */
   guint attempt;
   GPtrArray *failures; /* "host: reason" per failed attempt */
   GError *last_error;
@@ -71,7 +71,7 @@ struct _FraiseConnection {
 
   /* authentication */
   FraiseAuthenticator *authenticator; /* from the startup packet to AuthenticationOk */
-  gboolean auth_seen;  /* an authentication message arrived in this attempt */
+  gboolean auth_seen;                 /* an authentication message arrived in this attempt */
   const char *auth_method;
 
   /* session */
@@ -103,9 +103,9 @@ void fraise_connection_use_stream (FraiseConnection *self, GIOStream *stream);
 gboolean fraise_connection_send (FraiseConnection *self);
 void fraise_connection_arm_read (FraiseConnection *self);
 void fraise_connection_teardown (FraiseConnection *self);
-GError *fraise_connection_unexpected_message (FraiseConnection       *self,
+GError *fraise_connection_unexpected_message (FraiseConnection *self,
                                               const FraiseProtoFrame *frame,
-                                              const char             *when);
+                                              const char *when);
 
 /* fraise-connect.c */
 const FraiseConninfoHost *fraise_connection_current_host (FraiseConnection *self);
@@ -115,17 +115,16 @@ void fraise_connection_attempt_failed (FraiseConnection *self, GError *error);
 GError *fraise_connection_take_attempt_error (FraiseConnection *self, GError *error);
 void fraise_connection_send_startup (FraiseConnection *self);
 /* Every frame but N, S and A while connecting. */
-void fraise_connection_handle_startup_frame (FraiseConnection       *self,
-                                             const FraiseProtoFrame *frame);
+void fraise_connection_handle_startup_frame (FraiseConnection *self, const FraiseProtoFrame *frame);
 
 /* fraise-tls.c */
 GError *fraise_tls_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* A TLS client connection over @base configured from @info (root
  * certificates, client certificate, verification for the sslmode). */
-GIOStream *fraise_tls_client_new (const FraiseConninfo     *info,
+GIOStream *fraise_tls_client_new (const FraiseConninfo *info,
                                   const FraiseConninfoHost *host,
-                                  GIOStream                *base,
-                                  GError                  **error);
+                                  GIOStream *base,
+                                  GError **error);
 /* Whether bytes follow the one-byte answer to SSLRequest (CVE-2021-23222). */
 gboolean fraise_tls_bytes_after_answer (GSocketConnection *connection);
 /* Sends SSLRequest on the connected socket; on 'S' runs the handshake and

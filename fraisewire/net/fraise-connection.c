@@ -109,9 +109,8 @@ fraise_connection_class_init (FraiseConnectionClass *klass)
   signals[SIGNAL_NOTICE] =
     g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, FRAISE_TYPE_SERVER_MESSAGE);
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -127,13 +126,13 @@ fraise_connection_init (FraiseConnection *self)
 }
 
 FraiseConnection *
-fraise_connection_new (FraiseConninfo *info,
-                       GMainContext   *context)
+fraise_connection_new (FraiseConninfo *info, GMainContext *context)
 {
   FraiseConnection *self = g_object_new (FRAISE_TYPE_CONNECTION, NULL);
 
   self->info = info;
-  self->context = context != NULL ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
+  self->context =
+    context != NULL ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
   return self;
 }
 
@@ -145,7 +144,6 @@ fraise_connection_get_state (FraiseConnection *self)
   return self->state;
 }
 
-
 GHashTable *
 fraise_connection_get_parameters (FraiseConnection *self)
 {
@@ -153,8 +151,7 @@ fraise_connection_get_parameters (FraiseConnection *self)
 }
 
 const char *
-fraise_connection_get_parameter (FraiseConnection *self,
-                                 const char       *name)
+fraise_connection_get_parameter (FraiseConnection *self, const char *name)
 {
   return g_hash_table_lookup (self->parameters, name);
 }
@@ -164,7 +161,6 @@ fraise_connection_get_backend_pid (FraiseConnection *self)
 {
   return self->backend_pid;
 }
-
 
 const char *
 fraise_connection_get_auth_method (FraiseConnection *self)
@@ -184,17 +180,15 @@ fraise_connection_is_channel_bound (FraiseConnection *self)
   return self->channel_bound;
 }
 
-
 /* ---- closing and failing ------------------------------------------------ */
 
 static void
-close_with_error (FraiseConnection *self,
-                  const GError     *error)
+close_with_error (FraiseConnection *self, const GError *error)
 {
   const FraiseQuerySink *sink = self->sink;
   gpointer sink_data = self->sink_data;
-  gboolean was_open = self->state == FRAISE_CONNECTION_STATE_IDLE ||
-                      self->state == FRAISE_CONNECTION_STATE_QUERY;
+  gboolean was_open =
+    self->state == FRAISE_CONNECTION_STATE_IDLE || self->state == FRAISE_CONNECTION_STATE_QUERY;
 
   if (self->state == FRAISE_CONNECTION_STATE_CLOSED)
     return;
@@ -231,8 +225,7 @@ close_with_error (FraiseConnection *self,
 }
 
 void
-fraise_connection_fail (FraiseConnection *self,
-                        const GError     *error)
+fraise_connection_fail (FraiseConnection *self, const GError *error)
 {
   if (self->state == FRAISE_CONNECTION_STATE_CONNECTING)
     {
@@ -244,22 +237,20 @@ fraise_connection_fail (FraiseConnection *self,
 
 /* Reports a broken transport in the right way for the current state. */
 static void
-transport_failed (FraiseConnection *self,
-                  GError           *error)
+transport_failed (FraiseConnection *self, GError *error)
 {
   fraise_connection_fail (self, error);
   g_error_free (error);
 }
 
 static GError *
-connection_lost_error (FraiseConnection *self,
-                       const GError     *cause)
+connection_lost_error (FraiseConnection *self, const GError *cause)
 {
   if (cause == NULL)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_LOST,
                         _("server %s closed the connection unexpectedly — the server may have "
                           "been restarted, or the backend was terminated; check the server log"),
-                        self->peer_description);
+                           self->peer_description);
   return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_LOST,
                       _("lost the connection to %s: %s"), self->peer_description, cause->message);
 }
@@ -273,8 +264,8 @@ fraise_connection_close (FraiseConnection *self)
       return;
     }
 
-  if (self->output != NULL && (self->state == FRAISE_CONNECTION_STATE_IDLE ||
-                               self->state == FRAISE_CONNECTION_STATE_QUERY))
+  if (self->output != NULL &&
+      (self->state == FRAISE_CONNECTION_STATE_IDLE || self->state == FRAISE_CONNECTION_STATE_QUERY))
     {
       guint8 terminate[5];
       g_autoptr(GByteArray) msg = g_byte_array_new ();
@@ -283,8 +274,8 @@ fraise_connection_close (FraiseConnection *self)
        * unless the server stopped reading, in which case closing is enough. */
       fraise_proto_write_terminate (msg);
       memcpy (terminate, msg->data, sizeof terminate);
-      g_pollable_output_stream_write_nonblocking (self->output, terminate, sizeof terminate,
-                                                  NULL, NULL);
+      g_pollable_output_stream_write_nonblocking (self->output, terminate, sizeof terminate, NULL,
+                                                  NULL);
     }
 
   if (self->state == FRAISE_CONNECTION_STATE_CONNECTING)
@@ -303,8 +294,7 @@ fraise_connection_close (FraiseConnection *self)
 static gboolean flush_output (FraiseConnection *self);
 
 static gboolean
-on_writable (GObject  *stream,
-             gpointer  user_data)
+on_writable (GObject *stream, gpointer user_data)
 {
   FraiseConnection *self = user_data;
 
@@ -321,10 +311,9 @@ flush_output (FraiseConnection *self)
   while (self->out_pos < self->outbuf->len)
     {
       GError *error = NULL;
-      gssize n = g_pollable_output_stream_write_nonblocking (self->output,
-                                                            self->outbuf->data + self->out_pos,
-                                                            self->outbuf->len - self->out_pos,
-                                                            NULL, &error);
+      gssize n = g_pollable_output_stream_write_nonblocking (
+        self->output, self->outbuf->data + self->out_pos, self->outbuf->len - self->out_pos, NULL,
+        &error);
       if (n < 0)
         {
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -333,7 +322,8 @@ flush_output (FraiseConnection *self)
               if (self->write_source == NULL)
                 {
                   self->write_source = g_pollable_output_stream_create_source (self->output, NULL);
-                  g_source_set_callback (self->write_source, G_SOURCE_FUNC (on_writable), self, NULL);
+                  g_source_set_callback (self->write_source, G_SOURCE_FUNC (on_writable), self,
+                                         NULL);
                   g_source_attach (self->write_source, self->context);
                 }
               return TRUE;
@@ -421,8 +411,8 @@ read_some (FraiseConnection *self)
       if (n < 0)
         {
           int saved = errno;
-          error = g_error_new_literal (G_IO_ERROR, g_io_error_from_errno (saved),
-                                       g_strerror (saved));
+          error =
+            g_error_new_literal (G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
         }
     }
   else
@@ -448,8 +438,7 @@ read_some (FraiseConnection *self)
 /* Dispatches buffered frames and reads until the socket would block,
  * reading is turned off, or @max_reads reads were done. */
 static void
-pump (FraiseConnection *self,
-      guint             max_reads)
+pump (FraiseConnection *self, guint max_reads)
 {
   guint reads;
 
@@ -478,8 +467,7 @@ pump (FraiseConnection *self,
 }
 
 static gboolean
-on_readable (GObject  *stream,
-             gpointer  user_data)
+on_readable (GObject *stream, gpointer user_data)
 {
   FraiseConnection *self = user_data;
 
@@ -512,9 +500,7 @@ on_read_ready (FraiseConnection *self)
 }
 
 static gboolean
-on_socket_readable (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      user_data)
+on_socket_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
   FraiseConnection *self = user_data;
 
@@ -601,8 +587,7 @@ fraise_connection_arm_read (FraiseConnection *self)
 }
 
 void
-fraise_connection_set_reading (FraiseConnection *self,
-                               gboolean          reading)
+fraise_connection_set_reading (FraiseConnection *self, gboolean reading)
 {
   if (self->reading == reading)
     return;
@@ -617,8 +602,7 @@ fraise_connection_set_reading (FraiseConnection *self,
 /* ---- streams -------------------------------------------------------------- */
 
 void
-fraise_connection_use_stream (FraiseConnection *self,
-                              GIOStream        *stream)
+fraise_connection_use_stream (FraiseConnection *self, GIOStream *stream)
 {
   g_set_object (&self->stream, stream);
   self->raw_fd = G_IS_SOCKET_CONNECTION (stream)
@@ -631,18 +615,17 @@ fraise_connection_use_stream (FraiseConnection *self,
 /* ---- frames ---------------------------------------------------------------- */
 
 GError *
-fraise_connection_unexpected_message (FraiseConnection       *self,
+fraise_connection_unexpected_message (FraiseConnection *self,
                                       const FraiseProtoFrame *frame,
-                                      const char             *when)
+                                      const char *when)
 {
   return g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                       _("server %s sent an unexpected %s message %s"), self->peer_description,
-                      fraise_proto_backend_message_name (frame->type), when);
+                         fraise_proto_backend_message_name (frame->type), when);
 }
 
 static void
-handle_parameter_status (FraiseConnection       *self,
-                         const FraiseProtoFrame *frame)
+handle_parameter_status (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   const char *raw_name, *raw_value;
   g_autofree char *name = NULL;
@@ -663,7 +646,7 @@ handle_parameter_status (FraiseConnection       *self,
       error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                            _("server %s switched client_encoding to \"%s\"; fraisewire needs "
                              "UTF8 — do not change client_encoding"),
-                           self->peer_description, value);
+                              self->peer_description, value);
       fraise_connection_fail (self, error);
       g_error_free (error);
       return;
@@ -672,8 +655,7 @@ handle_parameter_status (FraiseConnection       *self,
 }
 
 static void
-handle_notice (FraiseConnection       *self,
-               const FraiseProtoFrame *frame)
+handle_notice (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   g_autoptr(FraiseServerMessage) message = NULL;
   GError *error = NULL;
@@ -689,8 +671,7 @@ handle_notice (FraiseConnection       *self,
 }
 
 static void
-handle_idle_frame (FraiseConnection       *self,
-                   const FraiseProtoFrame *frame)
+handle_idle_frame (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   g_autoptr(FraiseServerMessage) message = NULL;
   g_autofree char *described = NULL;
@@ -698,8 +679,7 @@ handle_idle_frame (FraiseConnection       *self,
 
   if (frame->type != 'E')
     {
-      error = fraise_connection_unexpected_message (self, frame,
-                                                    _("while no query was running"));
+      error = fraise_connection_unexpected_message (self, frame, _("while no query was running"));
       fraise_connection_fail (self, error);
       g_error_free (error);
       return;
@@ -711,7 +691,7 @@ handle_idle_frame (FraiseConnection       *self,
       described = _fraise_server_message_describe (message);
       error = _fraise_error_new_with_message (FRAISE_ERROR_CONNECTION_LOST, message,
                                               _("server %s closed the connection: %s"),
-                                              self->peer_description, described);
+                                                 self->peer_description, described);
     }
   fraise_connection_fail (self, error);
   g_error_free (error);
@@ -720,8 +700,7 @@ handle_idle_frame (FraiseConnection       *self,
 static void start_queued_query (FraiseConnection *self);
 
 static void
-handle_query_frame (FraiseConnection       *self,
-                    const FraiseProtoFrame *frame)
+handle_query_frame (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   const FraiseQuerySink *sink = self->sink;
   gpointer sink_data = self->sink_data;
@@ -765,8 +744,7 @@ handle_query_frame (FraiseConnection       *self,
 }
 
 static void
-handle_frame (FraiseConnection       *self,
-              const FraiseProtoFrame *frame)
+handle_frame (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   switch (frame->type)
     {
@@ -817,13 +795,13 @@ handle_frame (FraiseConnection       *self,
 
 /* An abandoned query is still draining: send this one after its ReadyForQuery. */
 static gboolean
-queue_query (FraiseConnection      *self,
-             const char            *sql,
-             gsize                  len,
-             gsize                  max_row_size,
+queue_query (FraiseConnection *self,
+             const char *sql,
+             gsize len,
+             gsize max_row_size,
              const FraiseQuerySink *sink,
-             gpointer               sink_data,
-             GError               **error)
+             gpointer sink_data,
+             GError **error)
 {
   g_autoptr(GByteArray) message = g_byte_array_new ();
 
@@ -863,13 +841,13 @@ set_busy_error (GError **error)
 }
 
 gboolean
-fraise_connection_start_query (FraiseConnection      *self,
-                               const char            *sql,
-                               gsize                  len,
-                               gsize                  max_row_size,
+fraise_connection_start_query (FraiseConnection *self,
+                               const char *sql,
+                               gsize len,
+                               gsize max_row_size,
                                const FraiseQuerySink *sink,
-                               gpointer               sink_data,
-                               GError               **error)
+                               gpointer sink_data,
+                               GError **error)
 {
   switch (self->state)
     {
@@ -922,15 +900,14 @@ on_cancel_timeout (gpointer user_data)
   g_clear_pointer (&self->cancel_timer, g_source_unref);
   error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_TIMEOUT,
                        _("server %s did not end the cancelled query in time; the connection "
-                         "was closed"), self->peer_description);
+                         "was closed"),
+                          self->peer_description);
   close_with_error (self, error);
   return G_SOURCE_REMOVE;
 }
 
 static void
-on_cancel_sent (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_cancel_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   FraiseConnection *self = FRAISE_CONNECTION (source);
   g_autoptr(GError) error = NULL;
@@ -959,8 +936,7 @@ on_cancel_request_timeout (gpointer user_data)
 }
 
 void
-fraise_connection_cancel_query (FraiseConnection *self,
-                                guint             timeout_ms)
+fraise_connection_cancel_query (FraiseConnection *self, guint timeout_ms)
 {
   if (self->state != FRAISE_CONNECTION_STATE_QUERY || self->cancelling)
     return;
@@ -982,8 +958,7 @@ fraise_connection_cancel_query (FraiseConnection *self,
 }
 
 gboolean
-fraise_connection_dequeue_query (FraiseConnection *self,
-                                 gpointer          sink_data)
+fraise_connection_dequeue_query (FraiseConnection *self, gpointer sink_data)
 {
   if (self->queued_sink == NULL || self->queued_sink_data != sink_data)
     return FALSE;
@@ -994,9 +969,7 @@ fraise_connection_dequeue_query (FraiseConnection *self,
 }
 
 void
-fraise_connection_abandon_query (FraiseConnection *self,
-                                 gpointer          sink_data,
-                                 guint             timeout_ms)
+fraise_connection_abandon_query (FraiseConnection *self, gpointer sink_data, guint timeout_ms)
 {
   if (fraise_connection_dequeue_query (self, sink_data))
     return; /* never sent: forgotten */

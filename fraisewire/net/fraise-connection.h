@@ -47,13 +47,12 @@ typedef struct {
 /* Takes ownership of @info. */
 FraiseConnection *fraise_connection_new (FraiseConninfo *info, GMainContext *context);
 
-void fraise_connection_connect_async (FraiseConnection   *self,
-                                      GCancellable       *cancellable,
+void fraise_connection_connect_async (FraiseConnection *self,
+                                      GCancellable *cancellable,
                                       GAsyncReadyCallback callback,
-                                      gpointer            user_data);
-gboolean fraise_connection_connect_finish (FraiseConnection *self,
-                                           GAsyncResult     *result,
-                                           GError          **error);
+                                      gpointer user_data);
+gboolean
+fraise_connection_connect_finish (FraiseConnection *self, GAsyncResult *result, GError **error);
 
 /* Sends Terminate and closes the socket; idempotent. */
 void fraise_connection_close (FraiseConnection *self);
@@ -69,13 +68,13 @@ gboolean fraise_connection_is_channel_bound (FraiseConnection *self);
  * A DataRow larger than @max_row_size is refused from its header. Fails with
  * BUSY while another query runs, CLOSED when not connected, CONFIG for an
  * invalid query text (nothing is written then). */
-gboolean fraise_connection_start_query (FraiseConnection     *self,
-                                        const char           *sql,
-                                        gsize                 len,
-                                        gsize                 max_row_size,
+gboolean fraise_connection_start_query (FraiseConnection *self,
+                                        const char *sql,
+                                        gsize len,
+                                        gsize max_row_size,
                                         const FraiseQuerySink *sink,
-                                        gpointer              sink_data,
-                                        GError              **error);
+                                        gpointer sink_data,
+                                        GError **error);
 /* Stops the running query: sends a CancelRequest on a side connection and
  * keeps reading until ReadyForQuery. The sink still receives every frame,
  * the "canceling statement due to user request" error (57014) included, and
@@ -100,12 +99,11 @@ void fraise_connection_fail (FraiseConnection *self, const GError *error);
 
 /* Sends a CancelRequest for the running query on a side connection to the
  * same address. Completion only says the request was delivered. */
-void fraise_connection_cancel_async (FraiseConnection   *self,
-                                     GCancellable       *cancellable,
+void fraise_connection_cancel_async (FraiseConnection *self,
+                                     GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
-                                     gpointer            user_data);
-gboolean fraise_connection_cancel_finish (FraiseConnection *self,
-                                          GAsyncResult     *result,
-                                          GError          **error);
+                                     gpointer user_data);
+gboolean
+fraise_connection_cancel_finish (FraiseConnection *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "fraise-auth.h"      /* fraise_secure_wipe(), fraise_secure_free_string() */
+#include "fraise-auth.h" /* fraise_secure_wipe(), fraise_secure_free_string() */
 #include "fraise-conninfo.h"
 
 G_BEGIN_DECLS
@@ -53,16 +53,11 @@ typedef struct {
   char **env;
 } Options;
 
-
-static inline gboolean config_error (GError    **error,
-                                     const char *format,
-                                     ...) G_GNUC_PRINTF (2, 3);
+static inline gboolean config_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 /* Sets a FRAISE_ERROR_CONFIG error; always returns FALSE. */
 static inline gboolean
-config_error (GError    **error,
-              const char *format,
-              ...)
+config_error (GError **error, const char *format, ...)
 {
   va_list args;
 
@@ -80,8 +75,7 @@ nonempty (const char *value)
 }
 
 static inline const char *
-options_getenv (const Options *opts,
-                const char    *name)
+options_getenv (const Options *opts, const char *name)
 {
   return g_environ_getenv (opts->env, name);
 }
@@ -103,7 +97,6 @@ int fraise_conninfo_option_find (const char *keyword);
  * `service` option (or PGSERVICE): ~/.pg_service.conf or PGSERVICEFILE first,
  * then pg_service.conf in PGSYSCONFDIR or the system directory. Nothing to do
  * when no service is named; a named service found nowhere is an error. */
-gboolean fraise_service_file_apply (Options *opts,
-                                    GError **error);
+gboolean fraise_service_file_apply (Options *opts, GError **error);
 
 G_END_DECLS

@@ -164,9 +164,7 @@ fraise_conninfo_option_find (const char *keyword)
 }
 
 static void
-options_set (Options    *opts,
-             OptionId    id,
-             const char *value)
+options_set (Options *opts, OptionId id, const char *value)
 {
   fraise_secure_free_string (opts->values[id]);
   opts->values[id] = g_strdup (value);
@@ -190,11 +188,8 @@ options_clear (Options *opts)
  * pair when that was a password: an unknown "keyword" right after one is
  * most likely a piece of an unquoted password, so it is not echoed. */
 static gboolean
-options_store (Options    *opts,
-               const char *keyword,
-               const char *value,
-               const char *after_secret,
-               GError    **error)
+options_store (
+  Options *opts, const char *keyword, const char *value, const char *after_secret, GError **error)
 {
   int id = fraise_conninfo_option_find (keyword);
 
@@ -207,7 +202,7 @@ options_store (Options    *opts,
     return config_error (error,
                          _("invalid connection option after the value of \"%s\" "
                            "(quote a value that contains spaces, or percent-encode it in a URI)"),
-                         after_secret);
+                            after_secret);
   return config_error (error, _("invalid connection option \"%s\""), keyword);
 }
 
@@ -226,8 +221,7 @@ secret_keyword (const char *keyword)
 /* Reads a keyword up to "=", allowing blanks before the "=". Returns FALSE
  * when no "=" follows. The buffer is modified in place. */
 static gboolean
-kv_read_name (char **cursor,
-              char **name)
+kv_read_name (char **cursor, char **name)
 {
   char *p = *cursor;
 
@@ -252,9 +246,7 @@ kv_read_name (char **cursor,
 /* Reads a value: 'single quoted' (may contain blanks) or up to the next
  * blank; a backslash takes the next character literally in both. */
 static gboolean
-kv_read_value (char   **cursor,
-               char   **value,
-               GError **error)
+kv_read_value (char **cursor, char **value, GError **error)
 {
   char *p = *cursor;
   char *out = p;
@@ -291,10 +283,7 @@ kv_read_value (char   **cursor,
 }
 
 static gboolean
-kv_parse_pair (Options     *opts,
-               char       **cursor,
-               const char **after_secret,
-               GError     **error)
+kv_parse_pair (Options *opts, char **cursor, const char **after_secret, GError **error)
 {
   char *name, *value;
 
@@ -304,7 +293,7 @@ kv_parse_pair (Options     *opts,
         return config_error (error,
                              _("missing \"=\" in connection info string after the value of \"%s\" "
                                "(quote a value that contains spaces)"),
-                             *after_secret);
+                                *after_secret);
       return config_error (error, _("missing \"=\" after \"%s\" in connection info string"), name);
     }
   if (!kv_read_value (cursor, &value, error) ||
@@ -315,9 +304,7 @@ kv_parse_pair (Options     *opts,
 }
 
 static gboolean
-parse_keyword_string (Options    *opts,
-                      const char *conninfo,
-                      GError    **error)
+parse_keyword_string (Options *opts, const char *conninfo, GError **error)
 {
   gsize len = strlen (conninfo);
   char *buf = g_strdup (conninfo);
@@ -354,33 +341,24 @@ uri_prefix_length (const char *conninfo)
 }
 
 static gboolean
-uri_decode_error (const char *text,
-                  gsize       len,
-                  const char *secret_name,
-                  gboolean    is_nul,
-                  GError    **error)
+uri_decode_error (
+  const char *text, gsize len, const char *secret_name, gboolean is_nul, GError **error)
 {
   g_autofree char *shown = NULL;
 
   if (secret_name != NULL)
-    return config_error (error,
-                         is_nul ? _("forbidden value %%00 in the percent-encoded \"%s\" in the URI")
-                                : _("invalid percent-encoded token in the \"%s\" in the URI"),
-                         secret_name);
+    return config_error (
+      error, is_nul ? _("forbidden value %%00 in the percent-encoded \"%s\" in the URI")
+                    : _("invalid percent-encoded token in the \"%s\" in the URI"), secret_name);
   shown = g_strndup (text, len);
-  return config_error (error,
-                       is_nul ? _("forbidden value %%00 in percent-encoded value: \"%s\"")
-                              : _("invalid percent-encoded token: \"%s\""),
-                       shown);
+  return config_error (error, is_nul ? _("forbidden value %%00 in percent-encoded value: \"%s\"")
+                                     : _("invalid percent-encoded token: \"%s\""), shown);
 }
 
 /* Percent-decodes @len bytes of @text ("+" stays "+", as in libpq). Errors
  * name the value unless @secret_name (the keyword of a secret) is given. */
 static char *
-uri_decode (const char *text,
-            gsize       len,
-            const char *secret_name,
-            GError    **error)
+uri_decode (const char *text, gsize len, const char *secret_name, GError **error)
 {
   char *buf = g_malloc (len + 1);
   char *out = buf;
@@ -417,11 +395,7 @@ uri_decode (const char *text,
 
 /* Decodes [start, end) and stores it under @id unless it is empty. */
 static gboolean
-uri_store_component (Options    *opts,
-                     OptionId    id,
-                     const char *start,
-                     const char *end,
-                     GError    **error)
+uri_store_component (Options *opts, OptionId id, const char *start, const char *end, GError **error)
 {
   const char *secret = option_specs[id].secret ? option_specs[id].keyword : NULL;
   char *value;
@@ -438,10 +412,7 @@ uri_store_component (Options    *opts,
 
 /* [user[:password]@]: present only when an "@" comes before any "/". */
 static gboolean
-uri_parse_userinfo (Options     *opts,
-                    const char **cursor,
-                    gboolean    *found,
-                    GError     **error)
+uri_parse_userinfo (Options *opts, const char **cursor, gboolean *found, GError **error)
 {
   const char *start = *cursor;
   const char *at = start + strcspn (start, "@/");
@@ -467,10 +438,7 @@ uri_parse_userinfo (Options     *opts,
 
 /* One netloc: a name, an IPv4 address or a [bracketed IPv6 address]. */
 static gboolean
-uri_parse_netloc (const char  *uri,
-                  const char **cursor,
-                  GString     *hosts,
-                  GError     **error)
+uri_parse_netloc (const char *uri, const char **cursor, GString *hosts, GError **error)
 {
   const char *p = *cursor;
 
@@ -491,20 +459,16 @@ uri_parse_netloc (const char  *uri,
   g_string_append_len (hosts, p, strchr (p, ']') - p);
   p = strchr (p, ']') + 1;
   if (*p != '\0' && strchr (":/?,", *p) == NULL)
-    return config_error (error,
-                         _("unexpected character \"%c\" at position %d in URI "
+    return config_error (error, _("unexpected character \"%c\" at position %d in URI "
                            "(expected \":\" or \"/\")"),
-                         *p, (int) (p - uri + 1));
+                                   *p, (int) (p - uri + 1));
   *cursor = p;
   return TRUE;
 }
 
 /* netloc[:port][,netloc[:port]...], collected into "host" and "port" lists. */
 static gboolean
-uri_parse_hosts (Options     *opts,
-                 const char  *uri,
-                 const char **cursor,
-                 GError     **error)
+uri_parse_hosts (Options *opts, const char *uri, const char **cursor, GError **error)
 {
   g_autoptr(GString) hosts = g_string_new (NULL);
   g_autoptr(GString) ports = g_string_new (NULL);
@@ -533,10 +497,7 @@ uri_parse_hosts (Options     *opts,
 }
 
 static gboolean
-uri_parse_dbname (Options     *opts,
-                  const char **cursor,
-                  gboolean     had_userinfo,
-                  GError     **error)
+uri_parse_dbname (Options *opts, const char **cursor, gboolean had_userinfo, GError **error)
 {
   const char *start = *cursor;
   const char *end = start + strcspn (start, "?");
@@ -554,11 +515,8 @@ uri_parse_dbname (Options     *opts,
 
 /* One "keyword=value" query parameter of @len bytes. */
 static gboolean
-uri_parse_param (Options     *opts,
-                 const char  *param,
-                 gsize        len,
-                 const char **after_secret,
-                 GError     **error)
+uri_parse_param (
+  Options *opts, const char *param, gsize len, const char **after_secret, GError **error)
 {
   const char *eq = memchr (param, '=', len);
   g_autofree char *keyword = NULL;
@@ -566,24 +524,22 @@ uri_parse_param (Options     *opts,
   gboolean ok;
 
   if (eq == NULL && *after_secret != NULL)
-    return config_error (error,
-                         _("missing key/value separator \"=\" in URI query parameter after "
+    return config_error (error, _("missing key/value separator \"=\" in URI query parameter after "
                            "the value of \"%s\" (percent-encode \"&\" as %%26)"),
-                         *after_secret);
+                                   *after_secret);
   if (eq == NULL)
     {
       g_autofree char *shown = g_strndup (param, len);
 
-      return config_error (error,
-                           _("missing key/value separator \"=\" in URI query parameter: \"%s\""),
-                           shown);
+      return config_error (
+        error, _("missing key/value separator \"=\" in URI query parameter: \"%s\""), shown);
     }
   keyword = uri_decode (param, eq - param, NULL, error);
   if (keyword == NULL)
     return FALSE;
   if (memchr (eq + 1, '=', len - (eq + 1 - param)) != NULL)
-    return config_error (error, _("extra key/value separator \"=\" in URI query parameter: \"%s\""),
-                         keyword);
+    return config_error (
+      error, _("extra key/value separator \"=\" in URI query parameter: \"%s\""), keyword);
   value = uri_decode (eq + 1, len - (eq + 1 - param), secret_keyword (keyword), error);
   if (value == NULL)
     return FALSE;
@@ -598,9 +554,7 @@ uri_parse_param (Options     *opts,
 }
 
 static gboolean
-uri_parse_params (Options    *opts,
-                  const char *params,
-                  GError    **error)
+uri_parse_params (Options *opts, const char *params, GError **error)
 {
   const char *after_secret = NULL;
 
@@ -618,10 +572,7 @@ uri_parse_params (Options    *opts,
 }
 
 static gboolean
-parse_uri (Options    *opts,
-           const char *uri,
-           gsize       prefix_len,
-           GError    **error)
+parse_uri (Options *opts, const char *uri, gsize prefix_len, GError **error)
 {
   const char *p = uri + prefix_len;
   gboolean had_userinfo;
@@ -641,9 +592,7 @@ parse_uri (Options    *opts,
 }
 
 static gboolean
-parse_string (Options    *opts,
-              const char *conninfo,
-              GError    **error)
+parse_string (Options *opts, const char *conninfo, GError **error)
 {
   gsize prefix_len;
 
@@ -680,10 +629,7 @@ apply_environment (Options *opts)
 
 /* libpq's pqParseIntParam(): an int, blanks allowed around it. */
 static gboolean
-parse_int (const char *text,
-           const char *keyword,
-           int        *result,
-           GError    **error)
+parse_int (const char *text, const char *keyword, int *result, GError **error)
 {
   char *end;
   long value;
@@ -694,18 +640,14 @@ parse_int (const char *text,
     end++;
   if (end == text || *end != '\0' || errno != 0 || value < G_MININT || value > G_MAXINT)
     return config_error (error, _("invalid integer value \"%s\" for connection option \"%s\""),
-                         text, keyword);
+                                   text, keyword);
   *result = (int) value;
   return TRUE;
 }
 
 /* An integer option that libpq clamps at 0; @fallback when unset. */
 static gboolean
-parse_uint_option (const Options *opts,
-                   OptionId       id,
-                   guint          fallback,
-                   guint         *result,
-                   GError       **error)
+parse_uint_option (const Options *opts, OptionId id, guint fallback, guint *result, GError **error)
 {
   const char *text = opts->values[id];
   int value;
@@ -722,8 +664,7 @@ parse_uint_option (const Options *opts,
 }
 
 static const char *
-enum_name (const EnumValue *values,
-           int              value)
+enum_name (const EnumValue *values, int value)
 {
   for (; values->name != NULL; values++)
     if (values->value == value)
@@ -733,13 +674,13 @@ enum_name (const EnumValue *values,
 
 /* An enumerated option: @fallback when unset, else one of @values. */
 static gboolean
-parse_enum_option (const Options   *opts,
-                   OptionId         id,
+parse_enum_option (const Options *opts,
+                   OptionId id,
                    const EnumValue *values,
-                   int              fallback,
-                   const char      *expected,
-                   int             *result,
-                   GError         **error)
+                   int fallback,
+                   const char *expected,
+                   int *result,
+                   GError **error)
 {
   const char *text = opts->values[id];
 
@@ -753,13 +694,11 @@ parse_enum_option (const Options   *opts,
         return TRUE;
       }
   return config_error (error, _("invalid %s value: \"%s\" (expected %s)"),
-                       option_specs[id].keyword, text, expected);
+                                 option_specs[id].keyword, text, expected);
 }
 
 static gboolean
-parse_port (const char *text,
-            guint16    *port,
-            GError    **error)
+parse_port (const char *text, guint16 *port, GError **error)
 {
   int value;
 
@@ -771,10 +710,9 @@ parse_port (const char *text,
   if (!parse_int (text, "port", &value, error))
     return FALSE;
   if (value < 1 || value > 65535)
-    return config_error (error,
-                         _("invalid port number \"%s\" for connection option \"port\" "
+    return config_error (error, _("invalid port number \"%s\" for connection option \"port\" "
                            "(expected 1 to 65535)"),
-                         text);
+                                   text);
   *port = (guint16) value;
   return TRUE;
 }
@@ -792,11 +730,8 @@ host_free (gpointer data)
 /* One host slot, as libpq's pqConnectOptions2(): hostaddr wins for the
  * address; an empty slot is the default socket directory. */
 static FraiseConninfoHost *
-host_new (const char *name,
-          const char *addr,
-          const char *port,
-          const char *default_dir,
-          GError    **error)
+host_new (
+  const char *name, const char *addr, const char *port, const char *default_dir, GError **error)
 {
   g_autofree FraiseConninfoHost *host = g_new0 (FraiseConninfoHost, 1);
 
@@ -808,7 +743,7 @@ host_new (const char *name,
     {
       config_error (error,
                     _("invalid hostaddr value: \"%s\" (expected a numeric IPv4 or IPv6 address)"),
-                    addr);
+                       addr);
       return NULL;
     }
   host->hostaddr = g_strdup (addr);
@@ -828,9 +763,7 @@ split_list (const char *value)
 }
 
 static gboolean
-build_hosts (const Options  *opts,
-             FraiseConninfo *info,
-             GError        **error)
+build_hosts (const Options *opts, FraiseConninfo *info, GError **error)
 {
   g_auto(GStrv) names = split_list (opts->values[OPT_HOST]);
   g_auto(GStrv) addrs = split_list (opts->values[OPT_HOSTADDR]);
@@ -840,16 +773,15 @@ build_hosts (const Options  *opts,
   guint n = addrs != NULL ? g_strv_length (addrs) : MAX (n_names, 1);
 
   if (addrs != NULL && names != NULL && n_names != n)
-    return config_error (error, _("could not match %u host names to %u hostaddr values"),
-                         n_names, n);
+    return config_error (error, _("could not match %u host names to %u hostaddr values"), n_names,
+                                   n);
   if (ports != NULL && n_ports != 1 && n_ports != n)
     return config_error (error, _("could not match %u port numbers to %u hosts"), n_ports, n);
   for (guint i = 0; i < n; i++)
     {
-      FraiseConninfoHost *host = host_new (names != NULL ? names[i] : NULL,
-                                           addrs != NULL ? addrs[i] : NULL,
-                                           ports != NULL ? ports[n_ports == 1 ? 0 : i] : NULL,
-                                           info->default_socket_dir, error);
+      FraiseConninfoHost *host = host_new (
+        names != NULL ? names[i] : NULL, addrs != NULL ? addrs[i] : NULL,
+        ports != NULL ? ports[n_ports == 1 ? 0 : i] : NULL, info->default_socket_dir, error);
 
       if (host == NULL)
         return FALSE;
@@ -860,8 +792,7 @@ build_hosts (const Options  *opts,
 
 /* user, dbname, password, passfile, names and file paths. */
 static void
-build_identity (const Options  *opts,
-                FraiseConninfo *info)
+build_identity (const Options *opts, FraiseConninfo *info)
 {
   const char *const *v = (const char *const *) opts->values;
 
@@ -871,9 +802,9 @@ build_identity (const Options  *opts,
   info->passfile = nonempty (v[OPT_PASSFILE])
                      ? g_strdup (v[OPT_PASSFILE])
                      : g_build_filename (options_home (opts), ".pgpass", NULL);
-  info->application_name = dup_nonempty (nonempty (v[OPT_APPLICATION_NAME])
-                                           ? v[OPT_APPLICATION_NAME]
-                                           : v[OPT_FALLBACK_APPLICATION_NAME]);
+  info->application_name =
+    dup_nonempty (nonempty (v[OPT_APPLICATION_NAME]) ? v[OPT_APPLICATION_NAME]
+                                                     : v[OPT_FALLBACK_APPLICATION_NAME]);
   info->options = dup_nonempty (v[OPT_OPTIONS]);
   info->sslrootcert = dup_nonempty (v[OPT_SSLROOTCERT]);
   info->sslcert = dup_nonempty (v[OPT_SSLCERT]);
@@ -884,9 +815,7 @@ build_identity (const Options  *opts,
 
 /* One require_auth element, already stripped of its "!". */
 static gboolean
-require_auth_bit (const char *method,
-                  guint      *bit,
-                  GError    **error)
+require_auth_bit (const char *method, guint *bit, GError **error)
 {
   for (const EnumValue *v = auth_method_values; v->name != NULL; v++)
     if (strcmp (v->name, method) == 0)
@@ -897,15 +826,13 @@ require_auth_bit (const char *method,
   return config_error (error,
                        _("invalid require_auth value: \"%s\" (expected password, md5, "
                          "scram-sha-256, gss, sspi or none, each optionally negated with \"!\")"),
-                       method);
+                          method);
 }
 
 /* libpq 16's require_auth: a list of allowed methods, or a list of refused
  * ones ("!md5,!password"); the two kinds can't mix, nothing may repeat. */
 static gboolean
-parse_require_auth (const char *text,
-                    guint      *mask,
-                    GError    **error)
+parse_require_auth (const char *text, guint *mask, GError **error)
 {
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   gboolean negated = parts[0] != NULL && parts[0][0] == '!';
@@ -917,19 +844,17 @@ parse_require_auth (const char *text,
       guint bit = 0;
 
       if (this_negated && !negated)
-        return config_error (error,
-                             _("negative require_auth method \"%s\" cannot be mixed with "
+        return config_error (error, _("negative require_auth method \"%s\" cannot be mixed with "
                                "non-negative methods"),
-                             parts[i]);
+                                       parts[i]);
       if (!this_negated && negated)
-        return config_error (error,
-                             _("require_auth method \"%s\" cannot be mixed with negative methods"),
-                             parts[i]);
+        return config_error (
+          error, _("require_auth method \"%s\" cannot be mixed with negative methods"), parts[i]);
       if (!require_auth_bit (parts[i] + (negated ? 1 : 0), &bit, error))
         return FALSE;
       if (negated ? (*mask & bit) == 0 : (*mask & bit) != 0)
         return config_error (error, _("require_auth method \"%s\" is specified more than once"),
-                             parts[i]);
+                                       parts[i]);
       *mask = negated ? *mask & ~bit : *mask | bit;
     }
   return TRUE;
@@ -938,9 +863,7 @@ parse_require_auth (const char *text,
 /* libpq accepts the names case-insensitively; an empty value means "no
  * minimum", reported here as TLSv1, the lowest version libpq knows. */
 static gboolean
-parse_tls_version (const char *text,
-                   char      **result,
-                   GError    **error)
+parse_tls_version (const char *text, char **result, GError **error)
 {
   if (text == NULL)
     text = DEFAULT_SSL_MIN_PROTOCOL;
@@ -952,16 +875,14 @@ parse_tls_version (const char *text,
         *result = g_strdup (tls_versions[i]);
         return TRUE;
       }
-  return config_error (error,
-                       _("invalid ssl_min_protocol_version value: \"%s\" (expected TLSv1, TLSv1.1, "
+  return config_error (
+    error, _("invalid ssl_min_protocol_version value: \"%s\" (expected TLSv1, TLSv1.1, "
                          "TLSv1.2 or TLSv1.3)"),
-                       text);
+              text);
 }
 
 static gboolean
-build_auth (const Options  *opts,
-            FraiseConninfo *info,
-            GError        **error)
+build_auth (const Options *opts, FraiseConninfo *info, GError **error)
 {
   int binding;
 
@@ -970,8 +891,8 @@ build_auth (const Options  *opts,
       !parse_require_auth (opts->values[OPT_REQUIRE_AUTH], &info->require_auth, error))
     return FALSE;
   if (!parse_enum_option (opts, OPT_CHANNEL_BINDING, channel_binding_values,
-                          FRAISE_CHANNEL_BINDING_PREFER, _("disable, prefer or require"),
-                          &binding, error))
+                          FRAISE_CHANNEL_BINDING_PREFER,
+                          _("disable, prefer or require"), &binding, error))
     return FALSE;
   info->channel_binding = binding;
   return TRUE;
@@ -980,49 +901,42 @@ build_auth (const Options  *opts,
 /* sslmode (verify-full by default with sslrootcert=system), sslnegotiation
  * and their contradictions, checked in libpq 17's order. */
 static gboolean
-build_ssl (const Options  *opts,
-           FraiseConninfo *info,
-           GError        **error)
+build_ssl (const Options *opts, FraiseConninfo *info, GError **error)
 {
   gboolean system_roots = g_strcmp0 (opts->values[OPT_SSLROOTCERT], "system") == 0;
   int mode, direct;
 
   if (!parse_enum_option (opts, OPT_SSLMODE, sslmode_values,
                           system_roots ? FRAISE_SSL_VERIFY_FULL : FRAISE_SSL_PREFER,
-                          _("disable, allow, prefer, require, verify-ca or verify-full"),
-                          &mode, error) ||
-      !parse_enum_option (opts, OPT_SSLNEGOTIATION, sslnegotiation_values, FALSE,
-                          _("postgres or direct"), &direct, error))
+                          _("disable, allow, prefer, require, verify-ca or verify-full"), &mode,
+                             error) ||
+                          !parse_enum_option (opts, OPT_SSLNEGOTIATION, sslnegotiation_values,
+                                              FALSE, _("postgres or direct"), &direct, error))
     return FALSE;
   info->sslmode = mode;
   info->sslnegotiation_direct = direct;
   if (direct && mode < FRAISE_SSL_REQUIRE)
-    return config_error (error,
-                         _("weak sslmode \"%s\" may not be used with sslnegotiation=direct "
+    return config_error (error, _("weak sslmode \"%s\" may not be used with sslnegotiation=direct "
                            "(use \"require\", \"verify-ca\", or \"verify-full\")"),
-                         enum_name (sslmode_values, mode));
+                                   enum_name (sslmode_values, mode));
   if (system_roots && mode != FRAISE_SSL_VERIFY_FULL)
-    return config_error (error,
-                         _("weak sslmode \"%s\" may not be used with sslrootcert=system "
+    return config_error (error, _("weak sslmode \"%s\" may not be used with sslrootcert=system "
                            "(use \"verify-full\")"),
-                         enum_name (sslmode_values, mode));
+                                   enum_name (sslmode_values, mode));
   return parse_tls_version (opts->values[OPT_SSL_MIN_PROTOCOL_VERSION],
                             &info->ssl_min_protocol_version, error);
 }
 
 static gboolean
-build_session (const Options  *opts,
-               FraiseConninfo *info,
-               GError        **error)
+build_session (const Options *opts, FraiseConninfo *info, GError **error)
 {
   int target, random;
 
-  if (!parse_enum_option (opts, OPT_TARGET_SESSION_ATTRS, target_session_attrs_values,
-                          FRAISE_TARGET_ANY,
-                          _("any, read-write, read-only, primary, standby or prefer-standby"),
-                          &target, error) ||
-      !parse_enum_option (opts, OPT_LOAD_BALANCE_HOSTS, load_balance_values, FALSE,
-                          _("disable or random"), &random, error))
+  if (!parse_enum_option (
+        opts, OPT_TARGET_SESSION_ATTRS, target_session_attrs_values, FRAISE_TARGET_ANY,
+        _("any, read-write, read-only, primary, standby or prefer-standby"), &target, error) ||
+        !parse_enum_option (opts, OPT_LOAD_BALANCE_HOSTS, load_balance_values, FALSE,
+                            _("disable or random"), &random, error))
     return FALSE;
   info->target_session_attrs = target;
   info->load_balance_random = random;
@@ -1031,9 +945,7 @@ build_session (const Options  *opts,
 
 /* connect_timeout: 0 or less = none; 1 is raised to 2 as libpq does. */
 static gboolean
-build_timeouts (const Options  *opts,
-                FraiseConninfo *info,
-                GError        **error)
+build_timeouts (const Options *opts, FraiseConninfo *info, GError **error)
 {
   const char *keepalives = opts->values[OPT_KEEPALIVES];
   int value = 1;
@@ -1067,27 +979,22 @@ default_socket_dir (void)
 }
 
 static FraiseConninfo *
-conninfo_build (const Options *opts,
-                GError       **error)
+conninfo_build (const Options *opts, GError **error)
 {
   g_autoptr(FraiseConninfo) info = g_new0 (FraiseConninfo, 1);
 
   info->hosts = g_ptr_array_new_with_free_func (host_free);
   info->default_socket_dir = default_socket_dir ();
   build_identity (opts, info);
-  if (!build_hosts (opts, info, error) ||
-      !build_auth (opts, info, error) ||
-      !build_ssl (opts, info, error) ||
-      !build_session (opts, info, error) ||
+  if (!build_hosts (opts, info, error) || !build_auth (opts, info, error) ||
+      !build_ssl (opts, info, error) || !build_session (opts, info, error) ||
       !build_timeouts (opts, info, error))
     return NULL;
   return g_steal_pointer (&info);
 }
 
 FraiseConninfo *
-fraise_conninfo_parse (const char        *conninfo,
-                       const char *const *envp,
-                       GError           **error)
+fraise_conninfo_parse (const char *conninfo, const char *const *envp, GError **error)
 {
   Options opts = { { NULL }, NULL };
   FraiseConninfo *info = NULL;

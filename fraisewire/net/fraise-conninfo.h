@@ -30,12 +30,12 @@ typedef enum {
 } FraiseTargetSessionAttrs;
 
 typedef struct {
-  char *host;      /* host name, IP literal (no brackets) or absolute Unix socket directory; a
-                    * slot given only by hostaddr has a copy of hostaddr here (libpq leaves the
-                    * name empty and refuses sslmode=verify-full for it: "host name must be
-                    * specified for a verified SSL connection") */
-  char *hostaddr;  /* numeric address to connect to instead of resolving @host, or NULL; when set
-                    * it decides the address and is_unix is FALSE even if host starts with "/" */
+  char *host;     /* host name, IP literal (no brackets) or absolute Unix socket directory; a
+                   * slot given only by hostaddr has a copy of hostaddr here (libpq leaves the
+                   * name empty and refuses sslmode=verify-full for it: "host name must be
+                   * specified for a verified SSL connection") */
+  char *hostaddr; /* numeric address to connect to instead of resolving @host, or NULL; when set
+                   * it decides the address and is_unix is FALSE even if host starts with "/" */
   guint16 port;
   gboolean is_unix;
 } FraiseConninfoHost;
@@ -46,9 +46,10 @@ typedef struct {
   GPtrArray *hosts; /* FraiseConninfoHost*, at least one */
   char *dbname;
   char *user;
-  char *password;   /* from the string or PGPASSWORD; NULL if none (then .pgpass is consulted per host) */
-  char *passfile;   /* resolved path of the password file (may not exist) */
-  char *application_name;  /* application_name, else fallback_application_name, else NULL */
+  char *
+    password; /* from the string or PGPASSWORD; NULL if none (then .pgpass is consulted per host) */
+  char *passfile;         /* resolved path of the password file (may not exist) */
+  char *application_name; /* application_name, else fallback_application_name, else NULL */
   char *options;
   guint connect_timeout_s; /* 0 = none; default 10; values 1 are raised to 2 as libpq does */
   FraiseSslMode sslmode;
@@ -58,10 +59,10 @@ typedef struct {
                                    * "TLSv1.2" by default; an explicit empty value means no
                                    * minimum and is reported as "TLSv1" */
   FraiseChannelBinding channel_binding;
-  guint require_auth;     /* FraiseAuthMask of allowed methods; FRAISE_AUTH_ALL if unset */
+  guint require_auth; /* FraiseAuthMask of allowed methods; FRAISE_AUTH_ALL if unset */
   FraiseTargetSessionAttrs target_session_attrs;
   gboolean load_balance_random;
-  gboolean keepalives;    /* default TRUE */
+  gboolean keepalives; /* default TRUE */
   /* Defaults 30, 10, 3 and 0; an explicit 0 (or a negative value, clamped to 0 as libpq does)
    * leaves the OS default. */
   guint keepalives_idle_s, keepalives_interval_s, keepalives_count;
@@ -77,7 +78,8 @@ typedef struct {
  * built-in defaults. Every value is validated: an unknown keyword or a bad
  * value is FRAISE_ERROR_CONFIG naming the keyword. Passwords never appear in
  * error messages. */
-FraiseConninfo *fraise_conninfo_parse (const char *conninfo, const char *const *envp, GError **error);
+FraiseConninfo *
+fraise_conninfo_parse (const char *conninfo, const char *const *envp, GError **error);
 void fraise_conninfo_free (FraiseConninfo *info);
 
 /* The password to use for @host: the explicit one if any, else the matching

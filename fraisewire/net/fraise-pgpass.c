@@ -22,8 +22,7 @@
  * matches anything; "\" escapes the next character). Returns the start of
  * the next field, or NULL. */
 static const char *
-pgpass_match_field (const char *field,
-                    const char *token)
+pgpass_match_field (const char *field, const char *token)
 {
   const char *p = field;
 
@@ -64,8 +63,7 @@ pgpass_extract_password (const char *field)
 
 /* One line (newline included); NULL unless it matches all four fields. */
 static char *
-pgpass_match_line (char              *line,
-                   const char *const  fields[4])
+pgpass_match_line (char *line, const char *const fields[4])
 {
   gsize len = strlen (line);
   const char *p = line;
@@ -100,7 +98,7 @@ pgpass_open (const char *path)
     {
       g_warning (_("password file \"%s\" has group or world access; "
                    "permissions should be u=rw (0600) or less"),
-                 path);
+                    path);
       close (fd);
       return NULL;
     }
@@ -111,8 +109,7 @@ pgpass_open (const char *path)
 }
 
 static char *
-pgpass_lookup (const char        *path,
-               const char *const  fields[4])
+pgpass_lookup (const char *path, const char *const fields[4])
 {
   FILE *file = pgpass_open (path);
   char *line = NULL;
@@ -131,8 +128,7 @@ pgpass_lookup (const char        *path,
 }
 
 char *
-fraise_conninfo_get_password (const FraiseConninfo     *info,
-                              const FraiseConninfoHost *host)
+fraise_conninfo_get_password (const FraiseConninfo *info, const FraiseConninfoHost *host)
 {
   g_autofree char *port = NULL;
   const char *hostname;
@@ -151,5 +147,5 @@ fraise_conninfo_get_password (const FraiseConninfo     *info,
     hostname = "localhost";
   port = g_strdup_printf ("%u", host->port);
   return pgpass_lookup (info->passfile,
-                        (const char *const[4]) { hostname, port, info->dbname, info->user });
+                        (const char *const[4]){ hostname, port, info->dbname, info->user });
 }

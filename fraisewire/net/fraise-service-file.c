@@ -25,14 +25,9 @@
 /* libpq reads pg_service.conf with a 1024-byte line buffer and rejects longer lines. */
 #define SERVICE_LINE_MAX 1024
 
-
 /* "key=value" inside the wanted section: fills the option if still unset. */
 static gboolean
-service_store_line (Options    *opts,
-                    char       *line,
-                    const char *path,
-                    int         lineno,
-                    GError    **error)
+service_store_line (Options *opts, char *line, const char *path, int lineno, GError **error)
 {
   char *eq = strchr (line, '=');
   int id;
@@ -41,10 +36,9 @@ service_store_line (Options    *opts,
     return config_error (error, _("syntax error in service file \"%s\", line %d"), path, lineno);
   *eq = '\0';
   if (strcmp (line, "service") == 0)
-    return config_error (error,
-                         _("nested service specifications not supported in service file "
+    return config_error (error, _("nested service specifications not supported in service file "
                            "\"%s\", line %d"),
-                         path, lineno);
+                                   path, lineno);
   id = fraise_conninfo_option_find (line);
   if (id < 0)
     return config_error (error, _("syntax error in service file \"%s\", line %d"), path, lineno);
@@ -55,14 +49,14 @@ service_store_line (Options    *opts,
 
 /* Handles one line. Sets *@done at the section after the wanted one. */
 static gboolean
-service_handle_line (Options    *opts,
-                     char       *line,
+service_handle_line (Options *opts,
+                     char *line,
                      const char *path,
-                     int         lineno,
+                     int lineno,
                      const char *service,
-                     gboolean   *found,
-                     gboolean   *done,
-                     GError    **error)
+                     gboolean *found,
+                     gboolean *done,
+                     GError **error)
 {
   gsize service_len = strlen (service);
 
@@ -83,11 +77,8 @@ service_handle_line (Options    *opts,
 }
 
 static gboolean
-parse_service_file (Options    *opts,
-                    const char *path,
-                    const char *service,
-                    gboolean   *found,
-                    GError    **error)
+parse_service_file (
+  Options *opts, const char *path, const char *service, gboolean *found, GError **error)
 {
   FILE *file = fopen (path, "r");
   char *line = NULL;
@@ -125,8 +116,7 @@ user_service_file (const Options *opts)
 }
 
 gboolean
-fraise_service_file_apply (Options *opts,
-                           GError **error)
+fraise_service_file_apply (Options *opts, GError **error)
 {
   const char *service = opts->values[OPT_SERVICE];
   const char *sysconfdir = options_getenv (opts, "PGSYSCONFDIR");

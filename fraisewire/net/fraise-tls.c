@@ -9,8 +9,7 @@
 #include "fraise-connection-private.h"
 
 GError *
-fraise_tls_error (const char *format,
-                  ...)
+fraise_tls_error (const char *format, ...)
 {
   GError *error;
   va_list args;
@@ -22,29 +21,27 @@ fraise_tls_error (const char *format,
 }
 
 static gboolean
-accept_any_certificate (GTlsConnection       *connection,
-                        GTlsCertificate      *certificate,
-                        GTlsCertificateFlags  errors,
-                        gpointer              user_data)
+accept_any_certificate (GTlsConnection *connection,
+                        GTlsCertificate *certificate,
+                        GTlsCertificateFlags errors,
+                        gpointer user_data)
 {
   /* sslmode allow/prefer/require: encrypt without verifying, as libpq does. */
   return TRUE;
 }
 
 static gboolean
-accept_wrong_identity (GTlsConnection       *connection,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
+accept_wrong_identity (GTlsConnection *connection,
+                       GTlsCertificate *certificate,
+                       GTlsCertificateFlags errors,
+                       gpointer user_data)
 {
   /* sslmode verify-ca: the chain must verify, the host name need not match. */
   return (errors & ~G_TLS_CERTIFICATE_BAD_IDENTITY) == 0;
 }
 
 static gboolean
-configure_tls (const FraiseConninfo *info,
-               GTlsConnection       *tls,
-               GError              **error)
+configure_tls (const FraiseConninfo *info, GTlsConnection *tls, GError **error)
 {
   gboolean verify = info->sslmode >= FRAISE_SSL_VERIFY_CA;
 
@@ -59,7 +56,7 @@ configure_tls (const FraiseConninfo *info,
           if (verify)
             {
               *error = fraise_tls_error (_("could not load root certificate file \"%s\": %s"),
-                                         info->sslrootcert, local->message);
+                                            info->sslrootcert, local->message);
               return FALSE;
             }
         }
@@ -79,7 +76,8 @@ configure_tls (const FraiseConninfo *info,
                                        "be read — either provide the file, use the system's "
                                        "trusted roots with sslrootcert=system, or change "
                                        "sslmode to disable server certificate "
-                                       "verification"), path);
+                                       "verification"),
+                                        path);
           return FALSE;
         }
       g_tls_connection_set_database (tls, database);
@@ -90,13 +88,12 @@ configure_tls (const FraiseConninfo *info,
       g_autoptr(GTlsCertificate) certificate = NULL;
       g_autoptr(GError) local = NULL;
 
-      certificate = g_tls_certificate_new_from_files (info->sslcert,
-                                                      info->sslkey ? info->sslkey : info->sslcert,
-                                                      &local);
+      certificate = g_tls_certificate_new_from_files (
+        info->sslcert, info->sslkey ? info->sslkey : info->sslcert, &local);
       if (certificate == NULL)
         {
           *error = fraise_tls_error (_("could not load client certificate \"%s\": %s"),
-                                     info->sslcert, local->message);
+                                        info->sslcert, local->message);
           return FALSE;
         }
       g_tls_connection_set_certificate (tls, certificate);
@@ -110,10 +107,10 @@ configure_tls (const FraiseConninfo *info,
 }
 
 GIOStream *
-fraise_tls_client_new (const FraiseConninfo     *info,
+fraise_tls_client_new (const FraiseConninfo *info,
                        const FraiseConninfoHost *host,
-                       GIOStream                *base,
-                       GError                  **error)
+                       GIOStream *base,
+                       GError **error)
 {
   g_autoptr(GSocketConnectable) identity = g_network_address_new (host->host, host->port);
   g_autoptr(GIOStream) tls = g_tls_client_connection_new (base, identity, error);
@@ -132,9 +129,7 @@ fraise_tls_bytes_after_answer (GSocketConnection *connection)
 }
 
 static void
-on_tls_handshake (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   FraiseConnection *self = user_data;
   GError *error = NULL;
@@ -152,11 +147,10 @@ on_tls_handshake (GObject      *source,
       GError *mapped = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                          ? g_error_copy (error)
                          : fraise_tls_error (_("TLS handshake with %s failed: %s"),
-                                             self->peer_description, error->message);
+                                                self->peer_description, error->message);
       g_error_free (error);
       g_object_unref (source);
-      fraise_connection_attempt_failed (self,
-                                        fraise_connection_take_attempt_error (self, mapped));
+      fraise_connection_attempt_failed (self, fraise_connection_take_attempt_error (self, mapped));
       g_object_unref (self);
       return;
     }
@@ -178,7 +172,7 @@ start_tls (FraiseConnection *self)
     {
       error = fraise_tls_error (_("received unencrypted data after the SSL response from %s "
                                   "— possible man-in-the-middle attack"),
-                                self->peer_description);
+                                   self->peer_description);
       fraise_connection_attempt_failed (self, error);
       return;
     }
@@ -208,9 +202,7 @@ start_tls (FraiseConnection *self)
 }
 
 static gboolean
-on_ssl_response (GSocket      *socket,
-                 GIOCondition  condition,
-                 gpointer      user_data)
+on_ssl_response (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
   FraiseConnection *self = user_data;
   g_autoptr(GError) error = NULL;
@@ -229,19 +221,19 @@ on_ssl_response (GSocket      *socket,
       return G_SOURCE_REMOVE;
     }
   if (n <= 0)
-    failure = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
-                           _("server %s closed the connection during SSL negotiation%s%s"),
-                           self->peer_description, error ? ": " : "",
-                           error ? error->message : "");
+    failure =
+      g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
+                   _("server %s closed the connection during SSL negotiation%s%s"),
+                      self->peer_description, error ? ": " : "", error ? error->message : "");
   else if (byte == 'S')
     start_tls (self);
   else if (byte == 'N' && self->info->sslmode >= FRAISE_SSL_REQUIRE)
     failure = fraise_tls_error (_("server %s does not support SSL, but SSL was required "
                                   "(sslmode=%s) — enable ssl on the server or lower sslmode"),
-                                self->peer_description,
-                                self->info->sslmode == FRAISE_SSL_REQUIRE ? "require"
-                                : self->info->sslmode == FRAISE_SSL_VERIFY_CA ? "verify-ca"
-                                                                              : "verify-full");
+                                   self->peer_description,
+                                   self->info->sslmode == FRAISE_SSL_REQUIRE     ? "require"
+                                   : self->info->sslmode == FRAISE_SSL_VERIFY_CA ? "verify-ca"
+                                                                                 : "verify-full");
   else if (byte == 'N')
     {
       fraise_connection_use_stream (self, G_IO_STREAM (self->socket_connection));
@@ -250,10 +242,11 @@ on_ssl_response (GSocket      *socket,
   else if (byte == 'E')
     /* Never shown, never a reason to fall back to plaintext (CVE-2024-10977). */
     failure = fraise_tls_error (_("server %s sent an error response during SSL exchange"),
-                                self->peer_description);
+                                   self->peer_description);
   else
     failure = fraise_tls_error (_("received invalid response to SSL negotiation from %s "
-                                  "(byte 0x%02x)"), self->peer_description, byte);
+                                  "(byte 0x%02x)"),
+                                   self->peer_description, byte);
   if (failure != NULL)
     fraise_connection_attempt_failed (self, failure);
   return G_SOURCE_REMOVE;
@@ -268,17 +261,15 @@ fraise_connection_send_ssl_request (FraiseConnection *self)
   gssize n;
 
   fraise_proto_write_ssl_request (request);
-  n = g_socket_send_with_blocking (socket, (const char *) request->data, request->len, FALSE,
-                                   NULL, &error);
+  n = g_socket_send_with_blocking (socket, (const char *) request->data, request->len, FALSE, NULL,
+                                   &error);
   if (n != (gssize) request->len)
     {
-      fraise_connection_attempt_failed (self,
-                                        g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
-                                                     _("could not send SSL negotiation packet "
+      fraise_connection_attempt_failed (
+        self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONNECTION_FAILED,
+                           _("could not send SSL negotiation packet "
                                                        "to %s: %s"),
-                                                     self->peer_description,
-                                                     error ? error->message
-                                                           : _("short write")));
+                              self->peer_description, error ? error->message : _("short write")));
       return;
     }
   self->phase = PHASE_SSL_RESPONSE;

@@ -19,10 +19,8 @@ typedef struct {
   GError **error;
 } Cursor;
 
-static void set_malformed (GError   **error,
-                           const char *what,
-                           const char *format,
-                           ...) G_GNUC_PRINTF (3, 4);
+static void set_malformed (GError **error, const char *what, const char *format, ...)
+  G_GNUC_PRINTF (3, 4);
 
 static void
 set_malformed (GError **error, const char *what, const char *format, ...)
@@ -184,7 +182,7 @@ check_auth_size (const FraiseProtoFrame *frame, GError **error)
     return TRUE;
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                _("authentication request of %lu bytes exceeds the limit of %d bytes"),
-               (gulong) frame->len, FRAISE_PROTO_MAX_AUTH_MESSAGE);
+                  (gulong) frame->len, FRAISE_PROTO_MAX_AUTH_MESSAGE);
   return FALSE;
 }
 
@@ -199,8 +197,7 @@ check_auth_payload (Cursor *c, guint32 code)
     case FRAISE_PROTO_AUTH_MD5:
       if (c->left == 4)
         return TRUE;
-      set_malformed (c->error, c->what,
-                     _("MD5 salt of %lu bytes, expected 4"), (gulong) c->left);
+      set_malformed (c->error, c->what, _("MD5 salt of %lu bytes, expected 4"), (gulong) c->left);
       return FALSE;
     case FRAISE_PROTO_AUTH_SASL:
     case FRAISE_PROTO_AUTH_SASL_CONTINUE:
@@ -208,16 +205,14 @@ check_auth_payload (Cursor *c, guint32 code)
       return TRUE;
     default:
       g_set_error (c->error, FRAISE_ERROR, FRAISE_ERROR_AUTHENTICATION,
-                   _("unsupported authentication method %u (%s)"),
-                   (guint) code, auth_method_name (code));
+                   _("unsupported authentication method %u (%s)"), (guint) code,
+                      auth_method_name (code));
       return FALSE;
     }
 }
 
 gboolean
-fraise_proto_parse_auth (const FraiseProtoFrame *frame,
-                         FraiseProtoAuth        *out,
-                         GError                **error)
+fraise_proto_parse_auth (const FraiseProtoFrame *frame, FraiseProtoAuth *out, GError **error)
 {
   Cursor c;
   guint32 code;
@@ -236,9 +231,7 @@ fraise_proto_parse_auth (const FraiseProtoFrame *frame,
 }
 
 gchar **
-fraise_proto_parse_sasl_mechanisms (const guint8 *data,
-                                    gsize         len,
-                                    GError      **error)
+fraise_proto_parse_sasl_mechanisms (const guint8 *data, gsize len, GError **error)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   Cursor c;
@@ -266,9 +259,9 @@ fraise_proto_parse_sasl_mechanisms (const guint8 *data,
 
 gboolean
 fraise_proto_parse_backend_key_data (const FraiseProtoFrame *frame,
-                                     guint32                *pid,
-                                     guint32                *secret,
-                                     GError                **error)
+                                     guint32 *pid,
+                                     guint32 *secret,
+                                     GError **error)
 {
   Cursor c;
 
@@ -280,9 +273,9 @@ fraise_proto_parse_backend_key_data (const FraiseProtoFrame *frame,
 
 gboolean
 fraise_proto_parse_parameter_status (const FraiseProtoFrame *frame,
-                                     const char            **name,
-                                     const char            **value,
-                                     GError                **error)
+                                     const char **name,
+                                     const char **value,
+                                     GError **error)
 {
   Cursor c;
 
@@ -299,9 +292,7 @@ is_transaction_status (guint8 status)
 }
 
 gboolean
-fraise_proto_parse_ready_for_query (const FraiseProtoFrame *frame,
-                                    char                   *status,
-                                    GError                **error)
+fraise_proto_parse_ready_for_query (const FraiseProtoFrame *frame, char *status, GError **error)
 {
   Cursor c;
   guint8 byte;
@@ -325,10 +316,10 @@ fraise_proto_parse_ready_for_query (const FraiseProtoFrame *frame,
 static gboolean
 cursor_column (Cursor *c, FraiseProtoColumn *col)
 {
-  if (!cursor_string (c, &col->name, NULL) || !cursor_u32 (c, &col->table_oid)
-      || !cursor_i16 (c, &col->column_attr) || !cursor_u32 (c, &col->type_oid)
-      || !cursor_i16 (c, &col->type_size) || !cursor_i32 (c, &col->type_modifier)
-      || !cursor_i16 (c, &col->format))
+  if (!cursor_string (c, &col->name, NULL) || !cursor_u32 (c, &col->table_oid) ||
+      !cursor_i16 (c, &col->column_attr) || !cursor_u32 (c, &col->type_oid) ||
+      !cursor_i16 (c, &col->type_size) || !cursor_i32 (c, &col->type_modifier) ||
+      !cursor_i16 (c, &col->format))
     return FALSE;
   if (col->format == 0 || col->format == 1)
     return TRUE;
@@ -338,10 +329,10 @@ cursor_column (Cursor *c, FraiseProtoColumn *col)
 
 gboolean
 fraise_proto_parse_row_description (const FraiseProtoFrame *frame,
-                                    FraiseProtoColumn      *columns,
-                                    guint                   max_columns,
-                                    guint                  *n_columns,
-                                    GError                **error)
+                                    FraiseProtoColumn *columns,
+                                    guint max_columns,
+                                    guint *n_columns,
+                                    GError **error)
 {
   Cursor c;
   FraiseProtoColumn col;
@@ -388,8 +379,8 @@ cursor_field (Cursor *c, FraiseProtoField *field)
   if ((gsize) len > c->left)
     {
       set_malformed (c->error, c->what,
-                     _("field length %d exceeds the %lu remaining bytes"),
-                     (int) len, (gulong) c->left);
+                     _("field length %d exceeds the %lu remaining bytes"), (int) len,
+                        (gulong) c->left);
       return FALSE;
     }
   field->len = len;
@@ -398,9 +389,9 @@ cursor_field (Cursor *c, FraiseProtoField *field)
 
 gboolean
 fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
-                             FraiseProtoField       *fields,
-                             guint                   n_expected,
-                             GError                **error)
+                             FraiseProtoField *fields,
+                             guint n_expected,
+                             GError **error)
 {
   Cursor c;
   guint16 count;
@@ -413,7 +404,8 @@ fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
     return FALSE;
   if (count != n_expected)
     {
-      set_malformed (error, c.what, _("row has %u fields, expected %u"), (guint) count, n_expected);
+      set_malformed (error, c.what,
+                     _("row has %u fields, expected %u"), (guint) count, n_expected);
       return FALSE;
     }
   for (i = 0; i < count; i++)
@@ -428,8 +420,8 @@ fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
 
 gboolean
 fraise_proto_parse_command_complete (const FraiseProtoFrame *frame,
-                                     const char            **tag,
-                                     GError                **error)
+                                     const char **tag,
+                                     GError **error)
 {
   Cursor c;
 
@@ -440,8 +432,7 @@ fraise_proto_parse_command_complete (const FraiseProtoFrame *frame,
 }
 
 gboolean
-fraise_proto_parse_empty (const FraiseProtoFrame *frame,
-                          GError                **error)
+fraise_proto_parse_empty (const FraiseProtoFrame *frame, GError **error)
 {
   Cursor c;
 
@@ -452,8 +443,7 @@ fraise_proto_parse_empty (const FraiseProtoFrame *frame,
 }
 
 gboolean
-fraise_proto_parse_copy_response (const FraiseProtoFrame *frame,
-                                  GError                **error)
+fraise_proto_parse_copy_response (const FraiseProtoFrame *frame, GError **error)
 {
   Cursor c;
   guint8 format;
@@ -478,8 +468,8 @@ fraise_proto_parse_copy_response (const FraiseProtoFrame *frame,
         return FALSE;
       if (column_format != 0 && column_format != 1)
         {
-          set_malformed (error, c.what, _("invalid format code %d for column %u"),
-                         (int) column_format, i + 1);
+          set_malformed (error, c.what,
+                         _("invalid format code %d for column %u"), (int) column_format, i + 1);
           return FALSE;
         }
     }
@@ -518,8 +508,7 @@ cursor_server_message_fields (Cursor *c, FraiseServerMessage *message)
 }
 
 FraiseServerMessage *
-fraise_proto_parse_error_fields (const FraiseProtoFrame *frame,
-                                 GError                **error)
+fraise_proto_parse_error_fields (const FraiseProtoFrame *frame, GError **error)
 {
   g_autoptr (FraiseServerMessage) message = NULL;
   Cursor c;
@@ -535,18 +524,18 @@ fraise_proto_parse_error_fields (const FraiseProtoFrame *frame,
 
 gboolean
 fraise_proto_parse_notification (const FraiseProtoFrame *frame,
-                                 guint32                *pid,
-                                 const char            **channel,
-                                 const char            **payload,
-                                 GError                **error)
+                                 guint32 *pid,
+                                 const char **channel,
+                                 const char **payload,
+                                 GError **error)
 {
   Cursor c;
 
   g_return_val_if_fail (frame != NULL && pid != NULL && channel != NULL && payload != NULL, FALSE);
 
   cursor_init_frame (&c, frame, error);
-  return cursor_u32 (&c, pid) && cursor_string (&c, channel, NULL)
-         && cursor_string (&c, payload, NULL) && cursor_finish (&c);
+  return cursor_u32 (&c, pid) && cursor_string (&c, channel, NULL) &&
+         cursor_string (&c, payload, NULL) && cursor_finish (&c);
 }
 
 /* The option count of a NegotiateProtocolVersion: each option takes at least
@@ -569,9 +558,9 @@ cursor_option_count (Cursor *c, guint *count)
 
 gboolean
 fraise_proto_parse_negotiate_protocol_version (const FraiseProtoFrame *frame,
-                                               guint32                *newest_minor,
-                                               gchar                ***unrecognized,
-                                               GError                **error)
+                                               guint32 *newest_minor,
+                                               gchar ***unrecognized,
+                                               GError **error)
 {
   g_autoptr (GPtrArray) options = NULL;
   Cursor c;
@@ -605,30 +594,14 @@ fraise_proto_parse_negotiate_protocol_version (const FraiseProtoFrame *frame,
 /* ---- names ------------------------------------------------------------- */
 
 static const char *const backend_message_names[256] = {
-  ['R'] = "Authentication",
-  ['K'] = "BackendKeyData",
-  ['S'] = "ParameterStatus",
-  ['Z'] = "ReadyForQuery",
-  ['T'] = "RowDescription",
-  ['D'] = "DataRow",
-  ['C'] = "CommandComplete",
-  ['I'] = "EmptyQueryResponse",
-  ['E'] = "ErrorResponse",
-  ['N'] = "NoticeResponse",
-  ['A'] = "NotificationResponse",
-  ['v'] = "NegotiateProtocolVersion",
-  ['1'] = "ParseComplete",
-  ['2'] = "BindComplete",
-  ['3'] = "CloseComplete",
-  ['n'] = "NoData",
-  ['s'] = "PortalSuspended",
-  ['c'] = "CopyDone",
-  ['d'] = "CopyData",
-  ['G'] = "CopyInResponse",
-  ['H'] = "CopyOutResponse",
-  ['W'] = "CopyBothResponse",
-  ['t'] = "ParameterDescription",
-  ['V'] = "FunctionCallResponse",
+  ['R'] = "Authentication",   ['K'] = "BackendKeyData",       ['S'] = "ParameterStatus",
+  ['Z'] = "ReadyForQuery",    ['T'] = "RowDescription",       ['D'] = "DataRow",
+  ['C'] = "CommandComplete",  ['I'] = "EmptyQueryResponse",   ['E'] = "ErrorResponse",
+  ['N'] = "NoticeResponse",   ['A'] = "NotificationResponse", ['v'] = "NegotiateProtocolVersion",
+  ['1'] = "ParseComplete",    ['2'] = "BindComplete",         ['3'] = "CloseComplete",
+  ['n'] = "NoData",           ['s'] = "PortalSuspended",      ['c'] = "CopyDone",
+  ['d'] = "CopyData",         ['G'] = "CopyInResponse",       ['H'] = "CopyOutResponse",
+  ['W'] = "CopyBothResponse", ['t'] = "ParameterDescription", ['V'] = "FunctionCallResponse",
 };
 
 const char *

@@ -48,8 +48,7 @@ fraise_proto_reader_free (FraiseProtoReader *reader)
 }
 
 void
-fraise_proto_reader_set_max_row_size (FraiseProtoReader *reader,
-                                      gsize              max_row_size)
+fraise_proto_reader_set_max_row_size (FraiseProtoReader *reader, gsize max_row_size)
 {
   g_return_if_fail (reader != NULL);
   reader->max_row_size = max_row_size;
@@ -92,8 +91,7 @@ set_invalid_length_error (GError **error, guint8 type, guint32 length)
   g_autofree char *what = describe_type (type);
 
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
-               _("invalid message length %d for %s"),
-               (int) (gint32) length, what);
+               _("invalid message length %d for %s"), (int) (gint32) length, what);
 }
 
 static void
@@ -104,7 +102,7 @@ set_too_long_error (GError **error, guint8 type, guint32 length)
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_PROTOCOL,
                _("invalid message length %u for %s: "
                  "messages of this type are limited to %d bytes"),
-               (guint) length, what, FRAISE_PROTO_MAX_SHORT_MESSAGE);
+                  (guint) length, what, FRAISE_PROTO_MAX_SHORT_MESSAGE);
 }
 
 static void
@@ -115,24 +113,20 @@ set_over_max_row_size_error (GError **error, guint8 type, gsize body_len, gsize 
   if (type == 'D')
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_RESOURCE_LIMIT,
-                   _("row of %lu bytes exceeds max-row-size (%lu bytes)"),
-                   (gulong) body_len, (gulong) limit);
+                   _("row of %lu bytes exceeds max-row-size (%lu bytes)"), (gulong) body_len,
+                      (gulong) limit);
       return;
     }
   what = describe_type (type);
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_RESOURCE_LIMIT,
-               _("%s message of %lu bytes exceeds max-row-size (%lu bytes)"),
-               what, (gulong) body_len, (gulong) limit);
+               _("%s message of %lu bytes exceeds max-row-size (%lu bytes)"), what,
+                  (gulong) body_len, (gulong) limit);
 }
 
 /* Validates the header of @type with length field @length and returns the
  * body length in *@body_len. */
 static gboolean
-check_header (guint8   type,
-              guint32  length,
-              gsize    max_row_size,
-              gsize   *body_len,
-              GError **error)
+check_header (guint8 type, guint32 length, gsize max_row_size, gsize *body_len, GError **error)
 {
   if (length < 4 || length > G_MAXINT32)
     {
@@ -196,8 +190,8 @@ reader_resize (FraiseProtoReader *reader, gsize new_size)
 static gboolean
 reader_should_shrink (const FraiseProtoReader *reader, gsize message_total)
 {
-  return reader->size > INITIAL_SIZE && message_total <= INITIAL_SIZE
-         && reader_pending (reader) <= INITIAL_SIZE / 2;
+  return reader->size > INITIAL_SIZE && message_total <= INITIAL_SIZE &&
+         reader_pending (reader) <= INITIAL_SIZE / 2;
 }
 
 /* Makes room after reader->end for the rest of the current message
@@ -225,8 +219,7 @@ reader_discard (FraiseProtoReader *reader)
 }
 
 guint8 *
-fraise_proto_reader_get_write_space (FraiseProtoReader *reader,
-                                     gsize             *available)
+fraise_proto_reader_get_write_space (FraiseProtoReader *reader, gsize *available)
 {
   gsize message_total;
 
@@ -243,8 +236,7 @@ fraise_proto_reader_get_write_space (FraiseProtoReader *reader,
 }
 
 void
-fraise_proto_reader_commit (FraiseProtoReader *reader,
-                            gsize              n_bytes)
+fraise_proto_reader_commit (FraiseProtoReader *reader, gsize n_bytes)
 {
   g_return_if_fail (reader != NULL);
   g_return_if_fail (n_bytes <= reader->size - reader->end);
@@ -276,9 +268,7 @@ reader_reserve (FraiseProtoReader *reader, gsize len)
 }
 
 void
-fraise_proto_reader_feed (FraiseProtoReader *reader,
-                          const guint8      *data,
-                          gsize              len)
+fraise_proto_reader_feed (FraiseProtoReader *reader, const guint8 *data, gsize len)
 {
   g_return_if_fail (reader != NULL);
   g_return_if_fail (data != NULL || len == 0);
@@ -290,9 +280,7 @@ fraise_proto_reader_feed (FraiseProtoReader *reader,
 }
 
 FraiseProtoStatus
-fraise_proto_reader_next_frame (FraiseProtoReader *reader,
-                                FraiseProtoFrame  *frame,
-                                GError           **error)
+fraise_proto_reader_next_frame (FraiseProtoReader *reader, FraiseProtoFrame *frame, GError **error)
 {
   gsize total;
   const guint8 *p;

@@ -15,7 +15,10 @@ static void
 append_u32 (GByteArray *out, guint32 value)
 {
   guint8 bytes[4] = {
-    (guint8) (value >> 24), (guint8) (value >> 16), (guint8) (value >> 8), (guint8) value,
+    (guint8) (value >> 24),
+    (guint8) (value >> 16),
+    (guint8) (value >> 8),
+    (guint8) value,
   };
 
   g_byte_array_append (out, bytes, sizeof bytes);
@@ -54,8 +57,8 @@ static void
 set_too_large_error (GError **error, const char *what)
 {
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-               _("%s is too large: messages are limited to %u bytes"),
-               what, (guint) FRAISE_PROTO_MAX_OUTGOING);
+               _("%s is too large: messages are limited to %u bytes"), what,
+                  (guint) FRAISE_PROTO_MAX_OUTGOING);
 }
 
 /* @body_len plus @extra, then the 5-byte header, must fit the outgoing
@@ -65,8 +68,8 @@ add_body_size (gsize *body_len, gsize extra, const char *what, GError **error)
 {
   gsize total;
 
-  if (!g_size_checked_add (body_len, *body_len, extra)
-      || !g_size_checked_add (&total, *body_len, 5) || total > FRAISE_PROTO_MAX_OUTGOING)
+  if (!g_size_checked_add (body_len, *body_len, extra) ||
+      !g_size_checked_add (&total, *body_len, 5) || total > FRAISE_PROTO_MAX_OUTGOING)
     {
       set_too_large_error (error, what);
       return FALSE;
@@ -80,8 +83,8 @@ add_body_size (gsize *body_len, gsize extra, const char *what, GError **error)
 static gboolean
 measure_startup_parameters (const char *const *keys,
                             const char *const *values,
-                            gsize             *len,
-                            GError           **error)
+                            gsize *len,
+                            GError **error)
 {
   gsize i;
 
@@ -100,18 +103,19 @@ measure_startup_parameters (const char *const *keys,
                                _("startup parameter name must not be empty"));
           return FALSE;
         }
-      if (!add_body_size (len, strlen (keys[i]) + 1, _("startup message"), error)
-          || !add_body_size (len, strlen (values[i]) + 1, _("startup message"), error))
+      if (!add_body_size (len, strlen (keys[i]) + 1, _("startup message"), error) ||
+                          !add_body_size (len, strlen (values[i]) + 1,
+                                          _("startup message"), error))
         return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-fraise_proto_write_startup (GByteArray        *out,
+fraise_proto_write_startup (GByteArray *out,
                             const char *const *keys,
                             const char *const *values,
-                            GError           **error)
+                            GError **error)
 {
   gsize params_len;
   gsize length;
@@ -126,7 +130,7 @@ fraise_proto_write_startup (GByteArray        *out,
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                    _("startup message of %lu bytes exceeds the server's limit of %d bytes"),
-                   (gulong) length, FRAISE_PROTO_MAX_STARTUP_MESSAGE);
+                      (gulong) length, FRAISE_PROTO_MAX_STARTUP_MESSAGE);
       return FALSE;
     }
   append_u32 (out, (guint32) length);
@@ -150,9 +154,7 @@ fraise_proto_write_ssl_request (GByteArray *out)
 }
 
 void
-fraise_proto_write_cancel_request (GByteArray *out,
-                                   guint32     pid,
-                                   guint32     secret)
+fraise_proto_write_cancel_request (GByteArray *out, guint32 pid, guint32 secret)
 {
   g_return_if_fail (out != NULL);
 
@@ -177,8 +179,8 @@ static gboolean
 check_query (const char *sql, gsize len, gsize *body_len, GError **error)
 {
   *body_len = 0;
-  if (!add_body_size (body_len, len, _("query"), error)
-      || !add_body_size (body_len, 1, _("query"), error))
+  if (!add_body_size (body_len, len, _("query"), error) ||
+                      !add_body_size (body_len, 1, _("query"), error))
     return FALSE;
   if (len > 0 && memchr (sql, 0, len) != NULL)
     {
@@ -190,10 +192,7 @@ check_query (const char *sql, gsize len, gsize *body_len, GError **error)
 }
 
 gboolean
-fraise_proto_write_query (GByteArray *out,
-                          const char *sql,
-                          gsize       len,
-                          GError    **error)
+fraise_proto_write_query (GByteArray *out, const char *sql, gsize len, GError **error)
 {
   gsize body_len;
 
@@ -211,9 +210,7 @@ fraise_proto_write_query (GByteArray *out,
 /* ---- authentication responses ------------------------------------------- */
 
 gboolean
-fraise_proto_write_password (GByteArray *out,
-                             const char *password,
-                             GError    **error)
+fraise_proto_write_password (GByteArray *out, const char *password, GError **error)
 {
   gsize body_len = 0;
 
@@ -227,19 +224,16 @@ fraise_proto_write_password (GByteArray *out,
 }
 
 gboolean
-fraise_proto_write_sasl_initial_response (GByteArray   *out,
-                                          const char   *mechanism,
-                                          const guint8 *data,
-                                          gsize         len,
-                                          GError      **error)
+fraise_proto_write_sasl_initial_response (
+  GByteArray *out, const char *mechanism, const guint8 *data, gsize len, GError **error)
 {
   gsize body_len = 0;
 
   g_return_val_if_fail (out != NULL && mechanism != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
 
-  if (!add_body_size (&body_len, strlen (mechanism) + 1 + 4, _("SASL initial response"), error)
-      || !add_body_size (&body_len, len, _("SASL initial response"), error))
+  if (!add_body_size (&body_len, strlen (mechanism) + 1 + 4, _("SASL initial response"), error) ||
+                      !add_body_size (&body_len, len, _("SASL initial response"), error))
     return FALSE;
   append_header (out, 'p', body_len);
   append_cstring (out, mechanism);
@@ -249,10 +243,7 @@ fraise_proto_write_sasl_initial_response (GByteArray   *out,
 }
 
 gboolean
-fraise_proto_write_sasl_response (GByteArray   *out,
-                                  const guint8 *data,
-                                  gsize         len,
-                                  GError      **error)
+fraise_proto_write_sasl_response (GByteArray *out, const guint8 *data, gsize len, GError **error)
 {
   gsize body_len = 0;
 

@@ -17,10 +17,10 @@
 G_BEGIN_DECLS
 
 /* Limits. */
-#define FRAISE_PROTO_MAX_SHORT_MESSAGE 30000      /* body+4 of any type but T D d V E N A */
-#define FRAISE_PROTO_MAX_OUTGOING (1u << 30)      /* refuse outgoing messages above 1 GiB */
-#define FRAISE_PROTO_MAX_AUTH_MESSAGE 2000        /* 'R' during startup, libpq's bound */
-#define FRAISE_PROTO_MAX_STARTUP_MESSAGE 10000    /* the server's MAX_STARTUP_PACKET_LENGTH */
+#define FRAISE_PROTO_MAX_SHORT_MESSAGE 30000   /* body+4 of any type but T D d V E N A */
+#define FRAISE_PROTO_MAX_OUTGOING (1u << 30)   /* refuse outgoing messages above 1 GiB */
+#define FRAISE_PROTO_MAX_AUTH_MESSAGE 2000     /* 'R' during startup, libpq's bound */
+#define FRAISE_PROTO_MAX_STARTUP_MESSAGE 10000 /* the server's MAX_STARTUP_PACKET_LENGTH */
 #define FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE (64u * 1024 * 1024)
 
 #define FRAISE_PROTO_SSL_REQUEST_CODE 80877103
@@ -74,9 +74,8 @@ void fraise_proto_reader_feed (FraiseProtoReader *reader, const guint8 *data, gs
  * Once a header is refused (here or by get_write_space()), every later call
  * returns a copy of the same error, committed or fed bytes are discarded, and
  * get_write_space() still returns a usable area. */
-FraiseProtoStatus fraise_proto_reader_next_frame (FraiseProtoReader *reader,
-                                                  FraiseProtoFrame  *frame,
-                                                  GError           **error);
+FraiseProtoStatus
+fraise_proto_reader_next_frame (FraiseProtoReader *reader, FraiseProtoFrame *frame, GError **error);
 
 /* Bytes buffered but not yet returned as frames. */
 gsize fraise_proto_reader_get_pending (FraiseProtoReader *reader);
@@ -96,25 +95,34 @@ typedef enum {
 
 typedef struct {
   FraiseProtoAuthCode code;
-  const guint8 *data; /* payload after the code (md5: 4-byte salt; SASL: mechanism list; SASL continue/final: SASL data) */
+  const guint8 *data; /* payload after the code (md5: 4-byte salt; SASL: mechanism list; SASL
+                         continue/final: SASL data) */
   gsize data_len;
 } FraiseProtoAuth;
 
 /* 'R'. Unknown codes fail with FRAISE_ERROR_AUTHENTICATION
  * "unsupported authentication method N (...)"; md5 needs exactly 4 salt bytes;
  * ok/cleartext need no payload. */
-gboolean fraise_proto_parse_auth (const FraiseProtoFrame *frame, FraiseProtoAuth *out, GError **error);
+gboolean
+fraise_proto_parse_auth (const FraiseProtoFrame *frame, FraiseProtoAuth *out, GError **error);
 
 /* The SASL mechanism list of an AuthenticationSASL payload: NUL-terminated
  * names followed by an empty name. Returns a NULL-terminated strv. */
 gchar **fraise_proto_parse_sasl_mechanisms (const guint8 *data, gsize len, GError **error);
 
 /* 'K' */
-gboolean fraise_proto_parse_backend_key_data (const FraiseProtoFrame *frame, guint32 *pid, guint32 *secret, GError **error);
+gboolean fraise_proto_parse_backend_key_data (const FraiseProtoFrame *frame,
+                                              guint32 *pid,
+                                              guint32 *secret,
+                                              GError **error);
 /* 'S': @name and @value point into the frame. */
-gboolean fraise_proto_parse_parameter_status (const FraiseProtoFrame *frame, const char **name, const char **value, GError **error);
+gboolean fraise_proto_parse_parameter_status (const FraiseProtoFrame *frame,
+                                              const char **name,
+                                              const char **value,
+                                              GError **error);
 /* 'Z': status is 'I', 'T' or 'E'. */
-gboolean fraise_proto_parse_ready_for_query (const FraiseProtoFrame *frame, char *status, GError **error);
+gboolean
+fraise_proto_parse_ready_for_query (const FraiseProtoFrame *frame, char *status, GError **error);
 
 typedef struct {
   const char *name; /* points into the frame */
@@ -129,10 +137,10 @@ typedef struct {
 /* 'T': fills up to @max_columns entries of @columns and sets *n_columns to the real count
  * (which may exceed @max_columns: the extra columns are still validated). */
 gboolean fraise_proto_parse_row_description (const FraiseProtoFrame *frame,
-                                             FraiseProtoColumn      *columns,
-                                             guint                   max_columns,
-                                             guint                  *n_columns,
-                                             GError                **error);
+                                             FraiseProtoColumn *columns,
+                                             guint max_columns,
+                                             guint *n_columns,
+                                             GError **error);
 
 typedef struct {
   const guint8 *value; /* NULL for SQL NULL */
@@ -143,22 +151,27 @@ typedef struct {
  * >= 0 and fit inside the body, and nothing may follow the last field.
  * With @fields NULL the row is only validated. */
 gboolean fraise_proto_parse_data_row (const FraiseProtoFrame *frame,
-                                      FraiseProtoField       *fields,
-                                      guint                   n_expected,
-                                      GError                **error);
+                                      FraiseProtoField *fields,
+                                      guint n_expected,
+                                      GError **error);
 
 /* 'C' */
-gboolean fraise_proto_parse_command_complete (const FraiseProtoFrame *frame, const char **tag, GError **error);
+gboolean fraise_proto_parse_command_complete (const FraiseProtoFrame *frame,
+                                              const char **tag,
+                                              GError **error);
 /* 'I' (EmptyQueryResponse), also used for other empty-bodied messages ('1','2','3','n','s','c') */
 gboolean fraise_proto_parse_empty (const FraiseProtoFrame *frame, GError **error);
 /* 'H', 'G', 'W' (CopyOut/CopyIn/CopyBothResponse): the overall format (0 or
  * 1), then one 0/1 format code per column, and nothing after. */
 gboolean fraise_proto_parse_copy_response (const FraiseProtoFrame *frame, GError **error);
 /* 'E' and 'N': every field is kept. */
-FraiseServerMessage *fraise_proto_parse_error_fields (const FraiseProtoFrame *frame, GError **error);
+FraiseServerMessage *fraise_proto_parse_error_fields (const FraiseProtoFrame *frame,
+                                                      GError **error);
 /* 'A' */
 gboolean fraise_proto_parse_notification (const FraiseProtoFrame *frame,
-                                          guint32 *pid, const char **channel, const char **payload,
+                                          guint32 *pid,
+                                          const char **channel,
+                                          const char **payload,
                                           GError **error);
 /* 'v': newest minor version the server supports and the options it did not recognise. */
 gboolean fraise_proto_parse_negotiate_protocol_version (const FraiseProtoFrame *frame,
@@ -179,16 +192,19 @@ const char *fraise_proto_backend_message_name (guint8 type);
 /* @keys/@values: NULL-terminated parallel arrays, in order. An empty parameter
  * name, a NULL value and a message over FRAISE_PROTO_MAX_STARTUP_MESSAGE
  * (which the server would refuse) fail with FRAISE_ERROR_CONFIG. */
-gboolean fraise_proto_write_startup (GByteArray *out, const char *const *keys, const char *const *values, GError **error);
+gboolean fraise_proto_write_startup (GByteArray *out,
+                                     const char *const *keys,
+                                     const char *const *values,
+                                     GError **error);
 void fraise_proto_write_ssl_request (GByteArray *out);
 void fraise_proto_write_cancel_request (GByteArray *out, guint32 pid, guint32 secret);
 gboolean fraise_proto_write_query (GByteArray *out, const char *sql, gsize len, GError **error);
 gboolean fraise_proto_write_password (GByteArray *out, const char *password, GError **error);
 /* @data NULL sends length -1 (no initial response). */
-gboolean fraise_proto_write_sasl_initial_response (GByteArray *out, const char *mechanism,
-                                                   const guint8 *data, gsize len, GError **error);
-gboolean fraise_proto_write_sasl_response (GByteArray *out, const guint8 *data, gsize len, GError **error);
+gboolean fraise_proto_write_sasl_initial_response (
+  GByteArray *out, const char *mechanism, const guint8 *data, gsize len, GError **error);
+gboolean
+fraise_proto_write_sasl_response (GByteArray *out, const guint8 *data, gsize len, GError **error);
 void fraise_proto_write_terminate (GByteArray *out);
 
 G_END_DECLS
-

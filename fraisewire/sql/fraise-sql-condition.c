@@ -16,10 +16,25 @@
 /* ---- operators --------------------------------------------------------- */
 
 /* The operators' nicks, for error messages. */
-static const char * const operator_names[FRAISE_SQL_N_OPERATORS] = {
-  "eq", "ne", "lt", "le", "gt", "ge", "in", "not-in", "like", "ilike",
-  "contains", "starts-with", "ends-with", "is-null", "is-not-null",
-  "array-contains", "array-overlaps", "has-key",
+static const char *const operator_names[FRAISE_SQL_N_OPERATORS] = {
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "in",
+  "not-in",
+  "like",
+  "ilike",
+  "contains",
+  "starts-with",
+  "ends-with",
+  "is-null",
+  "is-not-null",
+  "array-contains",
+  "array-overlaps",
+  "has-key",
 };
 
 /* ---- values ------------------------------------------------------------ */
@@ -169,10 +184,7 @@ append_sql_scalar (GString *out, GVariant *v, GError **error)
 typedef gboolean (*AppendElementFunc) (GString *out, GVariant *element, GError **error);
 
 static gboolean
-append_each_element (GString           *out,
-                     GVariant          *value,
-                     AppendElementFunc  append,
-                     GError           **error)
+append_each_element (GString *out, GVariant *value, AppendElementFunc append, GError **error)
 {
   gsize i, n = g_variant_n_children (value);
 
@@ -247,16 +259,15 @@ typedef struct {
   const char *base;
   const char *path;
   FraiseOperator op;
-  GVariant *value;   /* unboxed, or NULL */
+  GVariant *value; /* unboxed, or NULL */
 } Condition;
 
 static gboolean
 wrong_value (const Condition *c, const char *expected, GError **error)
 {
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-               _("operator \"%s\" expects %s, not %s"),
-               operator_names[c->op], expected,
-               c->value != NULL ? g_variant_get_type_string (c->value) : "NULL");
+               _("operator \"%s\" expects %s, not %s"), operator_names[c->op], expected,
+                  c->value != NULL ? g_variant_get_type_string (c->value) : "NULL");
   return FALSE;
 }
 
@@ -299,7 +310,7 @@ append_typed_text (GString *out, const Condition *c, ValueKind kind, GError **er
 static gboolean
 append_comparison (GString *out, const Condition *c, GError **error)
 {
-  static const char * const sql_ops[] = { "=", "<>", "<", "<=", ">", ">=" };
+  static const char *const sql_ops[] = { "=", "<>", "<", "<=", ">", ">=" };
   ValueKind kind = c->value != NULL ? scalar_kind (c->value) : KIND_OTHER;
 
   if (kind == KIND_OTHER)
@@ -317,8 +328,8 @@ append_in (GString *out, const Condition *c, GError **error)
   ValueKind kind;
   gsize n;
 
-  if (c->value == NULL || !is_array (c->value)
-      || (kind = elements_kind (c->value, FALSE)) == KIND_OTHER)
+  if (c->value == NULL || !is_array (c->value) ||
+      (kind = elements_kind (c->value, FALSE)) == KIND_OTHER)
     return wrong_value (c, _("an array of strings, numbers or booleans"), error);
   n = g_variant_n_children (c->value);
   if (n == 0)
@@ -434,8 +445,6 @@ append_jsonb_array (GString *out, GVariant *value, GError **error)
   return TRUE;
 }
 
-
-
 /* ((data->'k')::jsonb): the value at the path as jsonb (data may be json). */
 static gboolean
 append_jsonb_path (GString *out, const Condition *c, GError **error)
@@ -452,8 +461,8 @@ append_jsonb_path (GString *out, const Condition *c, GError **error)
 static gboolean
 append_array_contains (GString *out, const Condition *c, GError **error)
 {
-  if (c->value == NULL
-      || (is_array (c->value) ? elements_kind (c->value, TRUE) : scalar_kind (c->value)) == KIND_OTHER)
+  if (c->value == NULL ||
+      (is_array (c->value) ? elements_kind (c->value, TRUE) : scalar_kind (c->value)) == KIND_OTHER)
     return wrong_value (c, _("a string, number, boolean or an array of them"), error);
   if (!append_jsonb_path (out, c, error))
     return FALSE;
@@ -555,11 +564,8 @@ append_condition (GString *out, const Condition *c, GError **error)
 }
 
 char *
-fraise_sql_render_condition_full (const char      *base,
-                                  const char      *path,
-                                  FraiseOperator   op,
-                                  GVariant        *value,
-                                  GError         **error)
+fraise_sql_render_condition_full (
+  const char *base, const char *path, FraiseOperator op, GVariant *value, GError **error)
 {
   g_autoptr(GVariant) unboxed = value != NULL ? unbox (value) : NULL;
   Condition c = { base, path, op, unboxed };
@@ -577,10 +583,7 @@ fraise_sql_render_condition_full (const char      *base,
 }
 
 char *
-fraise_sql_render_condition (const char      *path,
-                             FraiseOperator   op,
-                             GVariant        *value,
-                             GError         **error)
+fraise_sql_render_condition (const char *path, FraiseOperator op, GVariant *value, GError **error)
 {
   return fraise_sql_render_condition_full (NULL, path, op, value, error);
 }

@@ -12,32 +12,21 @@ G_BEGIN_DECLS
 
 /* @len bytes of @value are valid UTF-8 without NUL; FRAISE_ERROR_CONFIG
  * otherwise. */
-gboolean fraise_sql_check_text (const char *value,
-                                gsize       len,
-                                GError    **error);
+gboolean fraise_sql_check_text (const char *value, gsize len, GError **error);
 
 /* Appends @len bytes of @value, already checked, as a literal. */
-void fraise_sql_append_literal (GString    *out,
-                                const char *value,
-                                gsize       len);
+void fraise_sql_append_literal (GString *out, const char *value, gsize len);
 
 /* Checks @value, then appends it as a literal. */
-gboolean fraise_sql_append_checked_literal (GString    *out,
-                                            const char *value,
-                                            gsize       len,
-                                            GError    **error);
+gboolean
+fraise_sql_append_checked_literal (GString *out, const char *value, gsize len, GError **error);
 
 /* Appends the document expression @base (NULL: data), parenthesised unless it
  * is a plain (qualified) name. */
-gboolean fraise_sql_append_base (GString    *out,
-                                 const char *base,
-                                 GError    **error);
+gboolean fraise_sql_append_base (GString *out, const char *base, GError **error);
 
 /* Appends the value at the JSON @path of @base: as text (->>) or as json (->). */
-gboolean fraise_sql_append_path (GString    *out,
-                                 const char *base,
-                                 const char *path,
-                                 gboolean    as_text,
-                                 GError    **error);
+gboolean fraise_sql_append_path (
+  GString *out, const char *base, const char *path, gboolean as_text, GError **error);
 
 G_END_DECLS

@@ -79,14 +79,13 @@ fraise_sql_check_text (const char *value, gsize len, GError **error)
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                    _("a value contains a NUL byte (at byte %lu)"),
-                   (gulong) ((const char *) memchr (value, '\0', len) - value));
+                      (gulong) ((const char *) memchr (value, '\0', len) - value));
       return FALSE;
     }
   if (!g_utf8_validate_len (value, len, &end))
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                   _("a value is not valid UTF-8 (at byte %lu)"),
-                   (gulong) (end - value));
+                   _("a value is not valid UTF-8 (at byte %lu)"), (gulong) (end - value));
       return FALSE;
     }
   return TRUE;
@@ -206,7 +205,8 @@ fraise_sql_validate_source (const char *source, GError **error)
   echo = echo_string (source);
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                _("invalid source \"%s\" (expected [schema.]name of letters, digits and _, "
-                 "or a double-quoted identifier)"), echo);
+                 "or a double-quoted identifier)"),
+                  echo);
   return FALSE;
 }
 
@@ -266,14 +266,14 @@ split_path (const char *path, GError **error)
   echo = echo_string (path);
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                _("invalid JSON path \"%s\" (expected dot-separated, non-empty keys of UTF-8)"),
-               echo);
+                  echo);
   return NULL;
 }
 
 /* (base->'a'->>'b'): the last step is ->> when @as_text. */
 gboolean
-fraise_sql_append_path (GString *out, const char *base, const char *path, gboolean as_text,
-                        GError **error)
+fraise_sql_append_path (
+  GString *out, const char *base, const char *path, gboolean as_text, GError **error)
 {
   g_auto(GStrv) keys = NULL;
   guint i;
@@ -348,7 +348,8 @@ check_order_path (const char *path, GError **error)
   echo = echo_string (path);
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                _("cannot order by \"%s\": expected a JSON path of letters, digits, _ and dots "
-                 "(raw SQL goes through set_order_by_sql)"), echo);
+                 "(raw SQL goes through set_order_by_sql)"),
+                  echo);
   return FALSE;
 }
 
@@ -367,19 +368,19 @@ append_collation (GString *out, const char *collation, GError **error)
   echo = echo_string (collation);
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                _("invalid collation \"%s\" (expected up to %d letters, digits, _, ., @ or -)"),
-               echo, FRAISE_SQL_MAX_IDENTIFIER);
+                  echo, FRAISE_SQL_MAX_IDENTIFIER);
   return FALSE;
 }
 
 char *
-fraise_sql_render_order_item_full (const char           *base,
-                                   const char           *path,
-                                   const char           *collation,
-                                   FraiseSortDirection   direction,
-                                   FraiseNulls           nulls,
-                                   GError              **error)
+fraise_sql_render_order_item_full (const char *base,
+                                   const char *path,
+                                   const char *collation,
+                                   FraiseSortDirection direction,
+                                   FraiseNulls nulls,
+                                   GError **error)
 {
-  static const char * const nulls_sql[] = { "", " NULLS FIRST", " NULLS LAST" };
+  static const char *const nulls_sql[] = { "", " NULLS FIRST", " NULLS LAST" };
   g_autoptr(GString) out = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -397,9 +398,8 @@ fraise_sql_render_order_item_full (const char           *base,
       return NULL;
     }
   out = g_string_new (NULL);
-  if (!check_order_path (path, error)
-      || !fraise_sql_append_path (out, base, path, TRUE, error)
-      || !append_collation (out, collation, error))
+  if (!check_order_path (path, error) || !fraise_sql_append_path (out, base, path, TRUE, error) ||
+      !append_collation (out, collation, error))
     return NULL;
   g_string_append (out, direction == FRAISE_SORT_DESC ? " DESC" : " ASC");
   g_string_append (out, nulls_sql[nulls]);
@@ -407,11 +407,11 @@ fraise_sql_render_order_item_full (const char           *base,
 }
 
 char *
-fraise_sql_render_order_item (const char           *path,
-                              const char           *collation,
-                              FraiseSortDirection   direction,
-                              FraiseNulls           nulls,
-                              GError              **error)
+fraise_sql_render_order_item (const char *path,
+                              const char *collation,
+                              FraiseSortDirection direction,
+                              FraiseNulls nulls,
+                              GError **error)
 {
   return fraise_sql_render_order_item_full (NULL, path, collation, direction, nulls, error);
 }
@@ -440,13 +440,14 @@ fraise_sql_validate_setting_name (const char *name, GError **error)
 
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if (strlen (name) <= FRAISE_SQL_MAX_IDENTIFIER && scan_setting_part (&p)
-      && (*p == '\0' || (*p++ == '.' && scan_setting_part (&p) && *p == '\0')))
+  if (strlen (name) <= FRAISE_SQL_MAX_IDENTIFIER && scan_setting_part (&p) &&
+      (*p == '\0' || (*p++ == '.' && scan_setting_part (&p) && *p == '\0')))
     return TRUE;
   echo = echo_string (name);
   g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                _("invalid setting name \"%s\" (expected name or prefix.name of a-z, 0-9 and _, "
-                 "up to %d bytes)"), echo, FRAISE_SQL_MAX_IDENTIFIER);
+                 "up to %d bytes)"),
+                  echo, FRAISE_SQL_MAX_IDENTIFIER);
   return FALSE;
 }
 

@@ -35,15 +35,12 @@ G_BEGIN_DECLS
 
 /* @len bytes of @value (-1: NUL-terminated) as a literal: 'it''s' or, when
  * @value holds a backslash, E'a\\b'. */
-char *fraise_sql_quote_literal (const char *value,
-                                gssize      len,
-                                GError    **error);
+char *fraise_sql_quote_literal (const char *value, gssize len, GError **error);
 
 /* A source is [schema.]name, each part either ASCII letters, digits and _
  * (not starting with a digit; the server folds it to lower case) or a
  * double-quoted identifier with "" escapes. It goes into the SQL as written. */
-gboolean fraise_sql_validate_source (const char *source,
-                                     GError    **error);
+gboolean fraise_sql_validate_source (const char *source, GError **error);
 
 /* JSON paths are dot-separated object keys ("status", "address.city"); each
  * key is non-empty and rendered as a literal. @base is the SQL expression
@@ -51,12 +48,8 @@ gboolean fraise_sql_validate_source (const char *source,
  * when it is a plain (qualified) name and parenthesised otherwise.
  *   text: (data->>'status'), (data->'address'->>'city')
  *   json: (data->'status'),  (data->'address'->'city') */
-char *fraise_sql_render_path_text_full (const char *base,
-                                        const char *path,
-                                        GError    **error);
-char *fraise_sql_render_path_json_full (const char *base,
-                                        const char *path,
-                                        GError    **error);
+char *fraise_sql_render_path_text_full (const char *base, const char *path, GError **error);
+char *fraise_sql_render_path_json_full (const char *base, const char *path, GError **error);
 
 /* One predicate on the value at @path. @value is not consumed (a floating
  * reference stays floating); the types it may have per operator:
@@ -69,52 +62,45 @@ char *fraise_sql_render_path_json_full (const char *base,
  *   array-overlaps        array of strings, numbers or booleans
  *   has-key               string: a key of the object at @path ("" = root)
  * See fraise-sql.c for the SQL of each. */
-char *fraise_sql_render_condition      (const char      *path,
-                                        FraiseOperator   op,
-                                        GVariant        *value,
-                                        GError         **error);
-char *fraise_sql_render_condition_full (const char      *base,
-                                        const char      *path,
-                                        FraiseOperator   op,
-                                        GVariant        *value,
-                                        GError         **error);
+char *
+fraise_sql_render_condition (const char *path, FraiseOperator op, GVariant *value, GError **error);
+char *fraise_sql_render_condition_full (
+  const char *base, const char *path, FraiseOperator op, GVariant *value, GError **error);
 
 /* "(data->>'name') COLLATE "C" DESC NULLS LAST". @path is a JSON path of
  * ASCII letters, digits, _ and dots only (raw SQL goes through
  * set_order_by_sql instead); @collation is NULL or "" for none, otherwise
  * [A-Za-z0-9_.@-]+ of at most 63 bytes. */
-char *fraise_sql_render_order_item      (const char          *path,
-                                         const char          *collation,
-                                         FraiseSortDirection  direction,
-                                         FraiseNulls          nulls,
-                                         GError             **error);
-char *fraise_sql_render_order_item_full (const char          *base,
-                                         const char          *path,
-                                         const char          *collation,
-                                         FraiseSortDirection  direction,
-                                         FraiseNulls          nulls,
-                                         GError             **error);
+char *fraise_sql_render_order_item (const char *path,
+                                    const char *collation,
+                                    FraiseSortDirection direction,
+                                    FraiseNulls nulls,
+                                    GError **error);
+char *fraise_sql_render_order_item_full (const char *base,
+                                         const char *path,
+                                         const char *collation,
+                                         FraiseSortDirection direction,
+                                         FraiseNulls nulls,
+                                         GError **error);
 
 /* A name usable in SET LOCAL: [a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?, at most
  * 63 bytes. */
-gboolean fraise_sql_validate_setting_name (const char *name,
-                                           GError    **error);
+gboolean fraise_sql_validate_setting_name (const char *name, GError **error);
 
 typedef struct {
-  const char *source;           /* [schema.]name, validated */
-  const char *projection;       /* trusted SQL; NULL = data */
-  GPtrArray *where;             /* char*: rendered or raw predicates, ANDed; may be NULL */
-  const char *order_by;         /* rendered, comma-joined, or NULL */
-  gint64 limit;                 /* -1: none */
-  gint64 offset;                /* -1: none */
-  GPtrArray *set_local_names;   /* char*, validated setting names; may be NULL */
-  GPtrArray *set_local_values;  /* char*, quoted here; same length as the names */
+  const char *source;          /* [schema.]name, validated */
+  const char *projection;      /* trusted SQL; NULL = data */
+  GPtrArray *where;            /* char*: rendered or raw predicates, ANDed; may be NULL */
+  const char *order_by;        /* rendered, comma-joined, or NULL */
+  gint64 limit;                /* -1: none */
+  gint64 offset;               /* -1: none */
+  GPtrArray *set_local_names;  /* char*, validated setting names; may be NULL */
+  GPtrArray *set_local_values; /* char*, quoted here; same length as the names */
 } FraiseSqlSelect;
 
 /* [SET LOCAL n = 'v'; ...]SELECT data FROM src [WHERE (p1) AND (p2)]
  * [ORDER BY ...] [LIMIT n] [OFFSET m]; with a projection
  * SELECT <projection> AS data FROM ... */
-char *fraise_sql_build_select (const FraiseSqlSelect *select,
-                               GError               **error);
+char *fraise_sql_build_select (const FraiseSqlSelect *select, GError **error);
 
 G_END_DECLS

@@ -12,5 +12,7 @@ int
 main (void)
 {
   return FRAISE_CHECK_VERSION (FRAISE_MAJOR_VERSION, FRAISE_MINOR_VERSION, 0) &&
-         fraise_error_quark () != 0 && FRAISE_TYPE_QUERY != G_TYPE_INVALID ? 0 : 1;
+             fraise_error_quark () != 0 && FRAISE_TYPE_QUERY != G_TYPE_INVALID
+           ? 0
+           : 1;
 }

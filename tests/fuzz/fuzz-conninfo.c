@@ -7,8 +7,7 @@
 #include "fraise-fuzz.h"
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        size_t        size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   static const char *const envp[] = { "HOME=/nonexistent", "USER=fuzz", NULL };
   g_autofree char *text = g_strndup ((const char *) data, size);

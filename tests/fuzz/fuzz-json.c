@@ -9,8 +9,7 @@
 static const char *const paths[] = { "", "a", "a.b", "tags[0]", "x[2].y", "name" };
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        size_t        size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   const char *text = (const char *) data;
   JsonNode *node;

@@ -63,8 +63,7 @@ decode (const FraiseProtoFrame *frame)
 }
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        size_t        size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   FraiseProtoReader *reader;
   gsize step, offset = 1;
@@ -82,7 +81,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
       fraise_proto_reader_feed (reader, data + offset, chunk);
       offset += chunk;
-      while ((status = fraise_proto_reader_next_frame (reader, &frame, &error)) == FRAISE_PROTO_FRAME)
+      while ((status = fraise_proto_reader_next_frame (reader, &frame, &error)) ==
+             FRAISE_PROTO_FRAME)
         decode (&frame);
       g_clear_error (&error);
       if (status == FRAISE_PROTO_ERROR)

@@ -12,8 +12,7 @@
 #include "fraise-fuzz.h"
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        size_t        size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   const char *first = (const char *) data;
   const char *nul = memchr (data, '\0', size);
@@ -24,8 +23,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   scram = fraise_scram_new_with_nonce ("pencil", FRAISE_SCRAM_CB_NONE, NULL, 0, 64,
                                        "rOprNGfwEbeRWgbNEkqO");
   fraise_scram_get_client_first (scram, &len);
-  if (fraise_scram_handle_server_first (scram, first, first_len, &len, NULL) != NULL &&
-      nul != NULL)
+  if (fraise_scram_handle_server_first (scram, first, first_len, &len, NULL) != NULL && nul != NULL)
     fraise_scram_verify_server_final (scram, nul + 1, size - first_len - 1, NULL);
   fraise_scram_free (scram);
   return 0;

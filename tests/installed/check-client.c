@@ -10,8 +10,7 @@
 #include <string.h>
 
 static int
-expect_connect (const char *uri,
-                const char *method)
+expect_connect (const char *uri, const char *method)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FraiseClient) client = fraise_client_new (uri, &error);
