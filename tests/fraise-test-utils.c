@@ -85,3 +85,20 @@ fraise_test_scram_signature (const char *password,
     signature[i] ^= key[i];
   return g_base64_encode (signature, sizeof signature);
 }
+
+FraiseClient *
+fraise_test_connect (const char *env_name)
+{
+  const char *uri = fraise_test_get_uri (env_name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FraiseClient) client = NULL;
+
+  if (uri == NULL)
+    return NULL;
+  client = fraise_client_new (uri, &error);
+  g_assert_no_error (error);
+  fraise_client_connect_sync (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (fraise_client_is_connected (client));
+  return g_steal_pointer (&client);
+}

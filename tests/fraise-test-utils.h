@@ -20,6 +20,10 @@ G_BEGIN_DECLS
  * CI), skipped otherwise; the caller then returns. */
 const char *fraise_test_get_uri (const char *env_name);
 
+/* A client connected with the URI from @env_name (see fraise_test_get_uri()),
+ * or NULL when the test was skipped or failed for want of a server. */
+FraiseClient *fraise_test_connect (const char *env_name);
+
 /* Runs the default main context until *@flag becomes TRUE (or 30 s pass: test failure). */
 void fraise_test_wait_for (gboolean *flag);
 

@@ -12,22 +12,6 @@
 #define SUPERUSER_URI_ENV "FRAISE_TEST_SUPERUSER_URI"
 #define FILTER_MAGIC 0x5eed5eedu
 
-static FraiseClient *
-connect_client (void)
-{
-  const char *uri = fraise_test_get_uri (FRAISE_TEST_ENV_URI);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FraiseClient) client = NULL;
-
-  if (uri == NULL)
-    return NULL;
-  client = fraise_client_new (uri, &error);
-  g_assert_no_error (error);
-  fraise_client_connect_sync (client, NULL, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&client);
-}
-
 static guint64
 count_rows (FraiseStream *stream)
 {
@@ -88,7 +72,7 @@ filter_data_new (void)
 static void
 test_filter_replaced_while_running (void)
 {
-  g_autoptr(FraiseClient) client = connect_client ();
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
@@ -142,7 +126,7 @@ test_filter_replaced_while_running (void)
 static void
 test_query_dropped_while_running (void)
 {
-  g_autoptr(FraiseClient) client = connect_client ();
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
   FraiseQuery *query;
@@ -243,7 +227,7 @@ assert_streams (FraiseClient *client)
 static void
 test_connect_after_close (void)
 {
-  g_autoptr(FraiseClient) client = connect_client ();
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(GError) error = NULL;
   guint first_pid;
 
@@ -273,7 +257,7 @@ on_closed (FraiseClient *client, const GError *error, gpointer user_data)
 static void
 test_connect_after_loss (void)
 {
-  g_autoptr(FraiseClient) client = connect_client ();
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseClient) admin = NULL;
   g_autoptr(FraiseQuery) kill = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -336,7 +320,7 @@ test_connect_after_failure (void)
 static void
 test_connect_while_connected (void)
 {
-  g_autoptr(FraiseClient) client = connect_client ();
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(GError) error = NULL;
   guint pid;
 

@@ -17,23 +17,6 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static FraiseClient *
-connect_client (const char *env_name)
-{
-  const char *uri = fraise_test_get_uri (env_name);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FraiseClient) client = NULL;
-
-  if (uri == NULL)
-    return NULL;
-  client = fraise_client_new (uri, &error);
-  g_assert_no_error (error);
-  fraise_client_connect_sync (client, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (fraise_client_is_connected (client));
-  return g_steal_pointer (&client);
-}
-
 static gboolean
 set_flag (gpointer user_data)
 {
@@ -342,7 +325,7 @@ test_user_init (TestUser *self)
 static void
 test_pull_sync (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) stats = NULL;
@@ -483,7 +466,7 @@ assert_rows_in_order (GPtrArray *rows, guint n_rows)
 static void
 test_pull_async (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autofree char *ids = NULL;
   g_auto(GStrv) texts = NULL;
@@ -514,7 +497,7 @@ test_pull_async (void)
 static void
 test_pull_batch_sync (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
@@ -565,7 +548,7 @@ test_pull_batch_sync (void)
 static void
 test_pull_batch_async (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   PullData data = { 0 };
 
@@ -592,7 +575,7 @@ test_pull_batch_async (void)
 static void
 test_json_and_jsonb (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) texts = NULL;
@@ -656,7 +639,7 @@ test_json_and_jsonb (void)
 static void
 test_row_fields (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -726,7 +709,7 @@ test_row_fields (void)
 static void
 test_row_typed (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -859,7 +842,7 @@ count_emission (GSignalInvocationHint *hint,
 static void
 check_push (gboolean with_row_handler)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) stats = NULL;
@@ -943,7 +926,7 @@ run_expecting_error (FraiseQuery *query)
 static void
 test_schema_errors (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
 
   if (client == NULL)
     return;
@@ -1013,7 +996,7 @@ test_schema_errors (void)
 static void
 test_null_and_empty (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseQuery) empty = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -1061,7 +1044,7 @@ on_notice (FraiseClient *client, FraiseServerMessage *message, GPtrArray *notice
 static void
 test_notices (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) notices = g_ptr_array_new_with_free_func (g_free);
@@ -1109,7 +1092,7 @@ assert_division_by_zero (const GError *error, FraiseStream *stream)
 static void
 test_error_mid_stream (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
 
   if (client == NULL)
     return;
@@ -1162,7 +1145,7 @@ test_error_mid_stream (void)
 static void
 test_missing_relation (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
@@ -1185,7 +1168,7 @@ test_missing_relation (void)
 static void
 test_several_statements (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
 
   if (client == NULL)
     return;
@@ -1239,7 +1222,7 @@ test_several_statements (void)
 static void
 test_busy (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) big = NULL;
   g_autoptr(FraiseQuery) second = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -1287,7 +1270,7 @@ test_busy (void)
 static void
 test_config_errors (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
 
   if (client == NULL)
     return;
@@ -1339,7 +1322,7 @@ on_closed (FraiseClient *client, const GError *error, GError **out)
 static void
 test_max_row_size (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseQuery) next = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -1368,7 +1351,7 @@ test_max_row_size (void)
 static void
 test_max_memory (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1399,7 +1382,7 @@ count_destroy (gpointer user_data)
 static void
 test_filter_func (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   FraiseQuery *query;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) stats = NULL;
@@ -1438,7 +1421,7 @@ test_filter_func (void)
 static void
 test_backpressure_pull (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) before = NULL;
@@ -1505,7 +1488,7 @@ test_backpressure_pull (void)
 static void
 test_backpressure_bytes (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) idle = NULL;
@@ -1574,7 +1557,7 @@ test_backpressure_bytes (void)
 static void
 test_adaptive_chunking (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
@@ -1614,7 +1597,7 @@ test_adaptive_chunking (void)
 static void
 test_pause_resume (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStreamStats) stats = NULL;
@@ -1662,7 +1645,7 @@ test_pause_resume (void)
 static void
 check_pause_timeout (FraisePauseTimeoutAction action)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
@@ -1718,7 +1701,7 @@ test_pause_timeout_resume (void)
 static void
 test_first_row_latency (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(GError) error = NULL;
 
   if (client == NULL)
@@ -1792,7 +1775,7 @@ test_first_row_latency (void)
 static void
 test_cancel_pull (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseClient) admin = NULL;
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -1804,7 +1787,7 @@ test_cancel_pull (void)
 
   if (client == NULL)
     return;
-  admin = connect_client (SUPERUSER_URI_ENV);
+  admin = fraise_test_connect (SUPERUSER_URI_ENV);
   if (admin == NULL)
     return;
   query = fraise_client_query (client, "v_slow_stream");
@@ -1835,7 +1818,7 @@ test_cancel_pull (void)
 static void
 test_cancel_tls (void)
 {
-  g_autoptr(FraiseClient) client = connect_client ("FRAISE_TEST_URI_TLS");
+  g_autoptr(FraiseClient) client = fraise_test_connect ("FRAISE_TEST_URI_TLS");
   g_autoptr(FraiseClient) admin = NULL;
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -1847,7 +1830,7 @@ test_cancel_tls (void)
   if (client == NULL)
     return;
   g_assert_true (fraise_client_get_is_tls (client));
-  admin = connect_client (SUPERUSER_URI_ENV);
+  admin = fraise_test_connect (SUPERUSER_URI_ENV);
   if (admin == NULL)
     return;
   query = fraise_client_query (client, "v_slow_stream");
@@ -1871,7 +1854,7 @@ test_cancel_tls (void)
 static void
 test_cancel_push (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseClient) admin = NULL;
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -1882,7 +1865,7 @@ test_cancel_push (void)
 
   if (client == NULL)
     return;
-  admin = connect_client (SUPERUSER_URI_ENV);
+  admin = fraise_test_connect (SUPERUSER_URI_ENV);
   if (admin == NULL)
     return;
   query = fraise_client_query (client, "v_slow_stream");
@@ -1917,7 +1900,7 @@ test_cancel_push (void)
 static void
 test_cancel_by_drop (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseClient) admin = NULL;
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseQuery) users = NULL;
@@ -1930,7 +1913,7 @@ test_cancel_by_drop (void)
 
   if (client == NULL)
     return;
-  admin = connect_client (SUPERUSER_URI_ENV);
+  admin = fraise_test_connect (SUPERUSER_URI_ENV);
   if (admin == NULL)
     return;
   texts = server_texts (client, "v_user");
@@ -1960,7 +1943,7 @@ test_cancel_by_drop (void)
 static void
 test_drop_then_query_at_once (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(GError) error = NULL;
   FraiseStream *stream;
@@ -2032,7 +2015,7 @@ start_two_queries (FraiseStream *stream, const GError *error, RaceData *data)
 static void
 test_query_after_cancel_waits (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) slow = NULL;
   g_autoptr(FraiseQuery) next = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -2067,7 +2050,7 @@ test_query_after_cancel_waits (void)
 static void
 test_busy_after_cancel (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   guint round;
 
   if (client == NULL)
@@ -2135,7 +2118,7 @@ cancel_later (gpointer user_data)
 static void
 test_cancel_execute (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -2173,7 +2156,7 @@ test_cancel_execute (void)
 static void
 test_cancel_queued (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) big = NULL;
   g_autoptr(FraiseQuery) slow = NULL;
   g_autoptr(FraiseStream) stream = NULL;
@@ -2212,7 +2195,7 @@ test_cancel_queued (void)
 static void
 test_query_timeout (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(GError) error = NULL;
   gint64 start;
 
@@ -2286,7 +2269,7 @@ execute_or_die (FraiseClient *client, const char *source)
 static void
 test_input_stream_sync (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GInputStream) input = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -2358,7 +2341,7 @@ on_input_closed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 test_input_stream_async (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GInputStream) input = NULL;
   g_auto(GStrv) lines = NULL;
@@ -2408,7 +2391,7 @@ test_input_stream_async (void)
 static void
 test_input_stream_splice (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(FraiseStream) empty = NULL;
   g_autoptr(GInputStream) input = NULL;
@@ -2452,7 +2435,7 @@ test_input_stream_splice (void)
 static void
 test_input_stream_errors (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(GError) error = NULL;
 
   if (client == NULL)
@@ -2613,7 +2596,7 @@ run_condition (
 static void
 test_conditions (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   guint i;
 
   if (client == NULL)
@@ -2707,7 +2690,7 @@ assert_hostile_path (FraiseClient *client, const char *path)
 static void
 test_hostile_values (void)
 {
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   const char *all = "201,202,203";
   g_autofree char *after = NULL;
   guint i;
@@ -2767,7 +2750,7 @@ test_invalid_values (void)
 {
   static const char bad_utf8[] = "ab\xc0'; DROP TABLE tv_user; --";
   static const char with_nul[] = "Am\0' OR true --";
-  g_autoptr(FraiseClient) client = connect_client (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
   g_autoptr(FraiseQuery) query = NULL;
   g_autoptr(FraiseQuery) raw = NULL;
   g_autoptr(FraiseStream) stream = NULL;
