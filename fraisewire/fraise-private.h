@@ -50,6 +50,28 @@ guint _fraise_debug_flags (void);
 
 void _fraise_ensure_i18n (void);
 
+/* Parse errors (fraise-parse-error.c). A positioned FRAISE_PARSE_ERROR: the
+ * message is "line:column: <reason>" (for an expression "column N: <reason>")
+ * followed by the line of text with a caret under @offset (a byte offset
+ * into @text; @len -1 for a NUL-terminated text). The reason alone and the
+ * position stay available as extended error data. */
+GError *_fraise_parse_error_new (FraiseParseError code,
+                                 const char *text,
+                                 gssize len,
+                                 gsize offset,
+                                 const char *format,
+                                 ...) G_GNUC_PRINTF (5, 6);
+GError *_fraise_parse_error_new_in_expression (FraiseParseError code,
+                                               const char *expression,
+                                               gsize offset,
+                                               const char *format,
+                                               ...) G_GNUC_PRINTF (4, 5);
+/* The message without position and excerpt (the whole message for other errors). */
+const char *_fraise_parse_error_get_reason (const GError *error);
+/* The candidate nearest to @word (edit distance, ignoring ASCII case), or
+ * NULL when none is close: for "did you mean …?". */
+const char *_fraise_suggest_name (const char *word, const char *const *candidates);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

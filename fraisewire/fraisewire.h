@@ -21,5 +21,10 @@
 #include "fraise-query.h"
 #include "fraise-stream.h"
 #include "fraise-row-model.h"
+#include "fraise-parse.h"
+#include "fraise-element.h"
+#include "fraise-registry.h"
+#include "fraise-pipeline.h"
+#include "fraise-signal-sink.h"
 
 #undef __FRAISEWIRE_H_INSIDE__

@@ -38,6 +38,14 @@ void _fraise_element_reset (FraiseElement *self);
 /* Clears the counters before a run. */
 void _fraise_element_clear_counters (FraiseElement *self);
 
+/* A property setter that refused a value (a bad filter expression, say)
+ * keeps the error here, as FraiseQuery does: the description parser takes
+ * it to report BAD_VALUE at the value's position, and `start` fails with it
+ * for a pipeline built in code. Setting a valid value clears it (pass NULL). */
+void _fraise_element_set_property_error (FraiseElement *self, const char *property, GError *error);
+/* The first refused value's error, if any (transfer full: it is cleared). */
+GError *_fraise_element_take_property_error (FraiseElement *self);
+
 /* The metadata a class set with fraise_element_class_set_metadata(), or NULL. */
 const char *_fraise_element_type_get_metadata (GType type, const char *key);
 
