@@ -63,6 +63,12 @@ void _fraise_pipeline_element_failed (FraisePipeline *pipeline,
                                       FraiseElement *element,
                                       FraiseRow *row,
                                       GError *error);
+/* Pending elements: an element that returned PENDING itself (not passed on
+ * from downstream, which the count tells apart) is counted until it resumes. */
+guint _fraise_pipeline_count_pending (FraisePipeline *pipeline);
+void _fraise_pipeline_element_pending (FraisePipeline *pipeline, FraiseElement *element);
+/* Whether an element failed in this run (its ERROR is travelling upstream). */
+gboolean _fraise_pipeline_has_failed (FraisePipeline *pipeline);
 /* Sends the dead-letter record of @row to the `errors` branch (dropped when
  * there is none). Returns the branch's flow. */
 FraiseFlow _fraise_pipeline_route (FraisePipeline *pipeline,
@@ -72,6 +78,14 @@ FraiseFlow _fraise_pipeline_route (FraisePipeline *pipeline,
 void _fraise_pipeline_post_message (FraisePipeline *pipeline,
                                     FraiseElement *element,
                                     GVariant *message);
+/* Runs the chain, with no source and no server, on @rows (a reference is
+ * kept): the unit tests of elements. Complete with fraise_pipeline_run_finish(). */
+void _fraise_pipeline_run_rows_async (FraisePipeline *pipeline,
+                                      GPtrArray *rows,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+
 /* The registry that built the pipeline's elements (the default one unless
  * the parser was given another). */
 FraiseRegistry *_fraise_pipeline_get_registry (FraisePipeline *pipeline);
@@ -85,6 +99,12 @@ FraisePipeline *_fraise_parse_tokens (FraiseRegistry *registry,
                                       GError **error);
 /* The canonical text of @pipeline, which parses back to an equal one. */
 char *_fraise_describe_pipeline (FraisePipeline *pipeline);
+/* fraise_pipeline_to_description() is defined with it, in fraise-describe.c. */
+
+/* Registry internals for the plugin loader (fraise-plugin.c): who owns the
+ * registrations made while a module loads, and load failures to report. */
+void _fraise_registry_set_owner (FraiseRegistry *registry, const char *owner);
+void _fraise_registry_add_plugin_error (FraiseRegistry *registry, const char *message);
 
 /* Built-in elements, registered in every registry (fraise-elements.c). */
 void _fraise_register_builtin_elements (FraiseRegistry *registry);

@@ -1,0 +1,1242 @@
+/* fraise-pipeline.c: a query source and a chain of elements, run on a client
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One run, on the client's main context and with no threads:
+ *
+ *   start every element -> execute the source's query -> take a batch
+ *   from the stream -> push each row down the chain -> next batch ...
+ *   -> end of data -> finish every element in order -> done
+ *
+ * The pipeline asks the stream for the next batch only when the chain is
+ * free, so the only buffers are the stream's own (bounded in rows and
+ * bytes) and the one row each pending element holds: while an element is
+ * PENDING nothing is asked, the stream buffer fills, the stream stops
+ * reading the socket, and TCP flow control holds the server.
+ *
+ * Endings:
+ * - STOP (a `limit`, or fraise_pipeline_stop()): the query is cancelled and
+ *   drained, then every element finishes: a normal end.
+ * - An element failing under on-error=fail, or the query failing: the
+ *   query is cancelled and drained, every element is reset, the run fails.
+ * - The GCancellable: the same, and the run reports G_IO_ERROR_CANCELLED.
+ * The run completes only once the stream has ended, so the client can run
+ * its next query at once.
+ */
+
+#include "fraise-private.h"
+#include "fraise-client-private.h"
+#include "fraise-pipeline-private.h"
+#include "fraise-query-source-private.h"
+#include "fraise-row-private.h"
+
+#include <string.h>
+
+/**
+ * FraisePipeline:
+ *
+ * A `query` source and a linear chain of elements, built from a
+ * description or in code, and run on a [class@Fraise.Client].
+ *
+ * ```c
+ * g_autoptr (FraisePipeline) pipeline = fraise_pipeline_new_from_description (
+ *   "query source=v_user ! filter expr=\"age >= 18\" ! project fields=id,name ! jsonl-sink",
+ *   &error);
+ * if (pipeline == NULL || !fraise_pipeline_run_sync (pipeline, client, NULL, &error))
+ *   g_printerr ("%s\n", error->message);
+ * ```
+ *
+ * Rows flow one at a time; an element that is busy returns
+ * %FRAISE_FLOW_PENDING and the source stops reading the socket until it
+ * resumes, so memory stays bounded whatever the consumer's speed.
+ *
+ * Since: 1.0
+ */
+struct _FraisePipeline {
+  GObject parent_instance;
+
+  GPtrArray *elements;    /* the chain: [0] is the source */
+  GPtrArray *dead_letter; /* the `errors` chain */
+  FraisePipelineState state;
+  guint64 rows_processed;
+
+  /* one run */
+  GTask *task;
+  GMainContext *context;
+  GSource *cancel_source;
+  FraiseStream *stream;
+  GPtrArray *fixed_rows; /* rows given instead of a query (tests) */
+  GPtrArray *batch;      /* rows taken from the stream, from batch_pos on */
+  guint batch_pos;
+  guint n_pending;
+  gboolean pulling;
+  gboolean source_done;
+  gboolean stopping;
+  gboolean cancelled;
+  gboolean failed;
+  gboolean finishing;
+  gboolean completing;
+  guint finish_next; /* the next element to finish, over both chains */
+  GError *error;
+  GSource *continue_idle;
+};
+
+G_DEFINE_FINAL_TYPE (FraisePipeline, fraise_pipeline, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_ROWS_PROCESSED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_ELEMENT_MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void pull (FraisePipeline *self);
+static void run_batch (FraisePipeline *self);
+static void maybe_complete (FraisePipeline *self);
+
+static void
+fraise_pipeline_dispose (GObject *object)
+{
+  FraisePipeline *self = FRAISE_PIPELINE (object);
+
+  /* A task holds a reference to us: a run in progress keeps us alive. */
+  for (guint i = 0; i < self->elements->len; i++)
+    _fraise_element_link (g_ptr_array_index (self->elements, i), NULL, NULL);
+  for (guint i = 0; i < self->dead_letter->len; i++)
+    _fraise_element_link (g_ptr_array_index (self->dead_letter, i), NULL, NULL);
+  g_ptr_array_set_size (self->elements, 0);
+  g_ptr_array_set_size (self->dead_letter, 0);
+  g_clear_object (&self->stream);
+
+  G_OBJECT_CLASS (fraise_pipeline_parent_class)->dispose (object);
+}
+
+static void
+fraise_pipeline_finalize (GObject *object)
+{
+  FraisePipeline *self = FRAISE_PIPELINE (object);
+
+  g_ptr_array_unref (self->elements);
+  g_ptr_array_unref (self->dead_letter);
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  g_clear_pointer (&self->fixed_rows, g_ptr_array_unref);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (fraise_pipeline_parent_class)->finalize (object);
+}
+
+static void
+fraise_pipeline_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  FraisePipeline *self = FRAISE_PIPELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_ROWS_PROCESSED:
+      g_value_set_uint64 (value, self->rows_processed);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fraise_pipeline_class_init (FraisePipelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fraise_pipeline_dispose;
+  object_class->finalize = fraise_pipeline_finalize;
+  object_class->get_property = fraise_pipeline_get_property;
+
+  /**
+   * FraisePipeline:state:
+   *
+   * Where the pipeline is: idle, running, stopping, or how its last run
+   * ended. Notified on each change.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STATE] = g_param_spec_enum (
+    "state", "State", "The pipeline's state", FRAISE_TYPE_PIPELINE_STATE,
+    FRAISE_PIPELINE_STATE_IDLE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * FraisePipeline:rows-processed:
+   *
+   * Rows the source delivered into the chain in the current or last run.
+   * Notified once per batch, not per row.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ROWS_PROCESSED] = g_param_spec_uint64 (
+    "rows-processed", "Rows processed", "Rows the source delivered into the chain", 0, G_MAXUINT64,
+    0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FraisePipeline::element-message:
+   * @pipeline: the pipeline
+   * @element: the element that posted the message
+   * @message: the message, typically an `a{sv}` dictionary
+   *
+   * Progress and summaries from elements (count-sink posts its counts when
+   * it finishes). Emitted synchronously from the element's
+   * [method@Fraise.Element.post_message], on the client's main context,
+   * while rows flow: the handler must not block; it may stop the pipeline.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_ELEMENT_MESSAGE] =
+    g_signal_new ("element-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, FRAISE_TYPE_ELEMENT, G_TYPE_VARIANT);
+}
+
+static void
+fraise_pipeline_init (FraisePipeline *self)
+{
+  self->elements = g_ptr_array_new_with_free_func (g_object_unref);
+  self->dead_letter = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * fraise_pipeline_new:
+ *
+ * An empty pipeline, to build in code: add a `query` source first, then
+ * the elements of the chain, in order.
+ *
+ * Returns: (transfer full): a new pipeline
+ *
+ * Since: 1.0
+ */
+FraisePipeline *
+fraise_pipeline_new (void)
+{
+  return g_object_new (FRAISE_TYPE_PIPELINE, NULL);
+}
+
+static void
+set_state (FraisePipeline *self, FraisePipelineState state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static gboolean
+name_taken (FraisePipeline *self, const char *name)
+{
+  return name != NULL && fraise_pipeline_get_by_name (self, name) != NULL;
+}
+
+/* "filter0", "filter1": the first number no element of the pipeline uses. */
+static void
+give_default_name (FraisePipeline *self, FraiseElement *element)
+{
+  const char *base = fraise_element_get_factory_name (element);
+  g_autofree char *lower = NULL;
+
+  if (base == NULL)
+    base = lower = g_ascii_strdown (G_OBJECT_TYPE_NAME (element), -1);
+  for (guint n = 0;; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%u", base, n);
+
+      if (!name_taken (self, name))
+        {
+          fraise_element_set_name (element, name);
+          return;
+        }
+    }
+}
+
+static void
+add_to (FraisePipeline *self, GPtrArray *chain, FraiseElement *element)
+{
+  g_return_if_fail (FRAISE_IS_PIPELINE (self));
+  g_return_if_fail (FRAISE_IS_ELEMENT (element));
+  g_return_if_fail (self->task == NULL);
+  g_return_if_fail (_fraise_element_get_pipeline (element) == NULL);
+
+  if (fraise_element_get_name (element) == NULL)
+    give_default_name (self, element);
+  else if (name_taken (self, fraise_element_get_name (element)))
+    {
+      g_critical ("fraise_pipeline_add: the pipeline already has an element named \"%s\"",
+                  fraise_element_get_name (element));
+      return;
+    }
+  g_ptr_array_add (chain, g_object_ref (element));
+  _fraise_element_link (element, self, NULL);
+}
+
+/**
+ * fraise_pipeline_add:
+ * @pipeline: a pipeline that is not running
+ * @element: (transfer none): the element to append to the chain
+ *
+ * Appends @element to the chain (the first one must be a `query`
+ * source). An unnamed element is named after its registry name and a
+ * number (`filter0`); a name already used in the pipeline is a
+ * programming error.
+ *
+ * Since: 1.0
+ */
+void
+fraise_pipeline_add (FraisePipeline *pipeline, FraiseElement *element)
+{
+  add_to (pipeline, pipeline->elements, element);
+}
+
+/**
+ * fraise_pipeline_add_dead_letter:
+ * @pipeline: a pipeline that is not running
+ * @element: (transfer none): the element to append to the `errors` chain
+ *
+ * Appends @element to the dead-letter chain: the rows elements fail on
+ * under `on-error=route` go there as
+ * `{"row":…,"element":…,"row_index":…,"error":{"domain":…,"code":…,"message":…}}`
+ * (in a description: `… errors ! jsonl-sink location=dlq.jsonl`).
+ *
+ * Since: 1.0
+ */
+void
+fraise_pipeline_add_dead_letter (FraisePipeline *pipeline, FraiseElement *element)
+{
+  add_to (pipeline, pipeline->dead_letter, element);
+}
+
+/**
+ * fraise_pipeline_get_by_name:
+ * @pipeline: a pipeline
+ * @name: an element name (`filter0`)
+ *
+ * Finds an element of either chain by name.
+ *
+ * Returns: (transfer none) (nullable): the element, or %NULL
+ *
+ * Since: 1.0
+ */
+FraiseElement *
+fraise_pipeline_get_by_name (FraisePipeline *pipeline, const char *name)
+{
+  GPtrArray *chains[2];
+
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  chains[0] = pipeline->elements;
+  chains[1] = pipeline->dead_letter;
+  for (guint c = 0; c < 2; c++)
+    for (guint i = 0; i < chains[c]->len; i++)
+      {
+        FraiseElement *element = g_ptr_array_index (chains[c], i);
+
+        if (g_strcmp0 (fraise_element_get_name (element), name) == 0)
+          return element;
+      }
+  return NULL;
+}
+
+static GPtrArray *
+copy_chain (GPtrArray *chain)
+{
+  GPtrArray *copy = g_ptr_array_new_full (chain->len, g_object_unref);
+
+  for (guint i = 0; i < chain->len; i++)
+    g_ptr_array_add (copy, g_object_ref (g_ptr_array_index (chain, i)));
+  return copy;
+}
+
+/**
+ * fraise_pipeline_get_elements:
+ * @pipeline: a pipeline
+ *
+ * The elements of the chain, source first.
+ *
+ * Returns: (transfer container) (element-type Fraise.Element): the elements
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+fraise_pipeline_get_elements (FraisePipeline *pipeline)
+{
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), NULL);
+  return copy_chain (pipeline->elements);
+}
+
+/**
+ * fraise_pipeline_get_dead_letter_elements:
+ * @pipeline: a pipeline
+ *
+ * The elements of the `errors` chain.
+ *
+ * Returns: (transfer container) (element-type Fraise.Element): the elements
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+fraise_pipeline_get_dead_letter_elements (FraisePipeline *pipeline)
+{
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), NULL);
+  return copy_chain (pipeline->dead_letter);
+}
+
+/**
+ * fraise_pipeline_get_state:
+ * @pipeline: a pipeline
+ *
+ * The pipeline's state.
+ *
+ * Returns: the state
+ *
+ * Since: 1.0
+ */
+FraisePipelineState
+fraise_pipeline_get_state (FraisePipeline *pipeline)
+{
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), FRAISE_PIPELINE_STATE_IDLE);
+  return pipeline->state;
+}
+
+/**
+ * fraise_pipeline_get_rows_processed:
+ * @pipeline: a pipeline
+ *
+ * Rows the source delivered into the chain in the current or last run.
+ *
+ * Returns: the count
+ *
+ * Since: 1.0
+ */
+guint64
+fraise_pipeline_get_rows_processed (FraisePipeline *pipeline)
+{
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), 0);
+  return pipeline->rows_processed;
+}
+
+/**
+ * fraise_pipeline_get_stream:
+ * @pipeline: a pipeline
+ *
+ * The stream of the current or last run, for its statistics.
+ *
+ * Returns: (transfer none) (nullable): the stream, or %NULL before the
+ *   query of the first run was executed
+ *
+ * Since: 1.0
+ */
+FraiseStream *
+fraise_pipeline_get_stream (FraisePipeline *pipeline)
+{
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), NULL);
+  return pipeline->stream;
+}
+
+/* ---- what elements call -------------------------------------------------------- */
+
+FraiseRegistry *
+_fraise_pipeline_get_registry (FraisePipeline *pipeline)
+{
+  return fraise_registry_get_default ();
+}
+
+guint
+_fraise_pipeline_count_pending (FraisePipeline *pipeline)
+{
+  return pipeline != NULL ? pipeline->n_pending : 0;
+}
+
+void
+_fraise_pipeline_element_pending (FraisePipeline *pipeline, FraiseElement *element)
+{
+  if (pipeline != NULL)
+    pipeline->n_pending++;
+}
+
+gboolean
+_fraise_pipeline_has_failed (FraisePipeline *pipeline)
+{
+  return pipeline != NULL && pipeline->failed;
+}
+
+/* Keeps the first failure of the run. */
+static void
+record_failure (FraisePipeline *self, GError *error)
+{
+  self->failed = TRUE;
+  if (self->error == NULL)
+    self->error = error;
+  else
+    g_error_free (error);
+}
+
+void
+_fraise_pipeline_element_failed (FraisePipeline *pipeline,
+                                 FraiseElement *element,
+                                 FraiseRow *row,
+                                 GError *error)
+{
+  if (pipeline == NULL || pipeline->failed)
+    {
+      g_error_free (error);
+      return;
+    }
+  if (row != NULL)
+    g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
+  else
+    g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
+  if (row != NULL)
+    {
+      char *message = g_strdup_printf (_("%s (row %" G_GUINT64_FORMAT ")"), error->message,
+                                       fraise_row_get_index (row));
+      g_free (error->message);
+      error->message = message;
+    }
+  record_failure (pipeline, error);
+}
+
+static void
+append_json_string (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      else if (*p < 0x20)
+        g_string_append_printf (out, "\\u%04x", *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* {"row":…,"element":…,"row_index":…,"error":{"domain":…,"code":…,"message":…}} */
+static FraiseRow *
+dead_letter_record (FraiseElement *element, FraiseRow *row, const GError *error)
+{
+  GString *out = g_string_new ("{\"row\":");
+  g_autofree char *message = g_utf8_make_valid (error->message, -1);
+  gsize len;
+  const char *text = fraise_row_get_text (row, &len);
+  FraiseRow *record;
+
+  if (fraise_row_is_null (row) || len == 0)
+    g_string_append (out, "null");
+  else
+    g_string_append_len (out, text, len);
+  g_string_append (out, ",\"element\":");
+  append_json_string (out, fraise_element_get_name (element));
+  g_string_append_printf (out, ",\"row_index\":%" G_GUINT64_FORMAT ",\"error\":{\"domain\":",
+                          fraise_row_get_index (row));
+  append_json_string (out, g_quark_to_string (error->domain));
+  g_string_append_printf (out, ",\"code\":%d,\"message\":", error->code);
+  append_json_string (out, message);
+  g_string_append (out, "}}");
+
+  record = _fraise_row_new (out->str, out->len, FALSE, fraise_row_get_index (row));
+  g_string_free (out, TRUE);
+  return record;
+}
+
+FraiseFlow
+_fraise_pipeline_route (FraisePipeline *pipeline,
+                        FraiseElement *element,
+                        FraiseRow *row,
+                        const GError *error)
+{
+  g_autoptr (FraiseRow) record = NULL;
+
+  if (pipeline == NULL || pipeline->dead_letter->len == 0)
+    return FRAISE_FLOW_OK; /* refused at start: cannot happen in a run */
+  record = dead_letter_record (element, row, error);
+  return _fraise_element_process (g_ptr_array_index (pipeline->dead_letter, 0), record);
+}
+
+void
+_fraise_pipeline_post_message (FraisePipeline *pipeline, FraiseElement *element, GVariant *message)
+{
+  g_signal_emit (pipeline, signals[SIGNAL_ELEMENT_MESSAGE], 0, element, message);
+}
+
+/* ---- the run --------------------------------------------------------------------- */
+
+static guint
+n_all (FraisePipeline *self)
+{
+  return self->elements->len + self->dead_letter->len;
+}
+
+/* Both chains as one list: the main chain, then the dead-letter chain. */
+static FraiseElement *
+element_at (FraisePipeline *self, guint i)
+{
+  if (i < self->elements->len)
+    return g_ptr_array_index (self->elements, i);
+  return g_ptr_array_index (self->dead_letter, i - self->elements->len);
+}
+
+static void
+link_chain (FraisePipeline *self, GPtrArray *chain)
+{
+  for (guint i = 0; i < chain->len; i++)
+    _fraise_element_link (g_ptr_array_index (chain, i), self,
+                          i + 1 < chain->len ? g_ptr_array_index (chain, i + 1) : NULL);
+}
+
+static gboolean
+check_chain (FraisePipeline *self, gboolean need_source, GError **error)
+{
+  if (need_source && (self->elements->len == 0 ||
+                      !FRAISE_IS_QUERY_SOURCE (g_ptr_array_index (self->elements, 0))))
+    {
+      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                           _("a pipeline starts with a query source (query source=…)"));
+      return FALSE;
+    }
+  for (guint i = 0; i < n_all (self); i++)
+    {
+      FraiseElement *element = element_at (self, i);
+
+      if (FRAISE_IS_QUERY_SOURCE (element) && !(need_source && i == 0))
+        {
+          g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                       _("%s: a query source can only be the first element"),
+                       fraise_element_get_name (element));
+          return FALSE;
+        }
+      if (fraise_element_get_on_error (element) == FRAISE_ON_ERROR_ROUTE &&
+          self->dead_letter->len == 0)
+        {
+          g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                       _("%s routes the rows it fails on (on-error=route), but the pipeline has "
+                         "no errors branch: end the description with "
+                         "\"errors ! jsonl-sink location=FILE\""),
+                       fraise_element_get_name (element));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+reset_all (FraisePipeline *self, guint from)
+{
+  for (guint i = from; i < n_all (self); i++)
+    _fraise_element_reset (element_at (self, i));
+}
+
+static void
+notify_rows (FraisePipeline *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROWS_PROCESSED]);
+}
+
+static void
+end_run (FraisePipeline *self)
+{
+  GTask *task = g_steal_pointer (&self->task);
+
+  if (self->cancel_source != NULL)
+    {
+      g_source_destroy (self->cancel_source);
+      g_clear_pointer (&self->cancel_source, g_source_unref);
+    }
+  if (self->continue_idle != NULL)
+    {
+      g_source_destroy (self->continue_idle);
+      g_clear_pointer (&self->continue_idle, g_source_unref);
+    }
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  g_clear_pointer (&self->fixed_rows, g_ptr_array_unref);
+  self->n_pending = 0;
+  notify_rows (self);
+
+  if (self->cancelled)
+    {
+      g_clear_error (&self->error);
+      set_state (self, FRAISE_PIPELINE_STATE_CANCELLED);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("the pipeline was cancelled"));
+    }
+  else if (self->failed)
+    {
+      set_state (self, FRAISE_PIPELINE_STATE_FAILED);
+      g_task_return_error (task, g_steal_pointer (&self->error));
+    }
+  else
+    {
+      set_state (self, FRAISE_PIPELINE_STATE_COMPLETED);
+      g_task_return_boolean (task, TRUE);
+    }
+  g_object_unref (task);
+}
+
+/* Finishes the elements in order; returns when one defers (its resume
+ * comes back here) or when the run is over. */
+static void
+finish_elements (FraisePipeline *self)
+{
+  self->finishing = TRUE;
+  while (self->finish_next < n_all (self))
+    {
+      FraiseElement *element = element_at (self, self->finish_next);
+      GError *error = NULL;
+      gboolean deferred = FALSE;
+
+      self->finish_next++;
+      if (!_fraise_element_finish (element, &deferred, &error))
+        {
+          g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
+          record_failure (self, error);
+          reset_all (self, self->finish_next);
+          end_run (self);
+          return;
+        }
+      if (self->failed)
+        {
+          reset_all (self, self->finish_next);
+          end_run (self);
+          return;
+        }
+      if (deferred)
+        return;
+    }
+  end_run (self);
+}
+
+/* After the source ended: reset and fail, or finish when nothing is pending. */
+static void
+maybe_complete (FraisePipeline *self)
+{
+  if (!self->source_done || self->task == NULL || self->completing)
+    return;
+  if (self->cancelled || self->failed)
+    {
+      self->completing = TRUE;
+      reset_all (self, 0);
+      end_run (self);
+      return;
+    }
+  if (self->n_pending > 0)
+    return;
+  if (!self->finishing)
+    finish_elements (self);
+}
+
+static void
+source_ended (FraisePipeline *self)
+{
+  self->source_done = TRUE;
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  notify_rows (self);
+  maybe_complete (self);
+}
+
+/* Stops reading rows: the query is cancelled and drained; the run ends
+ * once the stream reports its end. */
+static void
+stop_source (FraisePipeline *self)
+{
+  g_clear_pointer (&self->batch, g_ptr_array_unref);
+  if (self->stream != NULL && !self->source_done)
+    {
+      fraise_stream_cancel (self->stream);
+      pull (self);
+    }
+  else if (self->task != NULL && self->stream == NULL && self->fixed_rows == NULL &&
+           !self->source_done)
+    ; /* the query is being executed: on_executed sees the flags */
+  else
+    source_ended (self);
+}
+
+static void
+begin_stop (FraisePipeline *self)
+{
+  if (self->stopping || self->failed || self->cancelled)
+    return;
+  self->stopping = TRUE;
+  set_state (self, FRAISE_PIPELINE_STATE_STOPPING);
+  stop_source (self);
+}
+
+static void
+fail_run (FraisePipeline *self)
+{
+  stop_source (self);
+}
+
+static void
+on_batch (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FraisePipeline) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *batch;
+
+  self->pulling = FALSE;
+  batch = fraise_stream_next_batch_finish (FRAISE_STREAM (object), result, &error);
+  if (self->task == NULL)
+    {
+      g_clear_pointer (&batch, g_ptr_array_unref);
+      return;
+    }
+  if (batch == NULL)
+    {
+      gboolean ours = (self->stopping || self->cancelled || self->failed) &&
+                      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      if (!ours && !self->cancelled)
+        {
+          FraiseElement *source = g_ptr_array_index (self->elements, 0);
+
+          g_prefix_error (&error, "%s: ", fraise_element_get_name (source));
+          record_failure (self, g_steal_pointer (&error));
+        }
+      source_ended (self);
+      return;
+    }
+  if (batch->len == 0)
+    {
+      g_ptr_array_unref (batch);
+      source_ended (self);
+      return;
+    }
+  if (self->stopping || self->cancelled || self->failed)
+    {
+      g_ptr_array_unref (batch); /* rows of a query being cancelled */
+      pull (self);
+      return;
+    }
+  self->batch = batch;
+  self->batch_pos = 0;
+  run_batch (self);
+}
+
+static void
+pull (FraisePipeline *self)
+{
+  if (self->pulling || self->source_done)
+    return;
+  if (self->stream == NULL)
+    {
+      if (self->fixed_rows != NULL)
+        source_ended (self);
+      return;
+    }
+  self->pulling = TRUE;
+  fraise_stream_next_batch_async (self->stream, NULL, on_batch, g_object_ref (self));
+}
+
+/* Pushes the batch's rows down the chain until it is empty, an element is
+ * pending, or the run is ending. */
+static void
+run_batch (FraisePipeline *self)
+{
+  FraiseElement *source = g_ptr_array_index (self->elements, 0);
+  GPtrArray *batch = self->batch;
+  guint64 before = self->rows_processed;
+
+  g_ptr_array_ref (batch);
+  while (self->batch == batch && self->batch_pos < batch->len && self->n_pending == 0)
+    {
+      FraiseRow *row = g_ptr_array_index (batch, self->batch_pos++);
+      FraiseFlow flow;
+
+      self->rows_processed++;
+      flow = fraise_element_push (source, row);
+      if (G_LIKELY (flow == FRAISE_FLOW_OK))
+        continue;
+      if (flow == FRAISE_FLOW_STOP)
+        begin_stop (self);
+      else if (flow == FRAISE_FLOW_ERROR || self->failed)
+        {
+          if (!self->failed)
+            record_failure (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                               _("%s: the chain failed without an error"),
+                                               fraise_element_get_name (source)));
+          fail_run (self);
+        }
+      break; /* PENDING: resumed later */
+    }
+  g_ptr_array_unref (batch);
+
+  if (self->rows_processed != before)
+    notify_rows (self);
+  if (self->task == NULL || self->batch != batch)
+    return;
+  if (self->batch_pos >= batch->len)
+    {
+      g_clear_pointer (&self->batch, g_ptr_array_unref);
+      if (self->n_pending == 0)
+        pull (self);
+    }
+}
+
+static gboolean
+continue_run (gpointer user_data)
+{
+  FraisePipeline *self = user_data;
+
+  g_clear_pointer (&self->continue_idle, g_source_unref);
+  if (self->task == NULL || self->n_pending > 0)
+    return G_SOURCE_REMOVE;
+  if (self->finishing)
+    finish_elements (self);
+  else if (self->source_done)
+    maybe_complete (self);
+  else if (self->batch != NULL && !(self->stopping || self->failed || self->cancelled))
+    run_batch (self);
+  else
+    pull (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_continue (FraisePipeline *self)
+{
+  if (self->continue_idle != NULL || self->task == NULL)
+    return;
+  self->continue_idle = g_idle_source_new ();
+  g_source_set_priority (self->continue_idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->continue_idle, continue_run, self, NULL);
+  g_source_set_static_name (self->continue_idle, "[fraisewire] pipeline continue");
+  g_source_attach (self->continue_idle, self->context);
+}
+
+void
+_fraise_pipeline_element_resumed (FraisePipeline *pipeline,
+                                  FraiseElement *element,
+                                  FraiseFlow flow,
+                                  GError *error)
+{
+  FraisePipeline *self = pipeline;
+
+  if (self->task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (self->n_pending > 0)
+    self->n_pending--;
+
+  if (error != NULL || flow == FRAISE_FLOW_ERROR || flow > FRAISE_FLOW_PENDING)
+    {
+      if (error == NULL)
+        error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                             _("resumed with an error flow but no error"));
+      g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
+      if (!self->cancelled)
+        record_failure (self, error);
+      else
+        g_error_free (error);
+      if (!self->finishing)
+        fail_run (self);
+    }
+  else if (flow == FRAISE_FLOW_STOP && !self->finishing)
+    begin_stop (self);
+  else if (flow == FRAISE_FLOW_PENDING)
+    g_critical ("%s: fraise_element_resume() with FRAISE_FLOW_PENDING; resume with OK, STOP "
+                "or ERROR",
+                fraise_element_get_name (element));
+  schedule_continue (self);
+}
+
+static void
+on_executed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FraisePipeline) self = user_data;
+  g_autoptr (GError) error = NULL;
+  FraiseStream *stream = fraise_query_execute_finish (FRAISE_QUERY (object), result, &error);
+
+  if (self->task == NULL)
+    {
+      g_clear_object (&stream);
+      return;
+    }
+  if (stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->cancelled)
+        {
+          g_prefix_error (&error, "%s: ",
+                          fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
+          record_failure (self, g_steal_pointer (&error));
+        }
+      source_ended (self);
+      return;
+    }
+  g_clear_object (&self->stream);
+  self->stream = stream;
+  if (self->stopping || self->cancelled || self->failed)
+    {
+      fraise_stream_cancel (stream);
+      pull (self);
+      return;
+    }
+  pull (self);
+}
+
+static gboolean
+on_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  FraisePipeline *self = user_data;
+
+  if (self->task == NULL || self->cancelled)
+    return G_SOURCE_REMOVE;
+  self->cancelled = TRUE;
+  if (self->finishing || self->source_done)
+    {
+      /* Waiting on a pending element or a deferred finish: nothing to drain. */
+      self->source_done = TRUE;
+      self->finishing = FALSE;
+      maybe_complete (self);
+    }
+  else
+    stop_source (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts every element in order; on failure resets those started. */
+static gboolean
+start_elements (FraisePipeline *self, GError **error)
+{
+  for (guint i = 0; i < n_all (self); i++)
+    {
+      FraiseElement *element = element_at (self, i);
+
+      _fraise_element_clear_counters (element);
+      if (!_fraise_element_start (element, error))
+        {
+          g_prefix_error (error, "%s: ", fraise_element_get_name (element));
+          for (guint j = 0; j < i; j++)
+            _fraise_element_reset (element_at (self, j));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+begin_run (FraisePipeline *self, gboolean need_source, GTask *task, GError **error)
+{
+  if (self->task != NULL)
+    {
+      g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_BUSY,
+                           _("the pipeline is already running; wait for its run to end"));
+      return FALSE;
+    }
+  if (!check_chain (self, need_source, error))
+    return FALSE;
+  link_chain (self, self->elements);
+  link_chain (self, self->dead_letter);
+
+  self->rows_processed = 0;
+  self->n_pending = 0;
+  self->pulling = self->source_done = self->stopping = self->cancelled = FALSE;
+  self->failed = self->finishing = self->completing = FALSE;
+  self->finish_next = 0;
+  g_clear_error (&self->error);
+  g_clear_object (&self->stream);
+  if (!start_elements (self, error))
+    return FALSE;
+
+  self->task = g_object_ref (task);
+  self->context = g_task_get_context (task);
+  set_state (self, FRAISE_PIPELINE_STATE_RUNNING);
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      self->cancel_source = g_cancellable_source_new (g_task_get_cancellable (task));
+      g_source_set_callback (self->cancel_source, G_SOURCE_FUNC (on_cancelled), self, NULL);
+      g_source_attach (self->cancel_source, self->context);
+    }
+  return TRUE;
+}
+
+/**
+ * fraise_pipeline_run_async:
+ * @pipeline: a pipeline
+ * @client: a connected client
+ * @cancellable: (nullable): a #GCancellable: cancelling stops the query,
+ *   resets every element (no `finish`) and fails the run with
+ *   %G_IO_ERROR_CANCELLED
+ * @callback: (scope async): called when the run has ended
+ * @user_data: data for @callback
+ *
+ * Runs the pipeline: starts every element, executes the source's query on
+ * @client, pushes each row down the chain, and finishes every element at
+ * the end of data (or after a STOP). The run completes once the query has
+ * ended on the connection, so @client is ready for its next query.
+ *
+ * An element failing under `on-error=fail` fails the run with an error
+ * naming the element and the row (`filter0: … (row 12)`).
+ *
+ * Since: 1.0
+ */
+void
+fraise_pipeline_run_async (FraisePipeline *pipeline,
+                           FraiseClient *client,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseQuery) query = NULL;
+  FraiseElement *source;
+
+  g_return_if_fail (FRAISE_IS_PIPELINE (pipeline));
+  g_return_if_fail (FRAISE_IS_CLIENT (client));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (pipeline, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fraise_pipeline_run_async);
+  if (!begin_run (pipeline, TRUE, task, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  source = g_ptr_array_index (pipeline->elements, 0);
+  query = _fraise_query_source_build (FRAISE_QUERY_SOURCE (source), client, &error);
+  if (query == NULL)
+    {
+      g_prefix_error (&error, "%s: ", fraise_element_get_name (source));
+      record_failure (pipeline, g_steal_pointer (&error));
+      source_ended (pipeline);
+      return;
+    }
+  fraise_query_execute_async (query, cancellable, on_executed, g_object_ref (pipeline));
+}
+
+/* Runs the chain (no source) on @rows instead of a query: the unit tests of
+ * elements use it, with no server. */
+void
+_fraise_pipeline_run_rows_async (FraisePipeline *pipeline,
+                                 GPtrArray *rows,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (pipeline, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
+
+  g_task_set_source_tag (task, fraise_pipeline_run_async);
+  if (!begin_run (pipeline, FALSE, task, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  pipeline->fixed_rows = g_ptr_array_ref (rows);
+  pipeline->batch = g_ptr_array_ref (rows);
+  pipeline->batch_pos = 0;
+  schedule_continue (pipeline);
+}
+
+/**
+ * fraise_pipeline_run_finish:
+ * @pipeline: a pipeline
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Ends a run started with [method@Fraise.Pipeline.run_async].
+ *
+ * Returns: %TRUE when the run completed (also after a STOP), %FALSE with
+ *   @error when it failed or was cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_pipeline_run_finish (FraisePipeline *pipeline, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, pipeline), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_run_sync (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/**
+ * fraise_pipeline_run_sync:
+ * @pipeline: a pipeline
+ * @client: a connected client
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Runs the pipeline and waits for the end, iterating the client's main
+ * context (so do not call it from a handler of the pipeline's own
+ * elements).
+ *
+ * Returns: %TRUE when the run completed
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_pipeline_run_sync (FraisePipeline *pipeline,
+                          FraiseClient *client,
+                          GCancellable *cancellable,
+                          GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  GMainContext *context;
+
+  g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), FALSE);
+  g_return_val_if_fail (FRAISE_IS_CLIENT (client), FALSE);
+
+  context = _fraise_client_get_context (client);
+  g_main_context_push_thread_default (context);
+  fraise_pipeline_run_async (pipeline, client, cancellable, on_run_sync, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  return fraise_pipeline_run_finish (pipeline, result, error);
+}
+
+/**
+ * fraise_pipeline_stop:
+ * @pipeline: a pipeline
+ *
+ * Ends the run as a STOP does (GStreamer's EOS): the query is cancelled
+ * and drained, no more rows enter the chain, and every element still gets
+ * `finish`, so sinks write out what they hold; the run then completes
+ * successfully. Does nothing when the pipeline is not running.
+ *
+ * Since: 1.0
+ */
+void
+fraise_pipeline_stop (FraisePipeline *pipeline)
+{
+  g_return_if_fail (FRAISE_IS_PIPELINE (pipeline));
+
+  if (pipeline->task == NULL || pipeline->finishing)
+    return;
+  if (pipeline->source_done)
+    return;
+  begin_stop (pipeline);
+  /* A pending element still holds its row: the finish waits for its resume. */
+}
