@@ -25,6 +25,8 @@ GType fraise_row_get_type (void) G_GNUC_CONST;
 FRAISE_AVAILABLE_IN_1_0
 FraiseRow *fraise_row_new (const char *text, gssize len, guint64 index);
 FRAISE_AVAILABLE_IN_1_0
+FraiseRow *fraise_row_new_from_text (const char *json, gssize len, GError **error);
+FRAISE_AVAILABLE_IN_1_0
 FraiseRow *fraise_row_ref (FraiseRow *row);
 FRAISE_AVAILABLE_IN_1_0
 void fraise_row_unref (FraiseRow *row);
