@@ -207,12 +207,8 @@ new_positioned (FraiseParseError code,
 }
 
 GError *
-_fraise_parse_error_new (FraiseParseError code,
-                         const char *description,
-                         gssize len,
-                         gsize offset,
-                         const char *format,
-                         ...)
+_fraise_parse_error_new (
+  FraiseParseError code, const char *description, gssize len, gsize offset, const char *format, ...)
 {
   GError *error;
   va_list args;
@@ -224,11 +220,8 @@ _fraise_parse_error_new (FraiseParseError code,
 }
 
 GError *
-_fraise_parse_error_new_in_expression (FraiseParseError code,
-                                       const char *expression,
-                                       gsize offset,
-                                       const char *format,
-                                       ...)
+_fraise_parse_error_new_in_expression (
+  FraiseParseError code, const char *expression, gsize offset, const char *format, ...)
 {
   GError *error;
   va_list args;
@@ -279,7 +272,8 @@ _fraise_suggest_name (const char *word, const char *const *candidates)
     {
       guint d = edit_distance (word, candidates[i]);
 
-      if (d < best_distance || (d == best_distance && best != NULL && strcmp (candidates[i], best) < 0))
+      if (d < best_distance ||
+          (d == best_distance && best != NULL && strcmp (candidates[i], best) < 0))
         {
           best = candidates[i];
           best_distance = d;

@@ -68,9 +68,7 @@ FRAISE_AVAILABLE_IN_1_0
 GQuark fraise_parse_error_quark (void);
 
 FRAISE_AVAILABLE_IN_1_0
-gboolean fraise_parse_error_get_position (const GError *error,
-                                          gsize *offset,
-                                          guint *line,
-                                          guint *column);
+gboolean
+fraise_parse_error_get_position (const GError *error, gsize *offset, guint *line, guint *column);
 
 G_END_DECLS

@@ -55,12 +55,9 @@ void _fraise_ensure_i18n (void);
  * followed by the line of text with a caret under @offset (a byte offset
  * into @text; @len -1 for a NUL-terminated text). The reason alone and the
  * position stay available as extended error data. */
-GError *_fraise_parse_error_new (FraiseParseError code,
-                                 const char *text,
-                                 gssize len,
-                                 gsize offset,
-                                 const char *format,
-                                 ...) G_GNUC_PRINTF (5, 6);
+GError *_fraise_parse_error_new (
+  FraiseParseError code, const char *text, gssize len, gsize offset, const char *format, ...)
+  G_GNUC_PRINTF (5, 6);
 GError *_fraise_parse_error_new_in_expression (FraiseParseError code,
                                                const char *expression,
                                                gsize offset,

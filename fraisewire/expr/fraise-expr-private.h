@@ -37,7 +37,8 @@ const char *fraise_expr_get_text (const FraiseExpr *expr);
 /* Evaluates @expr on the JSON document @json (@len bytes, no NUL needed).
  * Returns UNKNOWN with @error set (FRAISE_ERROR_JSON) only when a part of
  * the document the expression had to read is not valid JSON. */
-FraiseTruth fraise_expr_evaluate (const FraiseExpr *expr, const char *json, gsize len, GError **error);
+FraiseTruth
+fraise_expr_evaluate (const FraiseExpr *expr, const char *json, gsize len, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseExpr, fraise_expr_unref)
 

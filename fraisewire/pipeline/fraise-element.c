@@ -138,10 +138,7 @@ fraise_element_get_property (GObject *object, guint prop_id, GValue *value, GPar
 }
 
 static void
-fraise_element_set_property (GObject *object,
-                             guint prop_id,
-                             const GValue *value,
-                             GParamSpec *pspec)
+fraise_element_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   FraiseElement *self = FRAISE_ELEMENT (object);
 
@@ -190,10 +187,9 @@ fraise_element_class_init (FraiseElementClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_ON_ERROR] =
-    g_param_spec_enum ("on-error", "On error", "What to do with a row the element fails on",
-                       FRAISE_TYPE_ON_ERROR, FRAISE_ON_ERROR_FAIL,
-                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ON_ERROR] = g_param_spec_enum (
+    "on-error", "On error", "What to do with a row the element fails on", FRAISE_TYPE_ON_ERROR,
+    FRAISE_ON_ERROR_FAIL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * FraiseElement:rows-in:
@@ -222,8 +218,9 @@ fraise_element_class_init (FraiseElementClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_ROWS_DROPPED] = g_param_spec_uint64 (
-    "rows-dropped", "Rows dropped", "Rows the element failed on and dropped", 0, G_MAXUINT64, 0, ro);
+  properties[PROP_ROWS_DROPPED] =
+    g_param_spec_uint64 ("rows-dropped", "Rows dropped", "Rows the element failed on and dropped",
+                         0, G_MAXUINT64, 0, ro);
 
   /**
    * FraiseElement:rows-routed:
@@ -426,10 +423,10 @@ failure_error (FraiseElement *self, FraiseFlow flow, GError *error)
   if (flow == FRAISE_FLOW_ERROR)
     return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                         _("%s failed without an error (an unhandled exception in a binding?)"),
-                        display_name (self));
+                           display_name (self));
   return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                       _("%s returned %d, which is not a FraiseFlow value"), display_name (self),
-                      (int) flow);
+                         (int) flow);
 }
 
 FraiseFlow
@@ -487,8 +484,9 @@ _fraise_element_start (FraiseElement *self, GError **error)
 
   if (priv->property_error != NULL)
     {
-      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG, _("property \"%s\": %s"),
-                   priv->property_error_name, priv->property_error->message);
+      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                   _("property \"%s\": %s"), priv->property_error_name,
+                      priv->property_error->message);
       return FALSE;
     }
   if (klass->start == NULL)

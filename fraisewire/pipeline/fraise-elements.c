@@ -17,10 +17,8 @@ _fraise_register_builtin_elements (FraiseRegistry *registry)
     const char *name;
     GetType get_type;
   } builtins[] = {
-    { "query", fraise_query_source_get_type },
-    { "limit", fraise_limit_element_get_type },
-    { "sample", fraise_sample_element_get_type },
-    { "count-sink", fraise_count_sink_get_type },
+    { "query", fraise_query_source_get_type },      { "limit", fraise_limit_element_get_type },
+    { "sample", fraise_sample_element_get_type },   { "count-sink", fraise_count_sink_get_type },
     { "signal-sink", fraise_signal_sink_get_type },
   };
 

@@ -75,9 +75,8 @@ FraiseFlow _fraise_pipeline_route (FraisePipeline *pipeline,
                                    FraiseElement *element,
                                    FraiseRow *row,
                                    const GError *error);
-void _fraise_pipeline_post_message (FraisePipeline *pipeline,
-                                    FraiseElement *element,
-                                    GVariant *message);
+void
+_fraise_pipeline_post_message (FraisePipeline *pipeline, FraiseElement *element, GVariant *message);
 /* Runs the chain, with no source and no server, on @rows (a reference is
  * kept): the unit tests of elements. Complete with fraise_pipeline_run_finish(). */
 void _fraise_pipeline_run_rows_async (FraisePipeline *pipeline,

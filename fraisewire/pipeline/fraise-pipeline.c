@@ -169,9 +169,10 @@ fraise_pipeline_class_init (FraisePipelineClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_STATE] = g_param_spec_enum (
-    "state", "State", "The pipeline's state", FRAISE_TYPE_PIPELINE_STATE,
-    FRAISE_PIPELINE_STATE_IDLE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", "State", "The pipeline's state", FRAISE_TYPE_PIPELINE_STATE,
+                       FRAISE_PIPELINE_STATE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * FraisePipeline:rows-processed:
@@ -504,7 +505,7 @@ _fraise_pipeline_element_failed (FraisePipeline *pipeline,
   if (row != NULL)
     {
       char *message = g_strdup_printf (_("%s (row %" G_GUINT64_FORMAT ")"), error->message,
-                                       fraise_row_get_index (row));
+                                          fraise_row_get_index (row));
       g_free (error->message);
       error->message = message;
     }
@@ -546,8 +547,8 @@ dead_letter_record (FraiseElement *element, FraiseRow *row, const GError *error)
     g_string_append_len (out, text, len);
   g_string_append (out, ",\"element\":");
   append_json_string (out, fraise_element_get_name (element));
-  g_string_append_printf (out, ",\"row_index\":%" G_GUINT64_FORMAT ",\"error\":{\"domain\":",
-                          fraise_row_get_index (row));
+  g_string_append_printf (
+    out, ",\"row_index\":%" G_GUINT64_FORMAT ",\"error\":{\"domain\":", fraise_row_get_index (row));
   append_json_string (out, g_quark_to_string (error->domain));
   g_string_append_printf (out, ",\"code\":%d,\"message\":", error->code);
   append_json_string (out, message);
@@ -606,8 +607,8 @@ link_chain (FraisePipeline *self, GPtrArray *chain)
 static gboolean
 check_chain (FraisePipeline *self, gboolean need_source, GError **error)
 {
-  if (need_source && (self->elements->len == 0 ||
-                      !FRAISE_IS_QUERY_SOURCE (g_ptr_array_index (self->elements, 0))))
+  if (need_source &&
+      (self->elements->len == 0 || !FRAISE_IS_QUERY_SOURCE (g_ptr_array_index (self->elements, 0))))
     {
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                            _("a pipeline starts with a query source (query source=…)"));
@@ -621,7 +622,7 @@ check_chain (FraisePipeline *self, gboolean need_source, GError **error)
         {
           g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                        _("%s: a query source can only be the first element"),
-                       fraise_element_get_name (element));
+                          fraise_element_get_name (element));
           return FALSE;
         }
       if (fraise_element_get_on_error (element) == FRAISE_ON_ERROR_ROUTE &&
@@ -631,7 +632,7 @@ check_chain (FraisePipeline *self, gboolean need_source, GError **error)
                        _("%s routes the rows it fails on (on-error=route), but the pipeline has "
                          "no errors branch: end the description with "
                          "\"errors ! jsonl-sink location=FILE\""),
-                       fraise_element_get_name (element));
+                          fraise_element_get_name (element));
           return FALSE;
         }
     }
@@ -863,7 +864,9 @@ run_batch (FraisePipeline *self)
       FraiseFlow flow;
 
       self->rows_processed++;
-      flow = fraise_element_push (source, row);
+      /* Rows from a query leave the source; fixed rows enter the chain's head. */
+      flow = self->fixed_rows == NULL ? fraise_element_push (source, row)
+                                      : _fraise_element_process (source, row);
       if (G_LIKELY (flow == FRAISE_FLOW_OK))
         continue;
       if (flow == FRAISE_FLOW_STOP)
@@ -873,7 +876,7 @@ run_batch (FraisePipeline *self)
           if (!self->failed)
             record_failure (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                                                _("%s: the chain failed without an error"),
-                                               fraise_element_get_name (source)));
+                                                  fraise_element_get_name (source)));
           fail_run (self);
         }
       break; /* PENDING: resumed later */
@@ -977,8 +980,8 @@ on_executed (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->cancelled)
         {
-          g_prefix_error (&error, "%s: ",
-                          fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
+          g_prefix_error (&error,
+                          "%s: ", fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
           record_failure (self, g_steal_pointer (&error));
         }
       source_ended (self);

@@ -376,14 +376,14 @@ fraise_registry_register_full (FraiseRegistry *registry,
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                    _("\"%s\" is not a valid element name: use lower-case letters, digits, "
                      "\"-\" and \"_\", starting with a letter"),
-                   name);
+                      name);
       return FALSE;
     }
   if (!g_type_is_a (type, FRAISE_TYPE_ELEMENT) || G_TYPE_IS_ABSTRACT (type))
     {
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                    _("cannot register \"%s\": %s is not a concrete FraiseElement type"), name,
-                   type != G_TYPE_INVALID ? g_type_name (type) : "(invalid)");
+                      type != G_TYPE_INVALID ? g_type_name (type) : "(invalid)");
       return FALSE;
     }
   existing = g_hash_table_lookup (registry->by_name, name);
@@ -392,11 +392,13 @@ fraise_registry_register_full (FraiseRegistry *registry,
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                    _("element \"%s\" is already registered by %s (type %s); %s cannot register "
                      "it again (type %s)"),
-                   name, existing->plugin, g_type_name (existing->type), registry->owner,
-                   g_type_name (type));
+                      name, existing->plugin, g_type_name (existing->type), registry->owner,
+                      g_type_name (type));
       return FALSE;
     }
 
+  /* The class sets its metadata in class_init: make sure that has run. */
+  g_type_class_unref (g_type_class_ref (type));
   info = g_new0 (FraiseElementInfo, 1);
   g_atomic_ref_count_init (&info->ref_count);
   info->name = g_strdup (name);
@@ -558,7 +560,8 @@ fraise_registry_make_element (FraiseRegistry *registry,
 
       if (suggestion != NULL)
         g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                     _("no element named \"%s\" (did you mean \"%s\"?)"), factory_name, suggestion);
+                     _("no element named \"%s\" (did you mean \"%s\"?)"), factory_name,
+                        suggestion);
       else
         g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                      _("no element named \"%s\" (fraise-inspect lists them)"), factory_name);

@@ -12,7 +12,8 @@
 #include "fraise-elements-private.h"
 
 #define FRAISE_TYPE_LIMIT_ELEMENT (fraise_limit_element_get_type ())
-G_DECLARE_FINAL_TYPE (FraiseLimitElement, fraise_limit_element, FRAISE, LIMIT_ELEMENT, FraiseElement)
+G_DECLARE_FINAL_TYPE (
+  FraiseLimitElement, fraise_limit_element, FRAISE, LIMIT_ELEMENT, FraiseElement)
 
 struct _FraiseLimitElement {
   FraiseElement parent_instance;

@@ -62,11 +62,8 @@ static GParamSpec *properties[N_PROPS];
 
 /* One `order-by` item: "path", "path desc", "path asc nulls-first". */
 static gboolean
-parse_order_item (const char *item,
-                  char **path,
-                  FraiseSortDirection *direction,
-                  FraiseNulls *nulls,
-                  GError **error)
+parse_order_item (
+  const char *item, char **path, FraiseSortDirection *direction, FraiseNulls *nulls, GError **error)
 {
   g_auto (GStrv) words = g_strsplit_set (item, " \t", -1);
   guint n = 0;
@@ -95,7 +92,7 @@ parse_order_item (const char *item,
           g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                        _("order-by item \"%s\": expected a path then asc, desc, nulls-first or "
                          "nulls-last, got \"%s\""),
-                       item, word);
+                          item, word);
           g_clear_pointer (path, g_free);
           return FALSE;
         }
@@ -223,7 +220,7 @@ set_string (FraiseQuerySource *self, char **field, const GValue *value, guint pr
     if (self->field != getter (value))                                                             \
       {                                                                                            \
         self->field = getter (value);                                                              \
-        g_object_notify_by_pspec (object, properties[prop]);                                      \
+        g_object_notify_by_pspec (object, properties[prop]);                                       \
       }                                                                                            \
   }                                                                                                \
   G_STMT_END
@@ -320,9 +317,9 @@ fraise_query_source_class_init (FraiseQuerySourceClass *klass)
 
   properties[PROP_SOURCE] =
     g_param_spec_string ("source", "Source", "The relation to read: [schema.]name", NULL, rw);
-  properties[PROP_WHERE_SQL] = g_param_spec_string (
-    "where-sql", "Where SQL", "A raw SQL predicate, ANDed with the others", NULL,
-    rw | FRAISE_PARAM_SENSITIVE);
+  properties[PROP_WHERE_SQL] =
+    g_param_spec_string ("where-sql", "Where SQL", "A raw SQL predicate, ANDed with the others",
+                         NULL, rw | FRAISE_PARAM_SENSITIVE);
   properties[PROP_ORDER_BY] = g_param_spec_string (
     "order-by", "Order by",
     "Comma-separated JSON paths, each optionally followed by asc or desc and nulls-first or "
@@ -330,24 +327,25 @@ fraise_query_source_class_init (FraiseQuerySourceClass *klass)
     NULL, rw);
   properties[PROP_ORDER_BY_SQL] = g_param_spec_string (
     "order-by-sql", "Order by SQL", "A raw SQL ORDER BY list", NULL, rw | FRAISE_PARAM_SENSITIVE);
-  properties[PROP_PROJECTION] = g_param_spec_string (
-    "projection", "Projection", "A raw SQL expression yielding one json/jsonb column instead of data",
-    NULL, rw | FRAISE_PARAM_SENSITIVE);
-  properties[PROP_LIMIT] =
-    g_param_spec_int64 ("limit", "Limit", "LIMIT of the query, -1 for none", -1, G_MAXINT64, -1, rw);
-  properties[PROP_OFFSET] = g_param_spec_int64 ("offset", "Offset", "OFFSET of the query, -1 for none",
-                                                -1, G_MAXINT64, -1, rw);
+  properties[PROP_PROJECTION] =
+    g_param_spec_string ("projection", "Projection",
+                         "A raw SQL expression yielding one json/jsonb column instead of data",
+                         NULL, rw | FRAISE_PARAM_SENSITIVE);
+  properties[PROP_LIMIT] = g_param_spec_int64 ("limit", "Limit", "LIMIT of the query, -1 for none",
+                                               -1, G_MAXINT64, -1, rw);
+  properties[PROP_OFFSET] = g_param_spec_int64 (
+    "offset", "Offset", "OFFSET of the query, -1 for none", -1, G_MAXINT64, -1, rw);
   properties[PROP_CHUNK_SIZE] = g_param_spec_uint ("chunk-size", "Chunk size", "Rows per batch", 1,
                                                    MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE, rw);
-  properties[PROP_ADAPTIVE_CHUNKING] = g_param_spec_boolean (
-    "adaptive-chunking", "Adaptive chunking", "Grow and shrink the batch size with the consumer",
-    FALSE, rw);
+  properties[PROP_ADAPTIVE_CHUNKING] =
+    g_param_spec_boolean ("adaptive-chunking", "Adaptive chunking",
+                          "Grow and shrink the batch size with the consumer", FALSE, rw);
   properties[PROP_MAX_MEMORY] =
     g_param_spec_uint64 ("max-memory", "Maximum memory", "Bytes of row data the stream buffers", 1,
                          G_MAXUINT64, DEFAULT_MAX_MEMORY, rw);
   properties[PROP_MAX_ROW_SIZE] =
-    g_param_spec_uint64 ("max-row-size", "Maximum row size", "The largest row accepted, in bytes", 1,
-                         MAX_ROW_SIZE_LIMIT, DEFAULT_MAX_ROW_SIZE, rw);
+    g_param_spec_uint64 ("max-row-size", "Maximum row size", "The largest row accepted, in bytes",
+                         1, MAX_ROW_SIZE_LIMIT, DEFAULT_MAX_ROW_SIZE, rw);
   properties[PROP_TIMEOUT] = g_param_spec_uint (
     "timeout", "Timeout", "Client deadline of the query in milliseconds, 0 for none", 0, G_MAXUINT,
     0, rw);

@@ -28,7 +28,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-fraise_sample_element_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+fraise_sample_element_get_property (GObject *object,
+                                    guint prop_id,
+                                    GValue *value,
+                                    GParamSpec *pspec)
 {
   FraiseSampleElement *self = FRAISE_SAMPLE_ELEMENT (object);
 
