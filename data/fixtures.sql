@@ -287,3 +287,11 @@ $$;
 
 CREATE VIEW v_notice AS
   SELECT fraise_notice_row(i) AS data FROM generate_series(1, 5) AS i;
+
+-- ---------------------------------------------------------------- pipelines
+
+-- A million small rows made on the fly (nothing stored): for backpressure,
+-- STOP and cancellation on a long query.
+CREATE VIEW v_gen_1m AS
+  SELECT jsonb_build_object('i', i, 'pad', 'strawberry') AS data
+  FROM generate_series(1, 1000000) AS i;
