@@ -243,8 +243,9 @@ test_fail_with_error (void)
 static void
 test_error_without_gerror (void)
 {
-  check_failure (PROBE_BARE_ERROR,
-                 "a: a failed without an error (an unhandled exception in a binding?) (row 3)");
+  check_failure (
+    PROBE_BARE_ERROR,
+    "a: the element failed without an error (an unhandled exception in a binding?) (row 3)");
 }
 
 static void

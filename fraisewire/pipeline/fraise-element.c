@@ -416,17 +416,16 @@ display_name (FraiseElement *self)
 
 /* The error of a failure: the element's own, or one saying it gave none. */
 static GError *
-failure_error (FraiseElement *self, FraiseFlow flow, GError *error)
+failure_error (FraiseFlow flow, GError *error)
 {
   if (error != NULL)
     return error;
   if (flow == FRAISE_FLOW_ERROR)
-    return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                        _("%s failed without an error (an unhandled exception in a binding?)"),
-                           display_name (self));
+    return g_error_new_literal (
+      FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+      _("the element failed without an error (an unhandled exception in a binding?)"));
   return g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
-                      _("%s returned %d, which is not a FraiseFlow value"), display_name (self),
-                         (int) flow);
+                      _("the element returned %d, which is not a FraiseFlow value"), (int) flow);
 }
 
 FraiseFlow
@@ -457,7 +456,7 @@ _fraise_element_process (FraiseElement *self, FraiseRow *row)
       _fraise_pipeline_has_failed (priv->pipeline))
     return FRAISE_FLOW_ERROR;
 
-  error = failure_error (self, flow, error);
+  error = failure_error (flow, error);
   switch (priv->on_error)
     {
     case FRAISE_ON_ERROR_DROP:
