@@ -1,0 +1,48 @@
+/* fraise-pipeline-run-private.h: the pipeline's state, shared by its two files (not installed)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * fraise-pipeline.c builds the pipeline (elements, names, properties);
+ * fraise-pipeline-run.c runs it. Both see this structure; nothing else does.
+ */
+
+#pragma once
+
+#include "fraise-private.h"
+
+G_BEGIN_DECLS
+
+struct _FraisePipeline {
+  GObject parent_instance;
+
+  GPtrArray *elements;    /* the chain: [0] is the source */
+  GPtrArray *dead_letter; /* the `errors` chain */
+  FraisePipelineState state;
+  guint64 rows_processed;
+
+  /* one run */
+  GTask *task;
+  GMainContext *context;
+  GSource *cancel_source;
+  FraiseStream *stream;
+  GPtrArray *fixed_rows; /* rows given instead of a query (tests) */
+  GPtrArray *batch;      /* rows taken from the stream, from batch_pos on */
+  guint batch_pos;
+  guint n_pending;
+  gboolean pulling;
+  gboolean source_done;
+  gboolean stopping;
+  gboolean cancelled;
+  gboolean failed;
+  gboolean finishing;
+  gboolean completing;
+  guint finish_next; /* the next element to finish, over both chains */
+  GError *error;
+  GSource *continue_idle;
+};
+
+void _fraise_pipeline_set_state (FraisePipeline *self, FraisePipelineState state);
+/* Notifies rows-processed (once per batch). */
+void _fraise_pipeline_notify_rows (FraisePipeline *self);
+
+G_END_DECLS
