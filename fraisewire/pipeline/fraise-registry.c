@@ -342,7 +342,7 @@ has_push_down_property (GType type)
  *   and `_`, starting with a letter
  * @type: a #FraiseElement subtype that is not abstract
  * @long_name: (nullable): a name for people; %NULL takes the class metadata
- *   ([func@Fraise.Element.class_set_metadata]) or the type name
+ *   (`fraise_element_class_set_metadata()`) or the type name
  * @classification: (nullable): `Source`, `Filter`, `Transform` or `Sink`;
  *   %NULL takes the class metadata or `Transform`
  * @description: (nullable): one sentence; %NULL takes the class metadata
