@@ -360,6 +360,62 @@ test_query_errors (void)
   g_assert_cmpuint (count_rows (client, "v_bench_1k"), ==, 1000);
 }
 
+/* ---- sample and count-sink on the server's rows ------------------------------- */
+
+static void
+on_summary (FraisePipeline *pipeline, FraiseElement *element, GVariant *message, gpointer user_data)
+{
+  GVariant **out = user_data;
+
+  g_clear_pointer (out, g_variant_unref);
+  *out = g_variant_ref (message);
+}
+
+static void
+test_sample_count (void)
+{
+  g_autoptr (FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
+  g_autoptr (FraisePipeline) p = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) summary = NULL;
+  g_autoptr (FraiseQuery) query = NULL;
+  g_autoptr (FraiseStream) stream = NULL;
+  guint64 rows = 0, bytes = 0, expected_bytes = 0, i = 0;
+  FraiseRow *row;
+
+  if (client == NULL)
+    return;
+  p = pipeline_on ("v_bench_1k");
+  add (p, make ("sample", "every", 7u, NULL));
+  add (p, make ("count-sink", NULL));
+  g_signal_connect (p, "element-message", G_CALLBACK (on_summary), &summary);
+  g_assert_true (fraise_pipeline_run_sync (p, client, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The same rows read by a plain stream: rows 0, 7, 14, … and their bytes. */
+  query = fraise_client_query (client, "v_bench_1k");
+  stream = fraise_query_execute_sync (query, NULL, &error);
+  g_assert_no_error (error);
+  while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
+    {
+      gsize len;
+
+      fraise_row_get_text (row, &len);
+      if (i++ % 7 == 0)
+        expected_bytes += len;
+      fraise_row_unref (row);
+    }
+  g_assert_no_error (error);
+
+  g_assert_nonnull (summary);
+  g_assert_true (g_variant_lookup (summary, "rows", "t", &rows));
+  g_assert_true (g_variant_lookup (summary, "bytes", "t", &bytes));
+  g_assert_cmpuint (rows, ==, 143);
+  g_assert_cmpuint (bytes, ==, expected_bytes);
+  g_assert_cmpuint (fraise_element_get_rows_in (fraise_pipeline_get_by_name (p, "sample0")), ==,
+                    1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,5 +426,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline-live/cancel", test_cancel);
   g_test_add_func ("/pipeline-live/stop", test_stop);
   g_test_add_func ("/pipeline-live/query-errors", test_query_errors);
+  g_test_add_func ("/pipeline-live/sample-count", test_sample_count);
   return g_test_run ();
 }
