@@ -132,9 +132,15 @@ append_excerpt (GString *out, const char *text, gsize len, gsize offset)
   while (line_end < text + len && *line_end != '\n')
     line_end++;
 
-  from = line_start;
-  while (count_chars (from, at) > EXCERPT_BEFORE)
-    from = g_utf8_find_next_char (from, at);
+  /* Back from the place, not forward from the line's start: counting the
+   * characters left at each step was quadratic in the line's length. */
+  from = at;
+  for (guint i = 0; i < EXCERPT_BEFORE && from > line_start; i++)
+    {
+      const char *previous = g_utf8_find_prev_char (line_start, from);
+
+      from = previous != NULL ? previous : line_start;
+    }
   to = at;
   for (guint i = 0; i < EXCERPT_AFTER && to < line_end; i++)
     {
@@ -158,6 +164,14 @@ append_excerpt (GString *out, const char *text, gsize len, gsize offset)
     g_string_append_c (out, ' ');
   g_string_append_c (out, '^');
 }
+
+static GError *new_positioned (FraiseParseError code,
+                               const char *text,
+                               gssize text_len,
+                               gsize offset,
+                               gboolean expression,
+                               const char *format,
+                               va_list args) G_GNUC_PRINTF (6, 0);
 
 static GError *
 new_positioned (FraiseParseError code,
