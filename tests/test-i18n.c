@@ -123,12 +123,33 @@ trigger_two_extra_bytes (void)
   return parse_parameter_status ("a\0b\0cd", 6);
 }
 
+/* Description errors: the reason, its did-you-mean and the "expects"
+ * part are translated; the position and the excerpt are not words. */
+static GError *
+trigger_description_range (void)
+{
+  GError *error = NULL;
+
+  g_assert_null (fraise_pipeline_new_from_description ("query ! limit count=-1", &error));
+  return error;
+}
+
+static GError *
+trigger_description_element (void)
+{
+  GError *error = NULL;
+
+  g_assert_null (fraise_pipeline_new_from_description ("query ! limt", &error));
+  return error;
+}
+
 static const struct {
   const char *name;
   TriggerFunc trigger;
-  int code; /* a FraiseError */
+  int code; /* a FraiseError, or a FraiseParseError when parse_error is set */
   const char *english;
   const char *french;
+  gboolean parse_error;
 } message_cases[] = {
   { "unknown connection option", trigger_unknown_option, FRAISE_ERROR_CONFIG,
     "invalid connection option \"bogus_option\"", "option de connexion \"bogus_option\" invalide" },
@@ -159,6 +180,22 @@ static const struct {
   { "plural, n = 2", trigger_two_extra_bytes, FRAISE_ERROR_PROTOCOL,
     "malformed ParameterStatus: 2 unexpected bytes after the last field",
     "ParameterStatus mal formé : 2 octets inattendus après le dernier champ" },
+  { "description range", trigger_description_range, FRAISE_PARSE_ERROR_BAD_VALUE,
+    "1:21: property \"count\" of \"limit0\" expects 0..9223372036854775807, got -1\n"
+    "  query ! limit count=-1\n"
+    "                      ^",
+    "1:21: la propriété \"count\" de \"limit0\" attend 0..9223372036854775807, reçu -1\n"
+    "  query ! limit count=-1\n"
+    "                      ^",
+    TRUE },
+  { "description element", trigger_description_element, FRAISE_PARSE_ERROR_NO_SUCH_ELEMENT,
+    "1:9: no element \"limt\"; did you mean \"limit\"?\n"
+    "  query ! limt\n"
+    "          ^",
+    "1:9: aucun élément \"limt\" ; vouliez-vous dire \"limit\" ?\n"
+    "  query ! limt\n"
+    "          ^",
+    TRUE },
 };
 
 /* Sets the language for this (sub)process; call before any message lookup. */
@@ -204,9 +241,10 @@ check_messages (const char *language, gboolean french)
   for (i = 0; i < G_N_ELEMENTS (message_cases); i++)
     {
       g_autoptr(GError) error = message_cases[i].trigger ();
+      GQuark domain = message_cases[i].parse_error ? FRAISE_PARSE_ERROR : FRAISE_ERROR;
 
       g_test_message ("%s: %s", message_cases[i].name, error != NULL ? error->message : "(none)");
-      g_assert_error (error, FRAISE_ERROR, message_cases[i].code);
+      g_assert_error (error, domain, message_cases[i].code);
       g_assert_cmpstr (error->message, ==,
                        french ? message_cases[i].french : message_cases[i].english);
     }

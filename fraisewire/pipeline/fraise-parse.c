@@ -494,6 +494,7 @@ _fraise_parse_tokens (FraiseRegistry *registry,
   g_return_val_if_fail (tokens != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  _fraise_ensure_i18n ();
   if (tokens[0] != NULL && tokens[1] == NULL)
     lexed = _fraise_lex_description (tokens[0], &parser.lexed, error);
   else
