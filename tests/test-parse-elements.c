@@ -58,6 +58,7 @@ struct _TestAll {
   char **items;
   char *pattern;
   GObject *peer;
+  int seed;
 };
 
 G_DEFINE_FINAL_TYPE (TestAll, test_all, FRAISE_TYPE_ELEMENT)
@@ -77,6 +78,7 @@ enum {
   ALL_PROP_PATTERN,
   ALL_PROP_PEER,
   ALL_PROP_STATUS,
+  ALL_PROP_SEED,
   ALL_N_PROPS
 };
 
@@ -147,6 +149,9 @@ test_all_set_property (GObject *object, guint id, const GValue *value, GParamSpe
     case ALL_PROP_PEER:
       g_set_object (&self->peer, g_value_get_object (value));
       break;
+    case ALL_PROP_SEED:
+      self->seed = g_value_get_int (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
@@ -198,6 +203,9 @@ test_all_get_property (GObject *object, guint id, GValue *value, GParamSpec *psp
     case ALL_PROP_STATUS:
       g_value_set_string (value, "idle");
       break;
+    case ALL_PROP_SEED:
+      g_value_set_int (value, self->seed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
@@ -243,6 +251,8 @@ test_all_class_init (TestAllClass *klass)
   all_properties[ALL_PROP_PEER] = g_param_spec_object ("peer", NULL, NULL, G_TYPE_OBJECT, rw);
   all_properties[ALL_PROP_STATUS] =
     g_param_spec_string ("status", NULL, NULL, "idle", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  all_properties[ALL_PROP_SEED] =
+    g_param_spec_int ("seed", NULL, NULL, 0, 100, 0, rw | G_PARAM_CONSTRUCT_ONLY);
   g_object_class_install_properties (object_class, ALL_N_PROPS, all_properties);
 }
 

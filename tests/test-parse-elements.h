@@ -25,7 +25,8 @@ typedef enum {
  * small, count, big, huge, ratio, mode, colors, items), plus `pattern`, a
  * string of lowercase letters whose setter refuses anything else with a
  * positioned error, as the filter's `expr` does; `peer` (an object) and
- * `status` (read-only), which a description cannot set. */
+ * `status` (read-only) and `seed` (construct-only), which a description
+ * cannot set. */
 #define TEST_TYPE_ALL (test_all_get_type ())
 G_DECLARE_FINAL_TYPE (TestAll, test_all, TEST, ALL, FraiseElement)
 

@@ -226,6 +226,14 @@ test_values_bad (void)
                 "  test-all ratio=nan\n"
                 "                 ^",
                 1, 16);
+  /* A long value is cut in the message (not in the excerpt's window rule). */
+  assert_fails ("test-all count=1234567890123456789012345678901234567890123456789", 0,
+                FRAISE_PARSE_ERROR_BAD_VALUE,
+                "1:16: property \"count\" of \"test-all0\" expects 1..1000, got "
+                "\"1234567890123456789012345678901234567890…\"\n"
+                "  test-all count=1234567890123456789012345678901234567890123456789\n"
+                "                 ^",
+                1, 16);
   assert_fails ("test-all flag=maybe", 0, FRAISE_PARSE_ERROR_BAD_VALUE,
                 "1:15: property \"flag\" of \"test-all0\" expects true or false, got \"maybe\"\n"
                 "  test-all flag=maybe\n"
@@ -274,6 +282,12 @@ test_values_not_settable (void)
   assert_fails ("test-all status=busy", 0, FRAISE_PARSE_ERROR_BAD_VALUE,
                 "1:10: property \"status\" of \"test-all\" is read-only\n"
                 "  test-all status=busy\n"
+                "           ^",
+                1, 10);
+  assert_fails ("test-all seed=1", 0, FRAISE_PARSE_ERROR_BAD_VALUE,
+                "1:10: property \"seed\" of \"test-all\" is set only when the element is made, "
+                "which a description cannot do\n"
+                "  test-all seed=1\n"
                 "           ^",
                 1, 10);
 }
@@ -465,6 +479,17 @@ test_element_names (void)
   g_assert_cmpstr (fraise_element_get_name (element_at (pipeline, 1)), ==, "test-all0");
   g_assert_cmpstr (fraise_element_get_name (element_at (pipeline, 2)), ==, "test-all1");
   g_assert_cmpstr (described, ==, "test-all name=first ! test-all ! test-all");
+  assert_fails ("test-all name=''", 0, FRAISE_PARSE_ERROR_BAD_VALUE,
+                "1:15: an element's name cannot be empty\n"
+                "  test-all name=''\n"
+                "                ^",
+                1, 15);
+  /* A name taken by an unnamed element before it. */
+  assert_fails ("test-all ! test-all name=test-all0", 0, FRAISE_PARSE_ERROR_BAD_VALUE,
+                "1:26: two elements are named \"test-all0\"\n"
+                "  test-all ! test-all name=test-all0\n"
+                "                           ^",
+                1, 26);
   assert_fails ("test-all name=x ! test-all name=x", 0, FRAISE_PARSE_ERROR_BAD_VALUE,
                 "1:33: two elements are named \"x\"\n"
                 "  test-all name=x ! test-all name=x\n"

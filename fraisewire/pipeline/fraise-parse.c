@@ -173,7 +173,16 @@ add_setting (Parser *parser, const FraiseLexeme *lexeme, GError **error)
                            _("property \"%s\" of \"%s\" is set twice"), pspec->name, element));
         return FALSE;
       }
-  if (!(pspec->flags & G_PARAM_WRITABLE) || (pspec->flags & G_PARAM_CONSTRUCT_ONLY))
+  if (pspec->flags & G_PARAM_CONSTRUCT_ONLY)
+    {
+      g_propagate_error (
+        error, error_at (parser, FRAISE_PARSE_ERROR_BAD_VALUE, lexeme->offset,
+                         _("property \"%s\" of \"%s\" is set only when the element is made, "
+                           "which a description cannot do"),
+                            pspec->name, element));
+      return FALSE;
+    }
+  if (!(pspec->flags & G_PARAM_WRITABLE))
     {
       g_propagate_error (
         error, error_at (parser, FRAISE_PARSE_ERROR_BAD_VALUE, lexeme->offset,
