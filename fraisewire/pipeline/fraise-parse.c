@@ -242,12 +242,8 @@ read_word (Parser *parser, const FraiseLexeme *lexeme, GError **error)
 static gboolean
 read_link (Parser *parser, const FraiseLexeme *lexeme, GError **error)
 {
-  if (parser->state == IN_ELEMENT)
-    {
-      parser->state = EXPECT_ELEMENT;
-      return TRUE;
-    }
-  if (parser->state == AFTER_ERRORS)
+  /* After an element, or the `!` that may follow `errors`. */
+  if (parser->state == IN_ELEMENT || parser->state == AFTER_ERRORS)
     {
       parser->state = EXPECT_ELEMENT;
       return TRUE;
