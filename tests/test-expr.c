@@ -222,6 +222,9 @@ static const Case cases[] = {
   { "tags =~ \"admin\"", NULL, F },
   { "manager =~ \".*\"", NULL, F },
   { "nope =~ \".*\"", NULL, U },
+  /* PCRE's backtracking limit: the answer is not known */
+  { "x =~ \"^(a+)+$\"", "{\"x\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"}", U },
+  { "x =~ \"^(a+)+$\"", "{\"x\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}", T },
   /* contains: array element or substring */
   { "tags contains \"beta\"", NULL, T },
   { "tags contains \"gamma\"", NULL, F },
@@ -662,6 +665,30 @@ test_lookup_steps (void)
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON);
 }
 
+/* fraise_query_set_filter() parses with this parser: an invalid expression
+ * is refused with the positioned error and the previous filter stays (the
+ * live test-filter checks which rows each one keeps). */
+static void
+test_query_set_filter (void)
+{
+  g_autoptr (FraiseQuery) query = fraise_query_new ("v_user");
+  g_autoptr (GError) error = NULL;
+  guint column = 0;
+
+  g_assert_true (fraise_query_set_filter (query, "age >= 18", &error));
+  g_assert_no_error (error);
+  g_assert_false (fraise_query_set_filter (query, "age >= 18 &&", &error));
+  g_assert_error (error, FRAISE_PARSE_ERROR, FRAISE_PARSE_ERROR_SYNTAX);
+  g_assert_true (fraise_parse_error_get_position (error, NULL, NULL, &column));
+  g_assert_cmpuint (column, ==, 13);
+  g_clear_error (&error);
+  g_assert_false (fraise_query_set_filter (query, "a =~ \"[\"", &error));
+  g_assert_error (error, FRAISE_PARSE_ERROR, FRAISE_PARSE_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_true (fraise_query_set_filter (query, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -674,5 +701,6 @@ main (int argc, char **argv)
   g_test_add_func ("/expr/no-json-node", test_no_json_node);
   g_test_add_func ("/expr/tree", test_tree);
   g_test_add_func ("/expr/lookup-steps", test_lookup_steps);
+  g_test_add_func ("/expr/query-set-filter", test_query_set_filter);
   return g_test_run ();
 }
