@@ -205,6 +205,60 @@ test_filter_invalid_json_row (void)
   g_assert_cmpint (fraise_stream_get_state (stream), ==, FRAISE_STREAM_STATE_FAILED);
 }
 
+static FraiseElement *
+make (const char *factory, const char *property, const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  FraiseElement *element =
+    fraise_registry_make_element (fraise_registry_get_default (), factory, factory, &error);
+
+  g_assert_no_error (error);
+  if (property != NULL)
+    g_object_set (element, property, value, NULL);
+  return element;
+}
+
+/* Adds @element to @pipeline, which holds it from then on. */
+static FraiseElement *
+add (FraisePipeline *pipeline, FraiseElement *element)
+{
+  fraise_pipeline_add (pipeline, element);
+  g_object_unref (element);
+  return element;
+}
+
+/* The `filter` element on a query's rows: the same rows as set_filter, and
+ * the same row error, named by the element. */
+static void
+test_filter_element (void)
+{
+  g_autoptr(FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
+  g_autoptr(FraisePipeline) p = fraise_pipeline_new ();
+  g_autoptr(GError) error = NULL;
+  FraiseElement *filter;
+  const char *admin_uri;
+
+  if (client == NULL)
+    return;
+  if ((admin_uri = fraise_test_get_uri (SUPERUSER_URI_ENV)) == NULL)
+    return;
+  add (p, make ("query", "source", "v_project"));
+  filter = add (p, make ("filter", "expr", "status == \"active\""));
+  add (p, make ("count-sink", NULL, NULL));
+  g_assert_true (fraise_pipeline_run_sync (p, client, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fraise_element_get_rows_in (filter), ==, 5);
+  g_assert_cmpuint (fraise_element_get_rows_out (filter), ==, 3);
+
+  run_psql (admin_uri, raw_rows_sql);
+  g_object_set (fraise_pipeline_get_by_name (p, "query"), "source", "v_filter_raw", NULL);
+  g_object_set (filter, "expr", "a == 1 || a > 4", NULL);
+  g_assert_false (fraise_pipeline_run_sync (p, client, NULL, &error));
+  g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON);
+  g_assert_true (g_str_has_prefix (error->message, "filter: invalid JSON at byte "));
+  g_assert_true (g_str_has_suffix (error->message, "(row 3)"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +266,6 @@ main (int argc, char **argv)
   g_test_add_func ("/filter/rows", test_filter_rows);
   g_test_add_func ("/filter/and-function", test_filter_and_function);
   g_test_add_func ("/filter/invalid-json-row", test_filter_invalid_json_row);
+  g_test_add_func ("/filter/element", test_filter_element);
   return g_test_run ();
 }
