@@ -12,11 +12,7 @@
 
 /* ---- paths --------------------------------------------------------------------- */
 
-typedef struct {
-  const char *key; /* NULL for an index */
-  gsize key_len;
-  gsize index;
-} Segment;
+typedef FraiseJsonStep Segment; /* key NULL for an index */
 
 static gboolean
 bad_path (const char *path, const char *at, GError **error)
@@ -388,6 +384,114 @@ fraise_json_lookup_full (const char *text,
   if (segs != inline_segs)
     g_free (segs);
   return status == LOOKUP_FOUND;
+}
+
+gboolean
+fraise_json_lookup_steps (const char *text,
+                          gsize len,
+                          const FraiseJsonStep *steps,
+                          gsize n_steps,
+                          guint max_depth,
+                          FraiseJsonValue *out,
+                          GError **error)
+{
+  GError *local_error = NULL;
+  LookupStatus status;
+  Ctx cx;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (steps != NULL || n_steps == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ctx_init (&cx, text != NULL ? text : "", len, max_depth, &local_error);
+  status = lookup_path (&cx, steps, n_steps, out);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return status == LOOKUP_FOUND;
+}
+
+/* ---- array elements and strings of a looked-up value -------------------------- */
+
+void
+fraise_json_array_iter_init (FraiseJsonArrayIter *iter,
+                             const char *text,
+                             gsize len,
+                             const FraiseJsonValue *array)
+{
+  g_return_if_fail (iter != NULL && array != NULL);
+  g_return_if_fail (array->type == FRAISE_JSON_TYPE_ARRAY && array->len >= 2);
+
+  iter->text = text;
+  iter->len = len;
+  iter->pos = array->start + 1;
+  iter->started = FALSE;
+}
+
+gboolean
+fraise_json_array_iter_next (FraiseJsonArrayIter *iter, FraiseJsonValue *out, GError **error)
+{
+  const guchar *p;
+  Ctx cx;
+
+  g_return_val_if_fail (iter != NULL && out != NULL, FALSE);
+
+  /* Depth 1: the lookup already checked the nesting of the whole array. */
+  ctx_init (&cx, iter->text, iter->len, 0, error);
+  p = skip_ws ((const guchar *) iter->pos, cx.end);
+  if (p < cx.end && *p == ']' && !iter->started)
+    return FALSE;
+  if (iter->started)
+    {
+      if (p < cx.end && *p == ']')
+        return FALSE;
+      if (p >= cx.end || *p != ',')
+        return fail_at (&cx, p, N_("expected ',' or ']' in an array"));
+      p = skip_ws (p + 1, cx.end);
+    }
+  if (p >= cx.end)
+    return fail (&cx, cx.end, N_("unexpected end of input"));
+  if (!value_span (&cx, p, 1, out))
+    return FALSE;
+  iter->pos = out->start + out->len;
+  iter->started = TRUE;
+  return TRUE;
+}
+
+gboolean
+fraise_json_value_read_string (const char *text,
+                               gsize len,
+                               const FraiseJsonValue *value,
+                               GString *scratch,
+                               const char **out,
+                               gsize *out_len,
+                               GError **error)
+{
+  const guchar *body, *close;
+  gboolean escaped;
+  Ctx cx;
+
+  g_return_val_if_fail (value != NULL && value->type == FRAISE_JSON_TYPE_STRING, FALSE);
+  g_return_val_if_fail (scratch != NULL && out != NULL && out_len != NULL, FALSE);
+
+  ctx_init (&cx, text, len, 0, error);
+  body = (const guchar *) value->start + 1;
+  if ((close = scan_string (&cx, body, &escaped)) == NULL)
+    return FALSE;
+  if (!escaped)
+    {
+      *out = (const char *) body;
+      *out_len = (gsize) (close - body);
+      return TRUE;
+    }
+  g_string_set_size (scratch, (gsize) (close - body));
+  g_string_set_size (scratch, decode_string (body, close, scratch->str));
+  *out = scratch->str;
+  *out_len = scratch->len;
+  return TRUE;
 }
 
 gboolean

@@ -85,6 +85,63 @@ gboolean fraise_json_lookup_full (const char *text,
                                   FraiseJsonValue *out,
                                   GError **error);
 
+/* A pre-split path step, for keys that the path syntax cannot spell (keys
+ * with '.' or '[', decoded once by the caller): @key (@key_len bytes, no
+ * escapes: compared with the decoded keys of the text) or, when @key is
+ * NULL, the array index @index. */
+typedef struct {
+  const char *key;
+  gsize key_len;
+  gsize index;
+} FraiseJsonStep;
+
+/* fraise_json_lookup_full() with the path given as @n_steps steps (0: the
+ * whole document); same scanner, same results. */
+gboolean fraise_json_lookup_steps (const char *text,
+                                   gsize len,
+                                   const FraiseJsonStep *steps,
+                                   gsize n_steps,
+                                   guint max_depth,
+                                   FraiseJsonValue *out,
+                                   GError **error);
+
+/* The elements of an array found by a lookup in @text, one by one. The
+ * lookup only skimmed the array; the iterator checks the syntax between
+ * elements and returns each as a span (a container element is skimmed in
+ * turn). Errors (%FRAISE_ERROR_JSON) give offsets in @text. */
+typedef struct {
+  const char *text;
+  gsize len;
+  const char *pos;  /* the next element, or the closing bracket */
+  gboolean started; /* a separator comes before the next element */
+} FraiseJsonArrayIter;
+
+void fraise_json_array_iter_init (FraiseJsonArrayIter *iter,
+                                  const char *text,
+                                  gsize len,
+                                  const FraiseJsonValue *array);
+/* TRUE with @out filled, FALSE at the end (@error unset) or on malformed
+ * text (@error set). */
+gboolean
+fraise_json_array_iter_next (FraiseJsonArrayIter *iter, FraiseJsonValue *out, GError **error);
+
+/* Reads the string @value found in @text strictly (escapes, UTF-8, control
+ * characters) without a copy when it has no escapes: *@out points into
+ * @text, or into @scratch (reset) where escapes were decoded. Conventions
+ * as for the tree: "\u0000" and unpaired surrogates become U+FFFD. */
+gboolean fraise_json_value_read_string (const char *text,
+                                        gsize len,
+                                        const FraiseJsonValue *value,
+                                        GString *scratch,
+                                        const char **out,
+                                        gsize *out_len,
+                                        GError **error);
+
+/* Compares two valid JSON number texts as exact decimals (sign, digits,
+ * fraction and exponent; never through a double, whatever the size of the
+ * exponent): <0, 0 or >0. "1", "1.0" and "10e-1" are equal. */
+int fraise_json_number_compare (const char *a, gsize a_len, const char *b, gsize b_len);
+
 /* The exact source text of the number at @path (for big integers and long
  * decimals), or NULL with %FRAISE_ERROR_DESERIALIZATION when there is no
  * value there or it is not a number (or another error, as for lookup). */

@@ -17,23 +17,40 @@ G_BEGIN_DECLS
 
 /* A reference-counted filter closure: the function, its data, and the
  * GDestroyNotify that frees the data once the last holder (the query or a
- * running stream's plan) lets go. */
+ * running stream's plan) lets go. The function is either the application's
+ * FraiseRowFilterFunc (@func) or one that can fail (@check: a filter
+ * expression on a row that is not valid JSON where it reads), never both. */
 typedef struct _FraiseFilter FraiseFilter;
+
+/* TRUE to keep @row; FALSE to drop it, or with @error set to fail the stream. */
+typedef gboolean (*FraiseFilterCheckFunc) (FraiseRow *row, gpointer data, GError **error);
 
 struct _FraiseFilter {
   FraiseRowFilterFunc func;
+  FraiseFilterCheckFunc check;
   gpointer data;
   GDestroyNotify destroy;
 };
 
 FraiseFilter *_fraise_filter_new (FraiseRowFilterFunc func, gpointer data, GDestroyNotify destroy);
+FraiseFilter *
+_fraise_filter_new_check (FraiseFilterCheckFunc check, gpointer data, GDestroyNotify destroy);
+/* A filter keeping the rows that both keep: @first, then @second (both
+ * referenced); either may be NULL (then the other is returned, referenced). */
+FraiseFilter *_fraise_filter_new_both (FraiseFilter *first, FraiseFilter *second);
 FraiseFilter *_fraise_filter_ref (FraiseFilter *filter);
 void _fraise_filter_unref (FraiseFilter *filter);
 
+/* Whether @row passes @filter (NULL: no filter); FALSE with @error set when
+ * the filter failed on it. */
 static inline gboolean
-_fraise_filter_accepts (const FraiseFilter *filter, FraiseRow *row)
+_fraise_filter_accepts (const FraiseFilter *filter, FraiseRow *row, GError **error)
 {
-  return filter == NULL || filter->func (row, filter->data);
+  if (filter == NULL)
+    return TRUE;
+  if (filter->check != NULL)
+    return filter->check (row, filter->data, error);
+  return filter->func (row, filter->data);
 }
 
 typedef struct {

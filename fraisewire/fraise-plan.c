@@ -17,6 +17,56 @@ _fraise_filter_new (FraiseRowFilterFunc func, gpointer data, GDestroyNotify dest
 }
 
 FraiseFilter *
+_fraise_filter_new_check (FraiseFilterCheckFunc check, gpointer data, GDestroyNotify destroy)
+{
+  FraiseFilter *filter = g_atomic_rc_box_new0 (FraiseFilter);
+
+  filter->check = check;
+  filter->data = data;
+  filter->destroy = destroy;
+  return filter;
+}
+
+typedef struct {
+  FraiseFilter *first;
+  FraiseFilter *second;
+} FilterPair;
+
+static gboolean
+pair_check (FraiseRow *row, gpointer data, GError **error)
+{
+  FilterPair *pair = data;
+
+  return _fraise_filter_accepts (pair->first, row, error) &&
+         _fraise_filter_accepts (pair->second, row, error);
+}
+
+static void
+pair_free (gpointer data)
+{
+  FilterPair *pair = data;
+
+  _fraise_filter_unref (pair->first);
+  _fraise_filter_unref (pair->second);
+  g_free (pair);
+}
+
+FraiseFilter *
+_fraise_filter_new_both (FraiseFilter *first, FraiseFilter *second)
+{
+  FilterPair *pair;
+
+  if (first == NULL || second == NULL)
+    return first != NULL    ? _fraise_filter_ref (first)
+           : second != NULL ? _fraise_filter_ref (second)
+                            : NULL;
+  pair = g_new (FilterPair, 1);
+  pair->first = _fraise_filter_ref (first);
+  pair->second = _fraise_filter_ref (second);
+  return _fraise_filter_new_check (pair_check, pair, pair_free);
+}
+
+FraiseFilter *
 _fraise_filter_ref (FraiseFilter *filter)
 {
   return g_atomic_rc_box_acquire (filter);

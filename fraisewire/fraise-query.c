@@ -8,6 +8,7 @@
 #include "fraise-plan-private.h"
 #include "fraise-stream-private.h"
 #include "fraise-sql.h"
+#include "fraise-expr-private.h"
 
 /**
  * FraiseQuery:
@@ -54,7 +55,8 @@ struct _FraiseQuery {
   /* The flow options the next execution's plan copies (sql, projected and
    * filter are filled in then). */
   FraisePlan settings;
-  FraiseFilter *filter;
+  FraiseFilter *filter;      /* set_filter_func() */
+  FraiseFilter *expr_filter; /* set_filter(): evaluated first */
   /* An invalid value given to a setter, per property: reported by to_sql
    * and execution until a valid value replaces it. */
   GError *invalid[1 + 12];
@@ -99,6 +101,7 @@ fraise_query_finalize (GObject *object)
   for (guint i = 0; i < G_N_ELEMENTS (self->invalid); i++)
     g_clear_error (&self->invalid[i]);
   g_clear_pointer (&self->filter, _fraise_filter_unref);
+  g_clear_pointer (&self->expr_filter, _fraise_filter_unref);
 
   G_OBJECT_CLASS (fraise_query_parent_class)->finalize (object);
 }
@@ -558,6 +561,65 @@ fraise_query_set_filter_func (FraiseQuery *query,
     destroy (user_data);
 }
 
+static gboolean
+expr_filter_check (FraiseRow *row, gpointer data, GError **error)
+{
+  const char *text;
+  gsize len;
+
+  text = fraise_row_get_text (row, &len);
+  return fraise_expr_evaluate (data, text, len, error) == FRAISE_TRUTH_TRUE;
+}
+
+/**
+ * fraise_query_set_filter:
+ * @query: a query
+ * @expression: (nullable): a filter expression (docs/filter.md), or %NULL
+ *   to remove the filter
+ * @error: return location for an error
+ *
+ * Keeps only the rows for which @expression is true, in the filter language
+ * of the pipeline's `filter` element: `status == "active" && age >= 18`,
+ * `tags contains "beta"`, `exists address.city`, `name =~ "^Zo"`. A row for
+ * which it is false or unknown (a comparison on a missing field) is dropped
+ * and counted in `rows-filtered`, as with [method@Fraise.Query.set_filter_func].
+ *
+ * The expression is parsed now: when it is not valid this returns %FALSE
+ * with a %FRAISE_PARSE_ERROR whose message gives the column and quotes the
+ * expression with a caret under the place, and the query keeps the filter
+ * it had. It is evaluated on the client, on each row, reading only the
+ * fields it names (no JSON tree is built). A row that is not valid JSON
+ * where the expression has to read fails the stream with %FRAISE_ERROR_JSON
+ * naming the row's index, rather than being dropped in silence.
+ *
+ * The expression and a function set with
+ * [method@Fraise.Query.set_filter_func] both apply: a row is delivered
+ * only when the expression is true and then the function accepts it (the
+ * function is not called for rows the expression drops). Like the
+ * function, the expression is frozen by each execution: a running stream
+ * keeps the one it started with.
+ *
+ * Returns: %TRUE when @expression was valid (or %NULL)
+ *
+ * Since: 1.0
+ */
+gboolean
+fraise_query_set_filter (FraiseQuery *query, const char *expression, GError **error)
+{
+  FraiseExpr *expr = NULL;
+
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (expression != NULL && (expr = fraise_expr_parse (expression, error)) == NULL)
+    return FALSE;
+  g_clear_pointer (&query->expr_filter, _fraise_filter_unref);
+  if (expr != NULL)
+    query->expr_filter =
+      _fraise_filter_new_check (expr_filter_check, expr, (GDestroyNotify) fraise_expr_unref);
+  return TRUE;
+}
+
 /**
  * fraise_query_add_order_by:
  * @query: a query
@@ -1013,6 +1075,7 @@ fraise_query_execute_async (FraiseQuery *query,
                             gpointer user_data)
 {
   g_autoptr(FraisePlan) plan = NULL;
+  FraiseFilter *filter;
   g_autoptr(FraiseStream) stream = NULL;
   char *sql = NULL;
   GError *error = NULL;
@@ -1032,7 +1095,9 @@ fraise_query_execute_async (FraiseQuery *query,
       return;
     }
   query->settings.projected = query->projection != NULL;
-  plan = _fraise_plan_new (&query->settings, sql, query->filter);
+  filter = _fraise_filter_new_both (query->expr_filter, query->filter);
+  plan = _fraise_plan_new (&query->settings, sql, filter);
+  g_clear_pointer (&filter, _fraise_filter_unref);
   stream = _fraise_stream_new (query->client, plan);
   _fraise_stream_execute (stream, task);
 }

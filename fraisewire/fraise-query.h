@@ -60,6 +60,8 @@ void fraise_query_set_filter_func (FraiseQuery *query,
                                    gpointer user_data,
                                    GDestroyNotify destroy);
 FRAISE_AVAILABLE_IN_1_0
+gboolean fraise_query_set_filter (FraiseQuery *query, const char *expression, GError **error);
+FRAISE_AVAILABLE_IN_1_0
 gboolean fraise_query_add_order_by (FraiseQuery *query,
                                     const char *path,
                                     const char *collation,

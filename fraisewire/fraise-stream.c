@@ -549,6 +549,7 @@ stop_at_high_water (FraiseStream *self)
 static void
 on_data_row (FraiseStream *self, const FraiseProtoField *field)
 {
+  GError *filter_error = NULL;
   FraiseRow *row;
   gsize len;
 
@@ -573,10 +574,20 @@ on_data_row (FraiseStream *self, const FraiseProtoField *field)
   if (self->stats.time_to_first_row_us < 0)
     self->stats.time_to_first_row_us = g_get_monotonic_time () - self->start_time;
 
-  if (!_fraise_filter_accepts (self->plan->filter, row))
+  if (!_fraise_filter_accepts (self->plan->filter, row, &filter_error))
     {
-      self->stats.rows_filtered++;
       fraise_row_unref (row);
+      if (filter_error != NULL)
+        {
+          /* A filter expression could not read the row: never a silent drop. */
+          abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_JSON,
+                                           _("row %llu: %s"),
+                                              (unsigned long long) (self->next_index - 1),
+                                              filter_error->message));
+          g_error_free (filter_error);
+          return;
+        }
+      self->stats.rows_filtered++;
       return;
     }
 

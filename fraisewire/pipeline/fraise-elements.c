@@ -17,9 +17,9 @@ _fraise_register_builtin_elements (FraiseRegistry *registry)
     const char *name;
     GetType get_type;
   } builtins[] = {
-    { "query", fraise_query_source_get_type },      { "limit", fraise_limit_element_get_type },
-    { "sample", fraise_sample_element_get_type },   { "count-sink", fraise_count_sink_get_type },
-    { "signal-sink", fraise_signal_sink_get_type },
+    { "query", fraise_query_source_get_type },    { "filter", fraise_filter_element_get_type },
+    { "limit", fraise_limit_element_get_type },   { "sample", fraise_sample_element_get_type },
+    { "count-sink", fraise_count_sink_get_type }, { "signal-sink", fraise_signal_sink_get_type },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (builtins); i++)

@@ -9,6 +9,7 @@
 
 G_BEGIN_DECLS
 
+GType fraise_filter_element_get_type (void);
 GType fraise_limit_element_get_type (void);
 GType fraise_sample_element_get_type (void);
 GType fraise_count_sink_get_type (void);
