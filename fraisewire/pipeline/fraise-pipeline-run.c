@@ -64,14 +64,11 @@ _fraise_pipeline_element_failed (FraisePipeline *pipeline,
       g_error_free (error);
       return;
     }
-  if (row != NULL)
-    g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
-  else
-    g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
+  g_prefix_error (&error, "%s: ", fraise_element_get_name (element));
   if (row != NULL)
     {
-      char *message = g_strdup_printf (_("%s (row %" G_GUINT64_FORMAT ")"), error->message,
-                                          fraise_row_get_index (row));
+      g_autofree char *index = g_strdup_printf ("%" G_GUINT64_FORMAT, fraise_row_get_index (row));
+      char *message = g_strdup_printf (_("%s (row %s)"), error->message, index);
       g_free (error->message);
       error->message = message;
     }
