@@ -12,6 +12,7 @@
 
 #include "fraise-private.h"
 #include "fraise-pipeline-private.h"
+#include "fraise-plugin-private.h"
 
 #include <string.h>
 
@@ -293,6 +294,8 @@ fraise_registry_get_default (void)
     {
       FraiseRegistry *created = fraise_registry_new ();
 
+      _fraise_plugin_load_default (created, g_getenv ("FRAISE_PLUGIN_PATH"),
+                                   _fraise_plugin_check_setuid (), FRAISE_PLUGIN_DIR);
       g_once_init_leave (&registry, (gsize) created);
     }
   return (FraiseRegistry *) registry;
