@@ -245,7 +245,7 @@ run_module (const char *path, GModule *library, PluginLoadFunc load)
 static void
 report (FraiseRegistry *registry, const char *message)
 {
-  FRAISE_NOTE (PLUGIN, "%s", message);
+  g_debug ("%s", message);
   _fraise_registry_add_plugin_error (registry, message);
 }
 
@@ -266,8 +266,7 @@ register_elements (FraiseRegistry *registry, LoadedModule *loaded, const char *p
       if (!fraise_registry_register (registry, element->name, element->type, &error))
         report (registry, error->message);
       else
-        FRAISE_NOTE (PLUGIN, "%s: element %s (%s)", path, element->name,
-                     g_type_name (element->type));
+        g_debug ("%s: element %s (%s)", path, element->name, g_type_name (element->type));
     }
   _fraise_registry_set_owner (registry, NULL);
 }
@@ -467,7 +466,7 @@ _fraise_plugin_load_default (FraiseRegistry *registry,
   guint n_loaded = 0;
 
   if (setuid && plugin_path != NULL)
-    FRAISE_NOTE (PLUGIN, "FRAISE_PLUGIN_PATH ignored: the process is setuid or setgid");
+    g_debug ("FRAISE_PLUGIN_PATH ignored: the process is setuid or setgid");
   _fraise_plugin_ensure_extension_point ();
   for (guint i = 0; directories[i] != NULL; i++)
     n_loaded += load_directory (registry, directories[i], FALSE);
