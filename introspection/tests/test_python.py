@@ -8,10 +8,12 @@
 # Prints TAP. Arguments select the tests whose name contains one of them.
 
 import decimal
+import json
 import os
 import sys
 import time
 import unittest
+import xml.etree.ElementTree as ElementTree
 
 import taprunner
 
@@ -43,6 +45,80 @@ class NameIsNumber(GObject.Object):
     __gtype_name__ = 'FraiseTestPythonNameIsNumber'
 
     name = GObject.Property(type=int, default=0)
+
+
+class Upper(Fraise.Element):
+    """Upper-cases the `name` field; raises ValueError at row `fail-at`."""
+    __gtype_name__ = 'FraiseTestPythonUpper'
+
+    fail_at = GObject.Property(type=int, default=-1)
+
+    def do_process(self, row):
+        if row.get_index() == self.fail_at:
+            raise ValueError('no upper case for row %d' % row.get_index())
+        data = row.unpack()
+        data['name'] = data['name'].upper()
+        return self.push(Fraise.Row.new_from_text(json.dumps(data, ensure_ascii=False)))
+
+
+class Collect(Fraise.Element):
+    """A sink keeping the rows it is given (the pipeline's last element)."""
+    __gtype_name__ = 'FraiseTestPythonCollect'
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.rows = []
+
+    def do_process(self, row):
+        self.rows.append(row)
+        return Fraise.Flow.OK
+
+
+class Later(Fraise.Element):
+    """Takes each row, answers PENDING, and forwards it from a timeout."""
+    __gtype_name__ = 'FraiseTestPythonLater'
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.held = None
+        self.pendings = 0
+
+    def do_process(self, row):
+        self.held = row
+        self.pendings += 1
+        GLib.timeout_add(10, self.forward)
+        return Fraise.Flow.PENDING
+
+    def forward(self):
+        assert self.is_pending()
+        row, self.held = self.held, None
+        self.resume(self.push(row))
+        return GLib.SOURCE_REMOVE
+
+
+class Unforgiving(Fraise.Element):
+    """Raises GLib.Error itself, or returns None (not a FraiseFlow)."""
+    __gtype_name__ = 'FraiseTestPythonUnforgiving'
+
+    mode = GObject.Property(type=str, default='gerror')
+
+    def do_process(self, row):
+        if self.mode == 'gerror':
+            raise GLib.Error.new_literal(Fraise.Error.quark(), 'the row is not welcome',
+                                         Fraise.Error.CONFIG)
+        return None
+
+
+def register_elements():
+    """Registers the Python elements in the default registry, once."""
+    registry = Fraise.Registry.get_default()
+    if registry.lookup('upper') is None:
+        registry.register_full('upper', Upper, 'Upper-case (Python)', 'Transform',
+                               'Upper-cases the name field')
+        registry.register('collect', Collect)
+        registry.register('later', Later)
+        registry.register('unforgiving', Unforgiving)
+    return registry
 
 
 def is_cancelled(error):
@@ -619,6 +695,158 @@ class TestOverrides(FraiseTestCase):
         self.assertTrue(caught.exception.matches(Fraise.Error.quark(),
                                                  Fraise.Error.CONNECTION_FAILED))
         self.assertTrue(Fraise.error_is_retriable(caught.exception))
+
+
+class TestElements(FraiseTestCase):
+    """Pipeline elements written in Python, on the test server."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = register_elements()
+
+    def make(self, name, **properties):
+        element = self.registry.make_element(name, None)
+        for key, value in properties.items():
+            element.set_property(key, value)
+        return element
+
+    def pipeline(self, source, *elements):
+        """query source=SOURCE ! ELEMENTS..., built in code; returns it and
+        its last element."""
+        pipeline = Fraise.Pipeline.new()
+        pipeline.add(self.make('query', source=source))
+        for element in elements:
+            pipeline.add(element)
+        return pipeline, elements[-1]
+
+    def run_pipeline(self, pipeline):
+        """Runs @pipeline with run_async on a main loop; returns its error."""
+        loop = GLib.MainLoop()
+        outcome = {}
+
+        def on_run(pipeline, result):
+            try:
+                pipeline.run_finish(result)
+                outcome['error'] = None
+            except GLib.Error as error:
+                outcome['error'] = error
+            loop.quit()
+
+        pipeline.run_async(self.client, None, on_run)
+        self.run_loop(loop)
+        return outcome['error']
+
+    def test_register(self):
+        info = self.registry.lookup('upper')
+        self.assertEqual(info.get_element_type(), Upper.__gtype__)
+        self.assertEqual(info.get_plugin(), 'application')
+        self.assertEqual(info.get_long_name(), 'Upper-case (Python)')
+        self.assertEqual(info.get_classification(), 'Transform')
+        self.assertIn('upper', [i.get_name() for i in self.registry.list()])
+        self.assertEqual(self.registry.lookup_type(Upper.__gtype__).get_name(), 'upper')
+        with self.assertRaises(GLib.Error) as caught:
+            self.registry.register('upper', Collect)
+        self.assertTrue(caught.exception.matches(Fraise.Error.quark(), Fraise.Error.CONFIG))
+        self.assertIn('"upper" is already registered by application', caught.exception.message)
+        self.assertIn('FraiseTestPythonUpper', caught.exception.message)
+        with self.assertRaises(GLib.Error):
+            self.registry.register('Not A Name', Collect)
+
+    def test_vfunc_annotations(self):
+        # `process` can throw: PyGObject passes a GLib.Error raised in
+        # do_process to C as the vfunc's GError.
+        gir = os.path.join(os.environ['GI_TYPELIB_PATH'].split(os.pathsep)[0], 'Fraise-1.0.gir')
+        core = '{http://www.gtk.org/introspection/core/1.0}'
+        element = ElementTree.parse(gir).getroot().find(
+            '%snamespace/%sclass[@name="Element"]' % (core, core))
+        vfuncs = {v.get('name'): v for v in element.findall(core + 'virtual-method')}
+        self.assertEqual(sorted(vfuncs), ['finish', 'process', 'reset', 'start'])
+        self.assertEqual(vfuncs['process'].get('throws'), '1')
+        self.assertEqual(vfuncs['start'].get('throws'), '1')
+        self.assertEqual(vfuncs['finish'].get('throws'), '1')
+        self.assertEqual(Fraise.Flow(0), Fraise.Flow.ERROR)  # the zero value
+        self.assertTrue(hasattr(Fraise.Element, 'do_process'))
+
+    def test_upper_on_server(self):
+        upper, collect = self.make('upper'), self.make('collect')
+        pipeline, _ = self.pipeline('v_user', upper, collect)
+        self.assertEqual(upper.get_name(), 'upper0')
+        self.assertEqual(upper.get_factory_name(), 'upper')
+        self.assertIsNone(self.run_pipeline(pipeline))
+        self.assertEqual([r.get_string('name') for r in collect.rows],
+                         ['AMÉLIE DURAND', 'JÜRGEN MÜLLER', '佐藤 花子'])
+        self.assertEqual(collect.rows[0].get_string('address.city'), 'Plougastel')
+        self.assertEqual(upper.props.rows_in, 3)
+        self.assertEqual(upper.props.rows_out, 3)
+        self.assertEqual(pipeline.get_state(), Fraise.PipelineState.COMPLETED)
+        self.assertClientReusable()
+
+    def test_upper_to_signal_sink(self):
+        sink = self.make('signal-sink')
+        seen = []
+        sink.connect('rows', lambda s, rows: seen.extend(r.get_string('name') for r in rows))
+        pipeline, _ = self.pipeline('v_bench_1k', self.make('upper'), sink)
+        self.assertTrue(pipeline.run_sync(self.client, None))
+        self.assertEqual(len(seen), 1000)
+        self.assertTrue(all(name == name.upper() for name in seen))
+
+    def test_raising_process(self):
+        upper, collect = self.make('upper', fail_at=1), self.make('collect')
+        pipeline, _ = self.pipeline('v_project', upper, collect)
+        error = self.run_pipeline(pipeline)
+        self.assertIsNotNone(error)
+        self.assertEqual(error.message,
+                         'upper0: ValueError: no upper case for row 1 (row 1)')
+        self.assertEqual(error.domain, Fraise.PYTHON_EXCEPTION_DOMAIN)
+        # Row 0 went through; no row after the failure reached the sink.
+        self.assertEqual([r.get_index() for r in collect.rows], [0])
+        self.assertEqual(pipeline.get_state(), Fraise.PipelineState.FAILED)
+        self.assertClientReusable()
+
+    def test_gerror_and_bad_return(self):
+        pipeline, collect = self.pipeline('v_user', self.make('unforgiving'), self.make('collect'))
+        error = self.run_pipeline(pipeline)
+        self.assertTrue(error.matches(Fraise.Error.quark(), Fraise.Error.CONFIG))
+        self.assertEqual(error.message, 'unforgiving0: the row is not welcome (row 0)')
+        self.assertEqual(collect.rows, [])
+        # None is not a FraiseFlow: PyGObject prints the TypeError and
+        # returns the zero value, ERROR, which still fails the run.
+        pipeline, collect = self.pipeline('v_user', self.make('unforgiving', mode='none'),
+                                          self.make('collect'))
+        stderr, sys.stderr = sys.stderr, open(os.devnull, 'w')
+        try:
+            error = self.run_pipeline(pipeline)
+        finally:
+            sys.stderr.close()
+            sys.stderr = stderr
+        self.assertIsNotNone(error)
+        self.assertTrue(error.message.startswith('unforgiving0: '), error.message)
+        self.assertIn('(row 0)', error.message)
+        self.assertEqual(collect.rows, [])
+        self.assertClientReusable()
+
+    def test_pending_and_resume(self):
+        later, upper, collect = self.make('later'), self.make('upper'), self.make('collect')
+        pipeline, _ = self.pipeline('v_user', later, upper, collect)
+        started = time.monotonic()
+        self.assertIsNone(self.run_pipeline(pipeline))
+        self.assertGreaterEqual(time.monotonic() - started, 0.03)  # three 10 ms waits
+        self.assertEqual(later.pendings, 3)
+        self.assertFalse(later.is_pending())
+        self.assertEqual([r.get_string('name') for r in collect.rows],
+                         ['AMÉLIE DURAND', 'JÜRGEN MÜLLER', '佐藤 花子'])
+        self.assertEqual([r.get_index() for r in collect.rows], [0, 0, 0])  # new rows
+        self.assertEqual(later.props.rows_out, 3)
+        self.assertClientReusable()
+
+    def test_row_new_from_text(self):
+        row = Fraise.Row.new_from_text('{"name": "Zoë", "n": [1, 2]}')
+        self.assertEqual(row.get_string('name'), 'Zoë')
+        self.assertEqual(row.get_int('n[1]'), 2)
+        self.assertEqual(Fraise.Row.new_from_text(b'[true]').unpack(), [True])
+        with self.assertRaises(GLib.Error) as caught:
+            Fraise.Row.new_from_text('{"name": ')
+        self.assertTrue(caught.exception.matches(Fraise.Error.quark(), Fraise.Error.JSON))
 
 
 if __name__ == '__main__':

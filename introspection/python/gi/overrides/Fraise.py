@@ -12,9 +12,15 @@
 #           for row in stream:                     # blocking next_sync()
 #               user = row.unpack()                # json.loads(row.get_text())
 #
+#   class Upper(Fraise.Element):                   # a pipeline element
+#       def do_process(self, row):                 # an exception fails the run,
+#           ...                                    # naming the element
+#           return self.push(Fraise.Row.new_from_text(text))
+#
 # The blocking calls iterate the client's main context, like their C
 # counterparts: use them from the thread that created the client.
 
+import functools
 import json
 
 from gi.repository import GLib
@@ -122,6 +128,14 @@ class Row(Fraise.Row):
         """
         return json.loads(self.get_text(), **kwargs)
 
+    @staticmethod
+    def new_from_text(json_text):
+        """A row from JSON text (a str or bytes), checked: raises GLib.Error
+        (Fraise.Error.JSON) when the text is not one valid JSON document."""
+        if isinstance(json_text, str):
+            json_text = json_text.encode('utf-8')
+        return Fraise.Row.new_from_text(json_text)
+
     def __str__(self):
         return self.get_text()
 
@@ -134,6 +148,57 @@ class Row(Fraise.Row):
 
 Row = override(Row)
 __all__.append('Row')
+
+
+# The GError domain of a Python exception raised in an element's do_process.
+PYTHON_EXCEPTION_DOMAIN = 'fraise-python-exception'
+__all__.append('PYTHON_EXCEPTION_DOMAIN')
+
+
+def _exceptions_as_errors(process):
+    """Wraps a do_process so that an exception other than GLib.Error becomes
+    the GError of the `process` vfunc, with the exception's type and text."""
+
+    @functools.wraps(process)
+    def do_process(self, row):
+        try:
+            return process(self, row)
+        except GLib.Error:
+            raise
+        except Exception as exception:
+            message = '%s: %s' % (type(exception).__name__, exception)
+            raise GLib.Error(message, PYTHON_EXCEPTION_DOMAIN, 0) from exception
+
+    do_process._fraise_wrapped = True
+    return do_process
+
+
+class Element(Fraise.Element):
+    """The base class of pipeline elements.
+
+    A subclass overrides ``do_process(self, row)``: forward a row with
+    ``return self.push(row)``, drop it with ``return Fraise.Flow.OK``, or
+    return ``Fraise.Flow.PENDING`` and call ``self.resume(flow)`` later.
+    Register it with ``Fraise.Registry.get_default().register(name, cls)``.
+
+    PyGObject only turns a GLib.Error raised in a vfunc into its GError; it
+    prints any other exception and returns a zero-filled value, which for
+    FraiseFlow is ERROR, so the run fails without the exception's text. Here
+    the do_process of every subclass is wrapped so that any exception fails
+    the run with an error saying what was raised: ``upper0: ValueError: ...
+    (row 3)``, in the domain ``PYTHON_EXCEPTION_DOMAIN``.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        process = cls.__dict__.get('do_process')
+        if process is not None and not getattr(process, '_fraise_wrapped', False):
+            # Before PyGObject's metaclass looks for do_* methods.
+            cls.do_process = _exceptions_as_errors(process)
+
+
+Element = override(Element)
+__all__.append('Element')
 
 
 class ServerMessage(Fraise.ServerMessage):
