@@ -346,6 +346,31 @@ test_loaded_once (void)
   g_assert_cmpuint (fraise_registry_load_plugins (second, sample_dir ()), ==, 1);
   g_assert_cmpuint (fraise_element_info_get_element_type (fraise_registry_lookup (second, "upper")),
                     ==, type);
+  /* The same file through a symbolic link is the same module: its load
+   * function does not run again (a second GTypeModule registering the
+   * same types would warn). */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("fraise-plugin-link-XXXXXX", &error);
+    g_autofree char *link = NULL;
+    g_autofree char *target = sample_path ();
+    g_autoptr (FraiseRegistry) third = fraise_registry_new ();
+    g_auto (GStrv) third_errors = NULL;
+
+    g_assert_no_error (error);
+    link = g_build_filename (dir, "libalias.so", NULL);
+    g_assert_no_errno (symlink (target, link));
+    g_assert_cmpuint (fraise_registry_load_plugins (third, dir), ==, 1);
+    g_assert_cmpuint (
+      fraise_element_info_get_element_type (fraise_registry_lookup (third, "upper")), ==, type);
+    g_assert_cmpstr (fraise_element_info_get_plugin (fraise_registry_lookup (third, "upper")), ==,
+                     link);
+    third_errors = fraise_registry_dup_plugin_errors (third);
+    g_assert_cmpuint (g_strv_length (third_errors), ==, 0);
+    g_unlink (link);
+    g_rmdir (dir);
+  }
+
   /* The registry that made the element does not matter to the element. */
   g_clear_object (&first);
   g_assert_true (G_TYPE_IS_CLASSED (type));

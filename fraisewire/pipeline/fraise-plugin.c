@@ -22,6 +22,11 @@
  * function ran stays resident for the life of the process: its GModule is
  * made resident and its GTypeModule is used once and never unused.
  *
+ * Failures are not g_warning()s: a broken file in a plugin directory must
+ * not abort programs that run with G_DEBUG=fatal-warnings, nor write to
+ * their standard error; they are kept in the registry for fraise-inspect
+ * (fraise_registry_dup_plugin_errors()) and logged with g_debug().
+ *
  * Modules are loaded once per process, whatever the number of registries:
  * a second registry loading the same file (found by its real path) gets
  * the same element types registered again, and the load function does not
@@ -35,7 +40,6 @@
 #include <gio/gio.h>
 #include <gmodule.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef G_OS_UNIX
@@ -277,13 +281,16 @@ static gboolean
 load_module (FraiseRegistry *registry, const char *path)
 {
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&modules_lock);
-  char real_path[PATH_MAX];
+  g_autofree char *real_path = NULL;
+  char *resolved;
   LoadedModule *loaded;
   GModule *library;
   PluginLoadFunc load = NULL;
   char *message = NULL;
 
-  if (realpath (path, real_path) == NULL)
+  /* One file reached by two paths (a symlink) is one module. */
+  resolved = realpath (path, NULL);
+  if (resolved == NULL)
     {
       int errsv = errno;
       g_autofree char *failure =
@@ -292,6 +299,8 @@ load_module (FraiseRegistry *registry, const char *path)
       report (registry, failure);
       return FALSE;
     }
+  real_path = g_strdup (resolved);
+  free (resolved);
   if (loaded_modules == NULL)
     loaded_modules = g_hash_table_new (g_str_hash, g_str_equal);
 
