@@ -536,6 +536,15 @@ test('JavaScript element on the server', async () => {
     await assertReusable(client);
 });
 
+test('JavaScript element in a description', async () => {
+    registry();
+    const p = pipelineClass().new_from_description('query source=v_user ! upper ! collect name=out');
+    const client = await connect();
+    assertEqual(await run(p, client), null, 'run error');
+    assertEqual(p.get_by_name('out').rows.map(r => r.get_string('name')),
+        ['AMÉLIE DURAND', 'JÜRGEN MÜLLER', '佐藤 花子'], 'names');
+});
+
 test('throwing vfunc_process fails the run naming the element', async () => {
     const reg = registry();
     const upper = reg.make_element('upper', null), collect = reg.make_element('collect', null);

@@ -790,6 +790,24 @@ class TestElements(FraiseTestCase):
         self.assertEqual(len(seen), 1000)
         self.assertTrue(all(name == name.upper() for name in seen))
 
+    def test_upper_in_description(self):
+        description = 'query source=v_user ! upper ! collect name=out'
+        try:
+            pipeline = Fraise.Pipeline.new_from_description(description)
+        except GLib.Error as error:
+            if error.domain == 'g-invoke-error-quark':  # no parser in this build
+                self.skipTest('the description parser is not in this build: ' + error.message)
+            raise
+        self.assertIsNone(self.run_pipeline(pipeline))
+        self.assertEqual([r.get_string('name') for r in pipeline.get_by_name('out').rows],
+                         ['AMÉLIE DURAND', 'JÜRGEN MÜLLER', '佐藤 花子'])
+        # A Python property set from the description.
+        pipeline = Fraise.Pipeline.new_from_description(
+            'query source=v_user ! upper fail-at=2 ! collect name=out')
+        error = self.run_pipeline(pipeline)
+        self.assertEqual(error.message, 'upper0: ValueError: no upper case for row 2 (row 2)')
+        self.assertEqual(len(pipeline.get_by_name('out').rows), 2)
+
     def test_raising_process(self):
         upper, collect = self.make('upper', fail_at=1), self.make('collect')
         pipeline, _ = self.pipeline('v_project', upper, collect)
