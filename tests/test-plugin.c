@@ -216,7 +216,11 @@ test_sample_transforms (void)
   g_assert_true (row_at (out, 2) == row_at (input, 2));
   g_assert_cmpstr (fraise_row_get_text (row_at (out, 3), NULL), ==, "{\"other\":\"kept\"}");
   /* The input rows' trees are not modified. */
-  g_assert_cmpstr (fraise_row_get_string (row_at (input, 0), "name", NULL), ==, "amélie");
+  {
+    g_autofree char *name = fraise_row_get_string (row_at (input, 0), "name", NULL);
+
+    g_assert_cmpstr (name, ==, "amélie");
+  }
 
   /* Without `fields`: every top-level string. */
   all = run_upper (registry, NULL, input);
@@ -395,6 +399,7 @@ test_plugin_path (void)
 {
   g_autofree char *missing = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *cwd = NULL;
   g_autofree char *sample = NULL;
   FraiseRegistry *registry;
 
@@ -408,7 +413,8 @@ test_plugin_path (void)
   g_setenv ("FRAISE_PLUGIN_PATH", path, TRUE);
 
   registry = fraise_registry_get_default ();
-  sample = g_build_filename (g_get_current_dir (), "libfraise-upper.so", NULL);
+  cwd = g_get_current_dir ();
+  sample = g_build_filename (cwd, "libfraise-upper.so", NULL);
   g_assert_nonnull (fraise_registry_lookup (registry, "upper"));
   g_assert_cmpstr (fraise_element_info_get_plugin (fraise_registry_lookup (registry, "upper")), ==,
                    sample);
