@@ -158,6 +158,17 @@ gboolean fraise_json_value_get_double (const FraiseJsonValue *value, double *out
 gboolean
 fraise_json_value_get_boolean (const FraiseJsonValue *value, gboolean *out, GError **error);
 
+/* Strict RFC 8259 check of @len bytes of @text, as fraise_json_parse()
+ * would do it, without building a tree: TRUE, or FALSE with the same
+ * %FRAISE_ERROR_JSON messages. */
+gboolean fraise_json_check (const char *text, gsize len, guint max_depth, GError **error);
+
+/* Strict check of a value fraise_json_lookup() found in @text (which the
+ * lookup only skimmed when it is a string or a container), with positions
+ * in messages counted from the start of @text. Depth: the default limit,
+ * counted from the value. */
+gboolean fraise_json_value_check (const char *text, const FraiseJsonValue *value, GError **error);
+
 /* "null", "boolean", "number", "string", "object", "array". */
 const char *fraise_json_type_to_string (FraiseJsonType type);
 

@@ -13,14 +13,23 @@ typedef GType (*GetType) (void);
 void
 _fraise_register_builtin_elements (FraiseRegistry *registry)
 {
+  /* One line per element: the list grows with the library. */
+  /* clang-format off */
   static const struct {
     const char *name;
     GetType get_type;
   } builtins[] = {
-    { "query", fraise_query_source_get_type },    { "filter", fraise_filter_element_get_type },
-    { "limit", fraise_limit_element_get_type },   { "sample", fraise_sample_element_get_type },
-    { "count-sink", fraise_count_sink_get_type }, { "signal-sink", fraise_signal_sink_get_type },
+    { "query", fraise_query_source_get_type },
+    { "filter", fraise_filter_element_get_type },
+    { "limit", fraise_limit_element_get_type },
+    { "sample", fraise_sample_element_get_type },
+    { "count-sink", fraise_count_sink_get_type },
+    { "signal-sink", fraise_signal_sink_get_type },
+    { "project", fraise_project_element_get_type },
+    { "jsonl-sink", fraise_jsonl_sink_get_type },
+    { "model-sink", fraise_model_sink_get_type },
   };
+  /* clang-format on */
 
   for (gsize i = 0; i < G_N_ELEMENTS (builtins); i++)
     {

@@ -13,5 +13,8 @@ GType fraise_filter_element_get_type (void);
 GType fraise_limit_element_get_type (void);
 GType fraise_sample_element_get_type (void);
 GType fraise_count_sink_get_type (void);
+GType fraise_project_element_get_type (void);
+GType fraise_jsonl_sink_get_type (void);
+GType fraise_model_sink_get_type (void);
 
 G_END_DECLS
