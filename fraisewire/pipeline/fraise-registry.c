@@ -406,6 +406,8 @@ fraise_registry_register_full (FraiseRegistry *registry,
   g_atomic_ref_count_init (&info->ref_count);
   info->name = g_strdup (name);
   info->type = type;
+  /* The metadata is set in class_init, which may not have run yet. */
+  g_type_class_unref (g_type_class_ref (type));
   if (long_name == NULL)
     long_name = _fraise_element_type_get_metadata (type, "long-name");
   if (classification == NULL)
