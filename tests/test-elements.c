@@ -809,6 +809,41 @@ test_jsonl_pipe_backpressure (void)
 }
 
 static void
+test_jsonl_finish_waits (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
+  int fd = fifo_reader (path);
+  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
+  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  /* More than the pipe holds, less than the pipe and a buffer: the sink
+   * takes every row, and its finish waits for the reader. */
+  g_autoptr (GPtrArray) rows = numbered_rows (1000, 100, expected);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GString) data = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_object_set (sink, "location", path, NULL);
+  _fraise_pipeline_run_rows_async (pipeline, rows, NULL, on_run, &result);
+  wait_pending (sink);
+  iterate_for (300);
+  g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, 1000);
+  g_assert_true (fraise_element_is_pending (sink));
+  g_assert_null (result);
+  g_assert_cmpint (fraise_pipeline_get_state (pipeline), ==, FRAISE_PIPELINE_STATE_RUNNING);
+
+  data = read_fifo (fd);
+  wait_result (&result);
+  g_assert_true (fraise_pipeline_run_finish (pipeline, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (data->str, ==, expected->str);
+
+  close (fd);
+  remove_dir (dir);
+}
+
+static void
 test_jsonl_cancel_whole_lines (void)
 {
   g_autofree char *dir = temp_dir ();
@@ -1004,6 +1039,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements/jsonl-sink/location-sensitive", test_jsonl_location_sensitive);
   g_test_add_func ("/elements/jsonl-sink/write-error", test_jsonl_write_error);
   g_test_add_func ("/elements/jsonl-sink/pipe-backpressure", test_jsonl_pipe_backpressure);
+  g_test_add_func ("/elements/jsonl-sink/finish-waits", test_jsonl_finish_waits);
   g_test_add_func ("/elements/jsonl-sink/cancel-whole-lines", test_jsonl_cancel_whole_lines);
   g_test_add_func ("/elements/jsonl-sink/fifo-without-reader", test_jsonl_fifo_without_reader);
   g_test_add_func ("/elements/jsonl-sink/stdout", test_jsonl_stdout);
