@@ -501,6 +501,254 @@ fraise_json_lookup (
   return fraise_json_lookup_full (text, len, path, 0, out, error);
 }
 
+/* ---- parsed paths, looked up together ----------------------------------------- */
+
+struct _FraiseJsonPath {
+  gsize n_segs;
+  char *text;      /* the path; segment keys point into it */
+  Segment segs[1]; /* n_segs of them (at least one slot) */
+};
+
+FraiseJsonPath *
+fraise_json_path_new (const char *path, GError **error)
+{
+  FraiseJsonPath *parsed;
+  gsize max_segs = 1;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (const char *c = path; *c != '\0'; c++)
+    max_segs += (*c == '.' || *c == '[');
+  parsed = g_malloc (G_STRUCT_OFFSET (FraiseJsonPath, segs) + max_segs * sizeof (Segment));
+  parsed->text = g_strdup (path);
+  if (!path_parse (parsed->text, parsed->segs, &parsed->n_segs, error))
+    {
+      fraise_json_path_free (parsed);
+      return NULL;
+    }
+  return parsed;
+}
+
+void
+fraise_json_path_free (FraiseJsonPath *path)
+{
+  if (path == NULL)
+    return;
+  g_free (path->text);
+  g_free (path);
+}
+
+/* The closing quote of the key body at @p, noting escapes; NULL at the end.
+ * Keys are short: a byte loop beats two memchr() calls (quote, backslash). */
+static inline const guchar *
+key_close (const guchar *p, const guchar *end, gboolean *escaped)
+{
+  for (; p < end; p++)
+    {
+      if (*p == '"')
+        return p;
+      if (*p == '\\')
+        {
+          *escaped = TRUE;
+          p++;
+        }
+    }
+  return NULL;
+}
+
+/* The key body (@key, @close) of a member, decoded when it has escapes. */
+static const char *
+member_key (
+  Ctx *cx, const guchar *key, const guchar *close, gboolean escaped, Scratch *s, gsize *len)
+{
+  const guchar *end;
+  const char *decoded;
+
+  if (!escaped)
+    {
+      *len = (gsize) (close - key);
+      return (const char *) key;
+    }
+  if ((end = scan_string (cx, key, &escaped)) == NULL)
+    return NULL;
+  if (end != close)
+    return fail (cx, end, N_("invalid string")), NULL;
+  decoded = string_to_scratch (s, key, close, TRUE);
+  *len = strlen (decoded);
+  return decoded;
+}
+
+/* Reads the object at @*pp (inside no container) to its end, and sets
+ * @starts[i] to the value of the last member named like the first segment
+ * of @paths[i] (NULL when there is none). Leaves @*pp after the object. */
+static gboolean
+scan_members (Ctx *cx,
+              const guchar **pp,
+              FraiseJsonPath *const *paths,
+              gsize n_paths,
+              const guchar **starts,
+              Scratch *s)
+{
+  const guchar *end = cx->end;
+  const guchar *p = skip_ws (*pp + 1, end);
+
+  if (p < end && *p == '}')
+    {
+      *pp = p + 1;
+      return TRUE;
+    }
+  for (;;)
+    {
+      const guchar *close, *value;
+      gboolean escaped = FALSE;
+      const char *key;
+      gsize key_len;
+
+      if (p >= end || *p != '"')
+        return fail_at (cx, p, N_("expected a string key"));
+      if ((close = key_close (p + 1, end, &escaped)) == NULL)
+        return fail (cx, end, N_("unexpected end of input"));
+      if ((key = member_key (cx, p + 1, close, escaped, s, &key_len)) == NULL)
+        return FALSE;
+      p = skip_ws (close + 1, end);
+      if (p >= end || *p != ':')
+        return fail_at (cx, p, N_("expected ':' after an object key"));
+      value = p = skip_ws (p + 1, end);
+      if (p >= end)
+        return fail (cx, end, N_("unexpected end of input"));
+      for (gsize i = 0; i < n_paths; i++)
+        {
+          const Segment *seg = &paths[i]->segs[0];
+
+          /* The first byte before memcmp(): most keys differ there. */
+          if (paths[i]->n_segs > 0 && seg->key != NULL && seg->key_len == key_len &&
+              seg->key[0] == key[0] && memcmp (seg->key, key, key_len) == 0)
+            starts[i] = value;
+        }
+      if ((p = skip_value (cx, p, 1)) == NULL)
+        return FALSE;
+      p = skip_ws (p, end);
+      if (p < end && *p == ',')
+        {
+          p = skip_ws (p + 1, end);
+          continue;
+        }
+      if (p < end && *p == '}')
+        break;
+      return fail_at (cx, p, N_("expected ',' or '}' in an object"));
+    }
+  *pp = p + 1;
+  return TRUE;
+}
+
+/* The rest of @path from the value of its first segment at @p. */
+static LookupStatus
+lookup_rest (Ctx *cx, const guchar *p, const FraiseJsonPath *path, FraiseJsonValue *out, Scratch *s)
+{
+  LookupStatus status = LOOKUP_FOUND;
+  guint depth;
+
+  for (depth = 1; depth < path->n_segs && status == LOOKUP_FOUND; depth++)
+    status = lookup_step (cx, &p, depth, &path->segs[depth], s);
+  if (status != LOOKUP_FOUND)
+    return status;
+  return value_span (cx, p, depth, out) ? LOOKUP_FOUND : LOOKUP_FAILED;
+}
+
+static gboolean
+lookup_paths (Ctx *cx,
+              FraiseJsonPath *const *paths,
+              gsize n_paths,
+              FraiseJsonValue *out,
+              gboolean *found,
+              const guchar **starts)
+{
+  const guchar *start = skip_ws (cx->start, cx->end);
+  const guchar *p = start;
+  gboolean ok = TRUE;
+  Scratch s;
+
+  for (gsize i = 0; i < n_paths; i++)
+    found[i] = FALSE;
+  if (p >= cx->end)
+    return fail (cx, cx->end, N_("unexpected end of input"));
+  if (*p != '{')
+    {
+      /* Not an object: each path on its own (they all skim the same value). */
+      for (gsize i = 0; i < n_paths; i++)
+        {
+          LookupStatus status = lookup_path (cx, paths[i]->segs, paths[i]->n_segs, &out[i]);
+
+          if (status == LOOKUP_FAILED)
+            return FALSE;
+          found[i] = status == LOOKUP_FOUND;
+        }
+      return TRUE;
+    }
+
+  scratch_init (&s);
+  for (gsize i = 0; i < n_paths; i++)
+    starts[i] = NULL;
+  if (!scan_members (cx, &p, paths, n_paths, starts, &s))
+    ok = FALSE;
+  else if (skip_ws (p, cx->end) != cx->end)
+    ok = fail (cx, skip_ws (p, cx->end), N_("unexpected character after the JSON value"));
+  for (gsize i = 0; ok && i < n_paths; i++)
+    {
+      LookupStatus status = LOOKUP_MISSING;
+
+      if (paths[i]->n_segs == 0)
+        {
+          out[i].type = FRAISE_JSON_TYPE_OBJECT;
+          out[i].start = (const char *) start;
+          out[i].len = (gsize) (p - start);
+          status = LOOKUP_FOUND;
+        }
+      else if (starts[i] != NULL)
+        status = lookup_rest (cx, starts[i], paths[i], &out[i], &s);
+      ok = status != LOOKUP_FAILED;
+      found[i] = status == LOOKUP_FOUND;
+    }
+  scratch_clear (&s);
+  return ok;
+}
+
+gboolean
+fraise_json_lookup_paths (const char *text,
+                          gsize len,
+                          FraiseJsonPath *const *paths,
+                          gsize n_paths,
+                          FraiseJsonValue *out,
+                          gboolean *found,
+                          GError **error)
+{
+  const guchar *inline_starts[16];
+  const guchar **starts = inline_starts;
+  GError *local_error = NULL;
+  gboolean ok;
+  Ctx cx;
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (paths != NULL || n_paths == 0, FALSE);
+  g_return_val_if_fail (out != NULL || n_paths == 0, FALSE);
+  g_return_val_if_fail (found != NULL || n_paths == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_paths > G_N_ELEMENTS (inline_starts))
+    starts = g_new (const guchar *, n_paths);
+  ctx_init (&cx, text != NULL ? text : "", len, 0, &local_error);
+  ok = lookup_paths (&cx, paths, n_paths, out, found, starts);
+  if (starts != inline_starts)
+    g_free (starts);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      ok = FALSE;
+    }
+  return ok;
+}
+
 /* ---- typed accessors ---------------------------------------------------------- */
 
 const char *

@@ -142,6 +142,27 @@ gboolean fraise_json_value_read_string (const char *text,
  * exponent): <0, 0 or >0. "1", "1.0" and "10e-1" are equal. */
 int fraise_json_number_compare (const char *a, gsize a_len, const char *b, gsize b_len);
 
+/* A path parsed once, for the lookups of many rows; NULL and
+ * %FRAISE_ERROR_CONFIG when it is malformed. */
+typedef struct _FraiseJsonPath FraiseJsonPath;
+FraiseJsonPath *fraise_json_path_new (const char *path, GError **error);
+void fraise_json_path_free (FraiseJsonPath *path);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseJsonPath, fraise_json_path_free)
+
+/* Looks up @n_paths paths at once: an object document is read once, to its
+ * end, and each path continues from the last member named like its first
+ * segment (a document of another kind is looked up path by path). Sets
+ * @found[i], and @out[i] when it is TRUE. Returns FALSE with @error when the
+ * text is not valid JSON where it had to be read; unlike
+ * fraise_json_lookup(), text after an object document is such an error. */
+gboolean fraise_json_lookup_paths (const char *text,
+                                   gsize len,
+                                   FraiseJsonPath *const *paths,
+                                   gsize n_paths,
+                                   FraiseJsonValue *out,
+                                   gboolean *found,
+                                   GError **error);
+
 /* The exact source text of the number at @path (for big integers and long
  * decimals), or NULL with %FRAISE_ERROR_DESERIALIZATION when there is no
  * value there or it is not a number (or another error, as for lookup). */

@@ -424,6 +424,7 @@ static const char *invalid_rows[] = {
   "{\"id\": \"\xff\", \"name\": 1}",   /* invalid UTF-8 in a copied string */
   "{\"id\": 01, \"name\": 1}",         /* leading zero */
   "not json",
+  "{\"id\": 1, \"name\": 1} x", /* text after the object */
   NULL,
 };
 

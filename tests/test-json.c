@@ -1329,6 +1329,208 @@ test_row_accessor_errors (void)
   g_assert_no_error (error);
 }
 
+/* ---- several paths in one pass ------------------------------------------------ */
+
+/* Every path of @node reachable with the path syntax (keys without '.' or
+ * '['), with a missing key and a missing index below each container. */
+static void
+collect_paths (JsonNode *node, const char *prefix, GPtrArray *paths)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *key;
+      JsonNode *member;
+
+      g_ptr_array_add (paths, *prefix ? g_strconcat (prefix, ".nope", NULL) : g_strdup ("nope"));
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &key, &member))
+        {
+          g_autofree char *path = NULL;
+
+          if (*key == '\0' || strpbrk (key, ".[") != NULL)
+            continue;
+          path = *prefix ? g_strconcat (prefix, ".", key, NULL) : g_strdup (key);
+          g_ptr_array_add (paths, g_strdup (path));
+          collect_paths (member, path, paths);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_ptr_array_add (paths, g_strdup_printf ("%s[%u]", prefix, json_array_get_length (array)));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *path = g_strdup_printf ("%s[%u]", prefix, i);
+
+          g_ptr_array_add (paths, g_strdup (path));
+          collect_paths (json_array_get_element (array, i), path, paths);
+        }
+    }
+}
+
+/* fraise_json_lookup_paths() over @text agrees with one fraise_json_lookup()
+ * per path; returns whether it succeeded. */
+static gboolean
+check_lookup_paths (const char *text, gsize len, GPtrArray *paths)
+{
+  g_autoptr (GPtrArray) parsed =
+               g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_json_path_free);
+  g_autofree FraiseJsonValue *values = g_new0 (FraiseJsonValue, paths->len + 1);
+  g_autofree gboolean *found = g_new0 (gboolean, paths->len + 1);
+  g_autofree char *copy = exact_copy (text, len);
+  GError *error = NULL;
+  gboolean ok, all_ok = TRUE;
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_ptr_array_add (parsed, fraise_json_path_new (g_ptr_array_index (paths, i), &error));
+      g_assert_no_error (error);
+    }
+  ok = fraise_json_lookup_paths (copy, len, (FraiseJsonPath *const *) parsed->pdata, parsed->len,
+                                 values, found, &error);
+  g_assert_true (ok == (error == NULL));
+  if (!ok)
+    g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON);
+  g_clear_error (&error);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      FraiseJsonValue one;
+      gboolean one_found =
+        fraise_json_lookup (copy, len, g_ptr_array_index (paths, i), &one, &error);
+
+      all_ok = all_ok && (one_found || error == NULL);
+      if (ok)
+        {
+          /* Whatever the one-pass lookup found, the single lookup finds. */
+          g_assert_no_error (error);
+          g_assert_cmpint (found[i], ==, one_found);
+          if (one_found)
+            {
+              g_assert_cmpint (values[i].type, ==, one.type);
+              g_assert_true (values[i].start == one.start);
+              g_assert_cmpuint (values[i].len, ==, one.len);
+            }
+        }
+      g_clear_error (&error);
+    }
+  /* When no single lookup failed, the one-pass lookup fails only on text
+   * after an object document, which it reads to the end. */
+  if (all_ok && !ok)
+    {
+      const char *p = copy;
+
+      while (p < copy + len && g_ascii_isspace (*p))
+        p++;
+      g_assert_true (p < copy + len && *p == '{');
+      g_assert_false (fraise_json_check (copy, len, 0, NULL));
+    }
+  return ok;
+}
+
+static void
+test_lookup_paths (void)
+{
+  const char *extra[] = {
+    "{\"a\": 1, \"b\": {\"c\": [1, 2, {\"d\": \"e\"}]}, \"a\": [true, null]}",
+    "{\"caf\\u00e9\": {\"\\u0041\": 1}, \"q\\\"\": \"\\ud800\", \"x\\\\\": 2}",
+  };
+  GRand *rand = g_rand_new_with_seed (20261202);
+  guint failed = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (realistic_docs) + G_N_ELEMENTS (extra); i++)
+    {
+      const char *doc = i < G_N_ELEMENTS (realistic_docs)
+                          ? realistic_docs[i]
+                          : extra[i - G_N_ELEMENTS (realistic_docs)];
+      g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+      JsonNode *root = parse_ok (doc);
+
+      collect_paths (root, "", paths);
+      g_ptr_array_add (paths, g_strdup ("")); /* the whole document */
+      g_assert_true (check_lookup_paths (doc, strlen (doc), paths));
+
+      /* Mutants: the same agreement, or both failing. */
+      for (guint it = 0; it < 500; it++)
+        {
+          g_autoptr (GString) m = g_string_new (doc);
+          guint pos = (guint) g_rand_int_range (rand, 0, (gint32) m->len);
+
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:
+              m->str[pos] = "{}[]\",:\\ 0x"[g_rand_int_range (rand, 0, 12)];
+              break;
+            case 1:
+              g_string_erase (m, pos, 1);
+              break;
+            default:
+              g_string_truncate (m, pos);
+              break;
+            }
+          failed += !check_lookup_paths (m->str, m->len, paths);
+        }
+      json_node_unref (root);
+    }
+  g_test_message ("%u mutants failed the one-pass lookup", failed);
+  g_assert_cmpuint (failed, >, 0);
+  g_rand_free (rand);
+
+  /* Text after an object is an error; after another document, as for one path. */
+  {
+    g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (FraiseJsonPath) a = fraise_json_path_new ("a", NULL);
+    FraiseJsonValue value;
+    gboolean found;
+    GError *error = NULL;
+
+    g_assert_false (fraise_json_lookup_paths ("{\"a\": 1} x", 10, &a, 1, &value, &found, &error));
+    g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON);
+    g_assert_nonnull (strstr (error->message, "at byte 9"));
+    g_clear_error (&error);
+    g_assert_true (fraise_json_lookup_paths ("[1] x", 5, &a, 1, &value, &found, &error));
+    g_assert_no_error (error);
+    g_assert_false (found);
+  }
+
+  /* Malformed paths are refused when parsed. */
+  {
+    GError *error = NULL;
+
+    g_assert_null (fraise_json_path_new ("a..b", &error));
+    g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG);
+    g_clear_error (&error);
+  }
+}
+
+/* ---- strict checks without a tree ----------------------------------------------- */
+
+static void
+test_check_matches_parser (void)
+{
+  /* fraise_json_check() accepts exactly what the tree parser accepts. */
+  for (gsize i = 0; i < G_N_ELEMENTS (valid_docs); i++)
+    g_assert_true (fraise_json_check (valid_docs[i], strlen (valid_docs[i]), 0, NULL));
+  for (gsize i = 0; i < G_N_ELEMENTS (realistic_docs); i++)
+    g_assert_true (fraise_json_check (realistic_docs[i], strlen (realistic_docs[i]), 0, NULL));
+  for (gsize i = 0; i < G_N_ELEMENTS (invalid_docs); i++)
+    {
+      gsize len =
+        invalid_docs[i].len >= 0 ? (gsize) invalid_docs[i].len : strlen (invalid_docs[i].text);
+      g_autofree char *copy = exact_copy (invalid_docs[i].text, len);
+      GError *parse_error = NULL, *check_error = NULL;
+      JsonNode *node = fraise_json_parse (copy, len, 0, &parse_error);
+
+      g_assert_null (node);
+      g_assert_false (fraise_json_check (copy, len, 0, &check_error));
+      g_assert_error (check_error, FRAISE_ERROR, FRAISE_ERROR_JSON);
+      g_assert_cmpstr (check_error->message, ==, parse_error->message);
+      g_clear_error (&parse_error);
+      g_clear_error (&check_error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1354,6 +1556,8 @@ main (int argc, char **argv)
   g_test_add_func ("/json/lookup/prefixes", test_lookup_prefixes);
   g_test_add_func ("/json/lookup/matches-tree", test_lookup_matches_tree);
   g_test_add_func ("/json/mutations", test_mutations);
+  g_test_add_func ("/json/lookup-paths", test_lookup_paths);
+  g_test_add_func ("/json/check/matches-parser", test_check_matches_parser);
   g_test_add_func ("/json/row/accessor-errors", test_row_accessor_errors);
 
   return g_test_run ();

@@ -2,15 +2,17 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The output text is written directly, never through a JsonNode tree: each
- * field is found with the path scanner (fraise_json_lookup()), which skims
- * what it skips, and the value's text span is copied as it is. Spans the
+ * The output text is written directly, never through a JsonNode tree: the
+ * fields are found with the path scanner (fraise_json_lookup_paths(), one
+ * pass over the row for all of them), which skims what it skips, and each
+ * value's text span is copied as it is. Spans the
  * scanner only skimmed (strings and containers) are checked strictly on the
  * way (fraise_json_value_check()), so the rows made here are valid JSON.
  *
  * The fields are parsed once, when the property is set: each gets its
- * output key already written as JSON (`,"city":`), so a row costs the
- * lookups, the copies into one reused buffer, and the row itself.
+ * parsed path and its output key already written as JSON (`,"city":`), so
+ * a row costs one pass over its text, the copies into one reused buffer,
+ * and the row itself.
  */
 
 #include "fraise-private.h"
@@ -29,7 +31,6 @@ G_DECLARE_FINAL_TYPE (
   FraiseProjectElement, fraise_project_element, FRAISE, PROJECT_ELEMENT, FraiseElement)
 
 typedef struct {
-  char *path;
   char *member; /* `,"key":` */
   gsize member_len;
 } Field;
@@ -39,7 +40,10 @@ struct _FraiseProjectElement {
 
   char **fields_prop;
   char **rename_prop;
-  GArray *fields; /* of Field; empty while the properties are invalid */
+  GArray *fields;          /* of Field; empty while the properties are invalid */
+  GPtrArray *paths;        /* of FraiseJsonPath, one per field */
+  FraiseJsonValue *values; /* one per field: what a row's lookup found */
+  gboolean *found;
   GString *out;
 };
 
@@ -59,7 +63,6 @@ field_clear (gpointer data)
 {
   Field *field = data;
 
-  g_free (field->path);
   g_free (field->member);
 }
 
@@ -95,32 +98,22 @@ default_key (const char *path)
   return dot != NULL ? dot + 1 : path;
 }
 
-static gboolean
-check_path (const char *path, GError **error)
+static FraiseJsonPath *
+parse_path (const char *path, GError **error)
 {
-  FraiseJsonValue value;
-  GError *local_error = NULL;
-
   if (*path == '\0')
     {
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                            _("empty field name in the list of fields"));
-      return FALSE;
+      return NULL;
     }
   if (!g_utf8_validate (path, -1, NULL))
     {
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                            _("a field name is not valid UTF-8"));
-      return FALSE;
+      return NULL;
     }
-  /* A lookup in an empty object fails only on a malformed path. */
-  fraise_json_lookup ("{}", 2, path, &value, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  return TRUE;
+  return fraise_json_path_new (path, error);
 }
 
 /* Every "old:new" entry of @renames (split at the last ':') names one of
@@ -183,20 +176,25 @@ static gboolean
 compile_fields (FraiseProjectElement *self, GError **error)
 {
   g_autoptr (GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
+  g_autoptr (GPtrArray) paths =
+               g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_json_path_free);
   g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_array_set_clear_func (fields, field_clear);
   g_array_set_size (self->fields, 0);
+  g_ptr_array_set_size (self->paths, 0);
   if (!check_renames (self->fields_prop, self->rename_prop, error))
     return FALSE;
   for (guint i = 0; self->fields_prop != NULL && self->fields_prop[i] != NULL; i++)
     {
       const char *path = self->fields_prop[i];
+      FraiseJsonPath *parsed = parse_path (path, error);
       const char *key, *other;
       Field field;
 
-      if (!check_path (path, error))
+      if (parsed == NULL)
         return FALSE;
+      g_ptr_array_add (paths, parsed);
       key = find_rename (self->rename_prop, path);
       if (key == NULL)
         key = default_key (path);
@@ -209,12 +207,17 @@ compile_fields (FraiseProjectElement *self, GError **error)
           return FALSE;
         }
       g_hash_table_insert (keys, (gpointer) key, (gpointer) path);
-      field.path = g_strdup (path);
       field.member = render_member (key, &field.member_len);
       g_array_append_val (fields, field);
     }
   g_array_unref (self->fields);
   self->fields = g_steal_pointer (&fields);
+  g_ptr_array_unref (self->paths);
+  self->paths = g_steal_pointer (&paths);
+  g_free (self->values);
+  g_free (self->found);
+  self->values = g_new (FraiseJsonValue, MAX (self->fields->len, 1));
+  self->found = g_new (gboolean, MAX (self->fields->len, 1));
   return TRUE;
 }
 
@@ -240,6 +243,9 @@ fraise_project_element_finalize (GObject *object)
   g_strfreev (self->fields_prop);
   g_strfreev (self->rename_prop);
   g_array_unref (self->fields);
+  g_ptr_array_unref (self->paths);
+  g_free (self->values);
+  g_free (self->found);
   g_string_free (self->out, TRUE);
 
   G_OBJECT_CLASS (fraise_project_element_parent_class)->finalize (object);
@@ -322,26 +328,20 @@ fraise_project_element_start (FraiseElement *element, GError **error)
   return TRUE;
 }
 
-/* Appends the value of @field in @text, or null when it is missing. */
+/* The value of a field found in @text, checked when the lookup only
+ * skimmed it (strings and containers), or null. */
 static gboolean
-append_field (GString *out, const char *text, gsize len, const Field *field, GError **error)
+append_value (
+  GString *out, const char *text, const FraiseJsonValue *value, gboolean found, GError **error)
 {
-  FraiseJsonValue value;
-  GError *local_error = NULL;
-
-  if (fraise_json_lookup (text, len, field->path, &value, &local_error))
+  if (!found)
     {
-      if (value.type >= FRAISE_JSON_TYPE_STRING && !fraise_json_value_check (text, &value, error))
-        return FALSE;
-      g_string_append_len (out, value.start, value.len);
+      g_string_append_len (out, "null", 4);
       return TRUE;
     }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-  g_string_append_len (out, "null", 4);
+  if (value->type >= FRAISE_JSON_TYPE_STRING && !fraise_json_value_check (text, value, error))
+    return FALSE;
+  g_string_append_len (out, value->start, value->len);
   return TRUE;
 }
 
@@ -355,6 +355,9 @@ fraise_project_element_process (FraiseElement *element, FraiseRow *row, GError *
   gsize len;
 
   text = fraise_row_get_text (row, &len);
+  if (!fraise_json_lookup_paths (text, len, (FraiseJsonPath *const *) self->paths->pdata,
+                                 self->paths->len, self->values, self->found, error))
+    return FRAISE_FLOW_ERROR;
   g_string_truncate (out, 0);
   g_string_append_c (out, '{');
   for (guint i = 0; i < self->fields->len; i++)
@@ -363,7 +366,7 @@ fraise_project_element_process (FraiseElement *element, FraiseRow *row, GError *
 
       /* The first member has no leading comma. */
       g_string_append_len (out, field->member + (i == 0), field->member_len - (i == 0));
-      if (!append_field (out, text, len, field, error))
+      if (!append_value (out, text, &self->values[i], self->found[i], error))
         return FRAISE_FLOW_ERROR;
     }
   g_string_append_c (out, '}');
@@ -404,7 +407,8 @@ fraise_project_element_class_init (FraiseProjectElementClass *klass)
    *
    * Values are copied as the row's text has them (numbers keep their exact
    * digits); strings and containers are checked strictly on the way, and a
-   * row that is not valid JSON where the element reads it fails with
+   * row that is not valid JSON where the element reads it (the row's
+   * object, skimmed to its end, and the values copied) fails with
    * %FRAISE_ERROR_JSON (the `on-error` policy applies). An SQL NULL row,
    * whose text is `null`, gives `null` for every field.
    *
@@ -441,5 +445,8 @@ fraise_project_element_init (FraiseProjectElement *self)
 {
   self->fields = g_array_new (FALSE, FALSE, sizeof (Field));
   g_array_set_clear_func (self->fields, field_clear);
+  self->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_json_path_free);
+  self->values = g_new (FraiseJsonValue, 1);
+  self->found = g_new (gboolean, 1);
   self->out = g_string_sized_new (256);
 }
