@@ -723,7 +723,7 @@ fraise_json_lookup_paths (const char *text,
                           gboolean *found,
                           GError **error)
 {
-  const guchar *inline_starts[16];
+  const guchar *inline_starts[64]; /* beyond, one allocation per call */
   const guchar **starts = inline_starts;
   GError *local_error = NULL;
   gboolean ok;

@@ -343,6 +343,34 @@ test_project_rename (void)
                     expected);
 }
 
+static void
+test_project_many_fields (void)
+{
+  g_autoptr (GString) fields = g_string_new (NULL);
+  g_autoptr (GString) input = g_string_new ("{");
+  g_autoptr (GString) output = g_string_new ("{");
+  const char *inputs[2] = { NULL, NULL };
+  const char *expected[2] = { NULL, NULL };
+
+  /* More fields than the lookup keeps on its stack; every other one missing. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_string_append_printf (fields, "%sf%u", i > 0 ? "," : "", i);
+      if (i % 2 == 0)
+        g_string_append_printf (input, "%s\"f%u\": %u", i > 0 ? ", " : "", i, i);
+      g_string_append_printf (output, "%s\"f%u\":", i > 0 ? "," : "", i);
+      if (i % 2 == 0)
+        g_string_append_printf (output, "%u", i);
+      else
+        g_string_append (output, "null");
+    }
+  g_string_append_c (input, '}');
+  g_string_append_c (output, '}');
+  inputs[0] = input->str;
+  expected[0] = output->str;
+  check_projection (fields->str, NULL, inputs, expected);
+}
+
 /* Runs @project alone on one row and returns the error of its start. */
 static GError *
 start_error (FraiseElement *project)
@@ -1030,6 +1058,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements/project/values", test_project_values);
   g_test_add_func ("/elements/project/duplicate-keys", test_project_duplicate_keys);
   g_test_add_func ("/elements/project/rename", test_project_rename);
+  g_test_add_func ("/elements/project/many-fields", test_project_many_fields);
   g_test_add_func ("/elements/project/refused", test_project_refused);
   g_test_add_func ("/elements/project/invalid-fail", test_project_invalid_fail);
   g_test_add_func ("/elements/project/invalid-drop", test_project_invalid_drop);
