@@ -71,6 +71,40 @@ test_head_init (TestHead *self)
 {
 }
 
+/* Forwards rows; after the row of index @gate_at, answers PENDING and never
+ * resumes (the run then ends by cancellation). */
+#define TEST_TYPE_GATE (test_gate_get_type ())
+G_DECLARE_FINAL_TYPE (TestGate, test_gate, TEST, GATE, FraiseElement)
+
+struct _TestGate {
+  FraiseElement parent_instance;
+  guint64 gate_at;
+};
+
+G_DEFINE_FINAL_TYPE (TestGate, test_gate, FRAISE_TYPE_ELEMENT)
+
+static FraiseFlow
+test_gate_process (FraiseElement *element, FraiseRow *row, GError **error)
+{
+  FraiseFlow flow = fraise_element_push (element, row);
+
+  if (flow == FRAISE_FLOW_OK && fraise_row_get_index (row) == TEST_GATE (element)->gate_at)
+    return FRAISE_FLOW_PENDING;
+  return flow;
+}
+
+static void
+test_gate_class_init (TestGateClass *klass)
+{
+  FRAISE_ELEMENT_CLASS (klass)->process = test_gate_process;
+}
+
+static void
+test_gate_init (TestGate *self)
+{
+  self->gate_at = G_MAXUINT64;
+}
+
 static FraisePipeline *
 pipeline_with_head (void)
 {
@@ -1019,6 +1053,44 @@ test_model_own (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fresh)), ==, 0);
 }
 
+static void
+test_model_reset (void)
+{
+  g_autoptr (FraisePipeline) pipeline = pipeline_with_head ();
+  g_autoptr (TestGate) gate = g_object_new (TEST_TYPE_GATE, "name", "gate", NULL);
+  g_autoptr (FraiseElement) sink = make ("model-sink");
+  g_autoptr (GPtrArray) rows = numbered_rows (1000, 30, NULL);
+  g_autoptr (GPtrArray) few = numbered_rows (10, 30, NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (FraiseRowModel) model = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fraise_pipeline_add (pipeline, FRAISE_ELEMENT (gate));
+  fraise_pipeline_add (pipeline, sink);
+  g_object_get (sink, "model", &model, NULL);
+
+  /* Cancelled after 300 rows: the first batch of 256 is in the model, the
+   * other 44 are dropped. */
+  gate->gate_at = 299;
+  _fraise_pipeline_run_rows_async (pipeline, rows, cancellable, on_run, &result);
+  wait_pending (FRAISE_ELEMENT (gate));
+  g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, 300);
+  g_cancellable_cancel (cancellable);
+  wait_result (&result);
+  g_assert_false (fraise_pipeline_run_finish (pipeline, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 256);
+
+  /* The dropped rows do not come back with the next run. */
+  g_clear_error (&error);
+  gate->gate_at = G_MAXUINT64;
+  g_assert_true (run_rows (pipeline, few, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 266);
+  g_assert_cmpuint (fraise_row_get_index (fraise_row_model_get_row (model, 256)), ==, 0);
+}
+
 /* ---- registry -------------------------------------------------------------------- */
 
 static void
@@ -1075,6 +1147,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements/jsonl-sink/stdout", test_jsonl_stdout);
   g_test_add_func ("/elements/model-sink/batches", test_model_batches);
   g_test_add_func ("/elements/model-sink/own-model", test_model_own);
+  g_test_add_func ("/elements/model-sink/reset", test_model_reset);
 
   return g_test_run ();
 }
