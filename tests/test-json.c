@@ -1529,6 +1529,59 @@ test_check_matches_parser (void)
       g_clear_error (&parse_error);
       g_clear_error (&check_error);
     }
+
+  /* Mutants: the same verdict and the same message. */
+  {
+    GRand *rand = g_rand_new_with_seed (1202);
+    guint valid = 0;
+
+    for (guint it = 0; it < 20000; it++)
+      {
+        const char *doc = realistic_docs[g_rand_int_range (rand, 0, G_N_ELEMENTS (realistic_docs))];
+        g_autoptr (GString) m = g_string_new (doc);
+        guint pos = (guint) g_rand_int_range (rand, 0, (gint32) m->len);
+        g_autofree char *copy = NULL;
+        GError *parse_error = NULL, *check_error = NULL;
+        JsonNode *node;
+        gboolean ok;
+
+        if (g_rand_boolean (rand))
+          m->str[pos] = "{}[]\",:\\ 0e.-tn\x01\xff"[g_rand_int_range (rand, 0, 17)];
+        else
+          g_string_erase (m, pos, 1);
+        copy = exact_copy (m->str, m->len);
+        node = fraise_json_parse (copy, m->len, 0, &parse_error);
+        ok = fraise_json_check (copy, m->len, 0, &check_error);
+        g_assert_cmpint (ok, ==, node != NULL);
+        if (!ok)
+          g_assert_cmpstr (check_error->message, ==, parse_error->message);
+        valid += ok;
+        g_clear_pointer (&node, json_node_unref);
+        g_clear_error (&parse_error);
+        g_clear_error (&check_error);
+      }
+    g_test_message ("%u of 20000 mutants valid", valid);
+    for (guint depth = 511; depth <= 513; depth++)
+      {
+        g_autofree char *open = g_strnfill (depth, '[');
+        g_autofree char *close = g_strnfill (depth, ']');
+        g_autofree char *deep = g_strconcat (open, close, NULL);
+        GError *parse_error = NULL, *check_error = NULL;
+        JsonNode *node = fraise_json_parse (deep, strlen (deep), 0, &parse_error);
+
+        g_assert_cmpint (fraise_json_check (deep, strlen (deep), 0, &check_error), ==,
+                         node != NULL);
+        g_assert_cmpint (node != NULL, ==, depth <= FRAISE_JSON_DEFAULT_MAX_DEPTH);
+        if (node == NULL)
+          g_assert_cmpstr (check_error->message, ==, parse_error->message);
+        g_clear_pointer (&node, json_node_unref);
+        g_clear_error (&parse_error);
+        g_clear_error (&check_error);
+      }
+    g_assert_cmpuint (valid, >, 0);
+    g_assert_cmpuint (valid, <, 20000);
+    g_rand_free (rand);
+  }
 }
 
 int
