@@ -5,9 +5,9 @@
  * The output text is written directly, never through a JsonNode tree: the
  * fields are found with the path scanner (fraise_json_lookup_paths(), one
  * pass over the row for all of them), which skims what it skips, and each
- * value's text span is copied as it is. Spans the
- * scanner only skimmed (strings and containers) are checked strictly on the
- * way (fraise_json_value_check()), so the rows made here are valid JSON.
+ * value's text span is copied as it is. Spans the scanner only skimmed
+ * (strings and containers) are checked strictly on the way
+ * (fraise_json_value_check()), so the rows made here are valid JSON.
  *
  * The fields are parsed once, when the property is set: each gets its
  * parsed path and its output key already written as JSON (`,"city":`), so
