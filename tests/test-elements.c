@@ -1118,6 +1118,51 @@ test_registered (void)
     }
 }
 
+/* ---- descriptions ------------------------------------------------------------------ */
+
+static void
+test_descriptions (void)
+{
+  static const char *const round_trips[] = {
+    "query source=v ! project fields=id,address.city rename=address.city:town ! jsonl-sink "
+    "location=\"/tmp/a b.jsonl\" append=true",
+    "query source=v ! project fields=id ! model-sink batch-size=10",
+    "query source=v ! jsonl-sink",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (round_trips); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FraisePipeline) pipeline =
+                   fraise_pipeline_new_from_description (round_trips[i], &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = fraise_pipeline_to_description (pipeline);
+      g_assert_cmpstr (text, ==, round_trips[i]);
+    }
+
+  /* A refused value is reported at its place. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FraisePipeline) pipeline = fraise_pipeline_new_from_description (
+      "query source=v ! project fields=a.id,b.id", &error);
+
+    g_assert_null (pipeline);
+    g_assert_error (error, FRAISE_PARSE_ERROR, FRAISE_PARSE_ERROR_BAD_VALUE);
+    g_assert_nonnull (strstr (error->message, "1:33:"));
+    g_assert_nonnull (strstr (error->message, "both give the key \"id\""));
+  }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (FraisePipeline) pipeline = fraise_pipeline_new_from_description (
+      "query source=v ! model-sink model=m", &error);
+
+    g_assert_null (pipeline);
+    g_assert_error (error, FRAISE_PARSE_ERROR, FRAISE_PARSE_ERROR_BAD_VALUE);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1148,6 +1193,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements/model-sink/batches", test_model_batches);
   g_test_add_func ("/elements/model-sink/own-model", test_model_own);
   g_test_add_func ("/elements/model-sink/reset", test_model_reset);
+  g_test_add_func ("/elements/descriptions", test_descriptions);
 
   return g_test_run ();
 }
