@@ -17,6 +17,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -907,6 +908,35 @@ test_jsonl_finish_waits (void)
 }
 
 static void
+test_jsonl_reader_gone (void)
+{
+  g_autofree char *dir = temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
+  int fd = fifo_reader (path);
+  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
+  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
+  g_autoptr (GPtrArray) rows = numbered_rows (20000, 100, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prefix = NULL;
+  void (*previous) (int) = signal (SIGPIPE, SIG_IGN);
+
+  /* The reader goes away while rows flow: EPIPE (with SIGPIPE ignored, as
+   * an application that wants errors does) fails the run. */
+  g_object_set (sink, "location", path, NULL);
+  _fraise_pipeline_run_rows_async (pipeline, rows, NULL, on_run, &result);
+  wait_pending (sink);
+  close (fd);
+  wait_result (&result);
+  g_assert_false (fraise_pipeline_run_finish (pipeline, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
+  prefix = g_strdup_printf ("jsonl-sink0: could not write to %s: ", path);
+  g_assert_true (g_str_has_prefix (error->message, prefix));
+  signal (SIGPIPE, previous);
+  remove_dir (dir);
+}
+
+static void
 test_jsonl_cancel_whole_lines (void)
 {
   g_autofree char *dir = temp_dir ();
@@ -1187,6 +1217,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements/jsonl-sink/write-error", test_jsonl_write_error);
   g_test_add_func ("/elements/jsonl-sink/pipe-backpressure", test_jsonl_pipe_backpressure);
   g_test_add_func ("/elements/jsonl-sink/finish-waits", test_jsonl_finish_waits);
+  g_test_add_func ("/elements/jsonl-sink/reader-gone", test_jsonl_reader_gone);
   g_test_add_func ("/elements/jsonl-sink/cancel-whole-lines", test_jsonl_cancel_whole_lines);
   g_test_add_func ("/elements/jsonl-sink/fifo-without-reader", test_jsonl_fifo_without_reader);
   g_test_add_func ("/elements/jsonl-sink/stdout", test_jsonl_stdout);

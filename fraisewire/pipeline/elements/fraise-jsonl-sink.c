@@ -511,7 +511,9 @@ fraise_jsonl_sink_class_init (FraiseJsonlSinkClass *klass)
    * file is created if needed and truncated unless
    * [property@Fraise.JsonlSink:append] is set; it may be a named pipe,
    * which must have a reader when the run starts. Opening it fails the
-   * run's start with an error naming the path.
+   * run's start with an error naming the path. A reader of a pipe that
+   * goes away raises SIGPIPE, as for any writer; a program that ignores
+   * SIGPIPE gets a failed run instead (%G_IO_ERROR_BROKEN_PIPE).
    *
    * Writes are asynchronous and buffered (64 KiB); while the reader is
    * slower than the query, the sink holds the pipeline (and the server)
