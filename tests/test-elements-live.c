@@ -352,6 +352,60 @@ test_unread_pipe_holds_server (void)
   remove_dir (dir);
 }
 
+static void
+test_slow_query_lines_show_up (void)
+{
+  g_autoptr (FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *content = NULL;
+  g_autoptr (FraiseElement) limit = NULL;
+  g_autoptr (FraiseElement) sink = NULL;
+  g_autoptr (FraisePipeline) pipeline = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  gint64 deadline;
+  guint n = 0;
+
+  if (client == NULL)
+    return;
+  dir = temp_dir ();
+  path = g_build_filename (dir, "slow.jsonl", NULL);
+  limit = make ("limit");
+  g_object_set (limit, "count", (gint64) 10, NULL);
+  sink = make ("jsonl-sink");
+  g_object_set (sink, "location", path, NULL);
+  /* A row of 9 KB every 100 ms (the server flushes each): the first ones
+   * are far from a full buffer. */
+  pipeline = pipeline_new ("v_slow_stream", limit, sink, NULL);
+  fraise_pipeline_run_async (pipeline, client, NULL, on_run, &result);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (fraise_element_get_rows_in (sink) < 2)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  iterate_for (50);
+  g_assert_null (result);
+  g_assert_cmpuint (fraise_element_get_rows_in (sink), <, 6);
+  g_assert_true (g_file_get_contents (path, &content, NULL, NULL));
+  g_test_message ("%zu bytes written after %" G_GUINT64_FORMAT " rows", strlen (content),
+                  fraise_element_get_rows_in (sink));
+  g_assert_true (g_str_has_prefix (content, "{\"i\": 1, \"pad\": \"sss"));
+  g_assert_cmpint (content[strlen (content) - 1], ==, '\n');
+
+  iterate_until (&result);
+  g_assert_true (fraise_pipeline_run_finish (pipeline, result, &error));
+  g_assert_no_error (error);
+  lines = read_lines (path, &n);
+  g_assert_cmpuint (n, ==, 10);
+  g_assert_true (g_str_has_prefix (lines[9], "{\"i\": 10, "));
+  remove_dir (dir);
+}
+
 /* ---- model-sink ----------------------------------------------------------------- */
 
 static void
@@ -523,6 +577,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements-live/project-to-file", test_project_to_file);
   g_test_add_func ("/elements-live/null-rows", test_null_rows);
   g_test_add_func ("/elements-live/unread-pipe-holds-server", test_unread_pipe_holds_server);
+  g_test_add_func ("/elements-live/slow-query-lines-show-up", test_slow_query_lines_show_up);
   g_test_add_func ("/elements-live/model-sink", test_model_sink);
   g_test_add_func ("/elements-live/description", test_description);
   g_test_add_func ("/elements-live/project-throughput", test_project_throughput);

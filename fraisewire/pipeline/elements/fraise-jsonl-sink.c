@@ -4,9 +4,11 @@
  *
  * Two buffers of whole lines: rows are appended to one while the other is
  * being written with g_output_stream_write_all_async(). A write starts when
- * a buffer holds JSONL_BUFFER_SIZE bytes, or from an idle callback once the
- * pipeline has handed over the rows it had (one write per batch on a slow
- * stream, so lines show up as they arrive). When the buffer is full and the
+ * a buffer holds JSONL_BUFFER_SIZE bytes, or JSONL_FLUSH_DELAY_MS after the
+ * first line of a buffer that is not full (so lines of a slow query show up
+ * as they arrive, and a fast one costs one write per full buffer: a write
+ * to a file that cannot be polled is a round trip to GIO's thread pool).
+ * When the buffer is full and the
  * other one is still being written, `process` keeps the row and returns
  * PENDING: the pipeline stops, the stream stops reading the socket, and a
  * reader that does not read holds the server, with two buffers in memory.
@@ -36,6 +38,7 @@
 #include <glib/gstdio.h>
 
 #define JSONL_BUFFER_SIZE (64 * 1024)
+#define JSONL_FLUSH_DELAY_MS 10
 
 #define FRAISE_TYPE_JSONL_SINK (fraise_jsonl_sink_get_type ())
 G_DECLARE_FINAL_TYPE (FraiseJsonlSink, fraise_jsonl_sink, FRAISE, JSONL_SINK, FraiseElement)
@@ -62,7 +65,7 @@ struct _FraiseJsonlSink {
   gboolean append;
 
   Output *output;
-  GSource *flush_idle;
+  GSource *flush_timer;
   gboolean waiting;   /* returned PENDING: resume once a buffer is free */
   gboolean finishing; /* deferred its finish: resume once all is written */
 };
@@ -163,6 +166,7 @@ open_stdout (Output *output, GError **error)
 }
 
 static void sink_written (FraiseJsonlSink *self);
+static void schedule_flush (FraiseJsonlSink *self);
 static void sink_closed (FraiseJsonlSink *self, GError *error);
 
 static void
@@ -248,10 +252,10 @@ output_release (Output *output)
 static void
 cancel_flush (FraiseJsonlSink *self)
 {
-  if (self->flush_idle != NULL)
+  if (self->flush_timer != NULL)
     {
-      g_source_destroy (self->flush_idle);
-      g_clear_pointer (&self->flush_idle, g_source_unref);
+      g_source_destroy (self->flush_timer);
+      g_clear_pointer (&self->flush_timer, g_source_unref);
     }
 }
 
@@ -285,8 +289,10 @@ sink_written (FraiseJsonlSink *self)
         }
       return;
     }
-  if (output->fill->len > 0)
+  if (output->fill->len >= JSONL_BUFFER_SIZE || (self->finishing && output->fill->len > 0))
     output_write (output);
+  else if (output->fill->len > 0)
+    schedule_flush (self);
   if (self->waiting)
     {
       self->waiting = FALSE;
@@ -312,27 +318,26 @@ sink_closed (FraiseJsonlSink *self, GError *error)
 }
 
 static gboolean
-flush_idle_cb (gpointer user_data)
+flush_timer_cb (gpointer user_data)
 {
   FraiseJsonlSink *self = user_data;
 
-  g_clear_pointer (&self->flush_idle, g_source_unref);
+  g_clear_pointer (&self->flush_timer, g_source_unref);
   if (self->output != NULL && !self->output->busy && self->output->fill->len > 0)
     output_write (self->output);
   return G_SOURCE_REMOVE;
 }
 
-/* Writes the lines once the pipeline has handed over what it had. */
+/* Writes a buffer that is not full a little later. */
 static void
 schedule_flush (FraiseJsonlSink *self)
 {
-  if (self->flush_idle != NULL)
+  if (self->flush_timer != NULL)
     return;
-  self->flush_idle = g_idle_source_new ();
-  g_source_set_priority (self->flush_idle, G_PRIORITY_DEFAULT_IDLE);
-  g_source_set_callback (self->flush_idle, flush_idle_cb, self, NULL);
-  g_source_set_static_name (self->flush_idle, "[fraisewire] jsonl-sink flush");
-  g_source_attach (self->flush_idle, self->output->context);
+  self->flush_timer = g_timeout_source_new (JSONL_FLUSH_DELAY_MS);
+  g_source_set_callback (self->flush_timer, flush_timer_cb, self, NULL);
+  g_source_set_static_name (self->flush_timer, "[fraisewire] jsonl-sink flush");
+  g_source_attach (self->flush_timer, self->output->context);
 }
 
 static void
