@@ -8,6 +8,7 @@
  */
 
 #include "fraise-test-utils.h"
+#include "fraise-test-chain.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,23 +20,12 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static FraiseElement *
-make (const char *factory)
-{
-  g_autoptr (GError) error = NULL;
-  FraiseElement *element =
-    fraise_registry_make_element (fraise_registry_get_default (), factory, NULL, &error);
-
-  g_assert_no_error (error);
-  return element;
-}
-
 /* A pipeline of a `query source=@source`, then @first and the elements after it. */
 static FraisePipeline *
 pipeline_new (const char *source, FraiseElement *first, ...)
 {
   FraisePipeline *pipeline = fraise_pipeline_new ();
-  g_autoptr (FraiseElement) query = make ("query");
+  g_autoptr (FraiseElement) query = fraise_test_make_element ("query");
   va_list args;
 
   g_object_set (query, "source", source, NULL);
@@ -50,7 +40,7 @@ pipeline_new (const char *source, FraiseElement *first, ...)
 static FraiseElement *
 make_project (const char *fields)
 {
-  FraiseElement *project = make ("project");
+  FraiseElement *project = fraise_test_make_element ("project");
   g_auto (GStrv) f = g_strsplit (fields, ",", -1);
 
   g_object_set (project, "fields", f, NULL);
@@ -63,57 +53,6 @@ on_run (GObject *object, GAsyncResult *result, gpointer user_data)
   GAsyncResult **out = user_data;
 
   *out = g_object_ref (result);
-}
-
-static void
-iterate_until (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (*result == NULL)
-        g_usleep (200);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-}
-
-static char *
-temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("fraise-elements-live-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
 }
 
 static char **
@@ -152,10 +91,10 @@ test_project_to_file (void)
 
   if (client == NULL)
     return;
-  dir = temp_dir ();
+  dir = fraise_test_temp_dir ();
   path = g_build_filename (dir, "users.jsonl", NULL);
   project = make_project ("id,name,address.city");
-  sink = make ("jsonl-sink");
+  sink = fraise_test_make_element ("jsonl-sink");
   g_object_set (sink, "location", path, NULL);
   pipeline = pipeline_new ("v_bench_1k", project, sink, NULL);
 
@@ -188,7 +127,7 @@ test_project_to_file (void)
     }
   g_assert_true (seen_first);
   g_assert_cmpuint (g_hash_table_size (ids), ==, 1000);
-  remove_dir (dir);
+  fraise_test_remove_dir (dir);
 }
 
 static void
@@ -208,11 +147,11 @@ test_null_rows (void)
 
   if (client == NULL)
     return;
-  dir = temp_dir ();
+  dir = fraise_test_temp_dir ();
   path = g_build_filename (dir, "nulls.jsonl", NULL);
 
   /* An SQL NULL row is the line null. */
-  sink = make ("jsonl-sink");
+  sink = fraise_test_make_element ("jsonl-sink");
   g_object_set (sink, "location", path, NULL);
   pipeline = pipeline_new ("v_null_data", sink, NULL);
   g_assert_true (fraise_pipeline_run_sync (pipeline, client, NULL, &error));
@@ -222,7 +161,7 @@ test_null_rows (void)
 
   /* Projected, it has null fields. */
   project = make_project ("n");
-  model_sink = make ("model-sink");
+  model_sink = fraise_test_make_element ("model-sink");
   projected = pipeline_new ("v_null_data", project, model_sink, NULL);
   g_assert_true (fraise_pipeline_run_sync (projected, client, NULL, &error));
   g_assert_no_error (error);
@@ -234,7 +173,7 @@ test_null_rows (void)
                    "{\"n\":null}");
   g_assert_cmpstr (fraise_row_get_text (fraise_row_model_get_row (model, 2), NULL), ==,
                    "{\"n\":3}");
-  remove_dir (dir);
+  fraise_test_remove_dir (dir);
 }
 
 /* ---- jsonl-sink holds the server --------------------------------------------- */
@@ -282,13 +221,13 @@ test_unread_pipe_holds_server (void)
 
   if (client == NULL || admin == NULL)
     return;
-  dir = temp_dir ();
+  dir = fraise_test_temp_dir ();
   path = g_build_filename (dir, "fifo", NULL);
   g_assert_cmpint (mkfifo (path, 0600), ==, 0);
   fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
   g_assert_cmpint (fd, >=, 0);
 
-  sink = make ("jsonl-sink");
+  sink = fraise_test_make_element ("jsonl-sink");
   g_object_set (sink, "location", path, NULL);
   pipeline = pipeline_new ("v_bench_100k", sink, NULL);
   fraise_pipeline_run_async (pipeline, client, NULL, on_run, &result);
@@ -301,7 +240,7 @@ test_unread_pipe_holds_server (void)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
   processed = fraise_pipeline_get_rows_processed (pipeline);
-  iterate_for (500);
+  fraise_test_iterate_for (500);
   g_assert_true (fraise_element_is_pending (sink));
   g_assert_cmpuint (fraise_pipeline_get_rows_processed (pipeline), ==, processed);
   g_assert_cmpuint (processed, <, 100000);
@@ -314,7 +253,7 @@ test_unread_pipe_holds_server (void)
       g_free (wait_event);
       wait_event = backend_wait_event (admin, fraise_client_get_backend_pid (client));
       if (g_strcmp0 (wait_event, "ClientWrite") != 0)
-        iterate_for (50);
+        fraise_test_iterate_for (50);
     }
   while (g_strcmp0 (wait_event, "ClientWrite") != 0 && g_get_monotonic_time () < deadline);
   g_test_message ("%" G_GUINT64_FORMAT " rows taken while the pipe is not read; backend: %s",
@@ -343,13 +282,13 @@ test_unread_pipe_holds_server (void)
         }
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
-  iterate_until (&result);
+  fraise_test_wait_result (&result);
   g_assert_true (fraise_pipeline_run_finish (pipeline, result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (lines, ==, 100000);
   g_assert_true (g_str_has_prefix (data->str, "{\""));
   close (fd);
-  remove_dir (dir);
+  fraise_test_remove_dir (dir);
 }
 
 static void
@@ -370,11 +309,11 @@ test_slow_query_lines_show_up (void)
 
   if (client == NULL)
     return;
-  dir = temp_dir ();
+  dir = fraise_test_temp_dir ();
   path = g_build_filename (dir, "slow.jsonl", NULL);
-  limit = make ("limit");
+  limit = fraise_test_make_element ("limit");
   g_object_set (limit, "count", (gint64) 10, NULL);
-  sink = make ("jsonl-sink");
+  sink = fraise_test_make_element ("jsonl-sink");
   g_object_set (sink, "location", path, NULL);
   /* A row of 9 KB every 100 ms (the server flushes each): the first ones
    * are far from a full buffer. */
@@ -388,7 +327,7 @@ test_slow_query_lines_show_up (void)
       g_usleep (1000);
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
     }
-  iterate_for (50);
+  fraise_test_iterate_for (50);
   g_assert_null (result);
   g_assert_cmpuint (fraise_element_get_rows_in (sink), <, 6);
   g_assert_true (g_file_get_contents (path, &content, NULL, NULL));
@@ -397,13 +336,13 @@ test_slow_query_lines_show_up (void)
   g_assert_true (g_str_has_prefix (content, "{\"i\": 1, \"pad\": \"sss"));
   g_assert_cmpint (content[strlen (content) - 1], ==, '\n');
 
-  iterate_until (&result);
+  fraise_test_wait_result (&result);
   g_assert_true (fraise_pipeline_run_finish (pipeline, result, &error));
   g_assert_no_error (error);
   lines = read_lines (path, &n);
   g_assert_cmpuint (n, ==, 10);
   g_assert_true (g_str_has_prefix (lines[9], "{\"i\": 10, "));
-  remove_dir (dir);
+  fraise_test_remove_dir (dir);
 }
 
 /* ---- model-sink ----------------------------------------------------------------- */
@@ -426,7 +365,7 @@ test_model_sink (void)
 
   if (client == NULL)
     return;
-  sink = make ("model-sink");
+  sink = fraise_test_make_element ("model-sink");
   g_object_set (sink, "model", model, "batch-size", 300, NULL);
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
   pipeline = pipeline_new ("v_bench_1k", sink, NULL);
@@ -487,16 +426,16 @@ test_project_throughput (void)
 
   if (client == NULL)
     return;
-  raw_sink = make ("count-sink");
+  raw_sink = fraise_test_make_element ("count-sink");
   raw = pipeline_new ("v_bench_100k", raw_sink, NULL);
   project = make_project ("id,name,email,address.city");
-  sink = make ("count-sink");
+  sink = fraise_test_make_element ("count-sink");
   projected = pipeline_new ("v_bench_100k", project, sink, NULL);
   /* A filter that keeps every row, so that project works on all of them. */
-  filter = make ("filter");
+  filter = fraise_test_make_element ("filter");
   g_object_set (filter, "expr", "age >= 18 && status != \"none\"", NULL);
   project2 = make_project ("id,name,email");
-  sink2 = make ("count-sink");
+  sink2 = fraise_test_make_element ("count-sink");
   filtered = pipeline_new ("v_bench_100k", filter, project2, sink2, NULL);
 
   /* Best of three each, taking turns, after a warm-up. */
@@ -536,7 +475,7 @@ test_description (void)
 
   if (client == NULL)
     return;
-  dir = temp_dir ();
+  dir = fraise_test_temp_dir ();
   path = g_build_filename (dir, "adults.jsonl", NULL);
   quoted = g_shell_quote (path);
   description = g_strdup_printf ("query source=v_bench_1k ! filter expr=\"age >= 40\" ! project "
@@ -566,7 +505,7 @@ test_description (void)
     fraise_pipeline_new_from_description_full (description, FRAISE_PARSE_FLAG_UNTRUSTED, &error);
   g_assert_null (pipeline);
   g_assert_error (error, FRAISE_PARSE_ERROR, FRAISE_PARSE_ERROR_UNTRUSTED);
-  remove_dir (dir);
+  fraise_test_remove_dir (dir);
 }
 
 int

@@ -1,27 +1,23 @@
-/* test-elements.c: the project, jsonl-sink and model-sink elements, with no server
+/* test-elements.c: the project and model-sink elements, with no server
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Chains run on fixed rows (_fraise_pipeline_run_rows_async). The output
- * of an element is collected with a signal-sink after it. JsonNodes are
- * counted by interposing json_node_alloc() and json_node_new(), which
- * every tree the library builds goes through: the projection test shows
- * the counter moving for a parse, then staying still for a projection.
+ * Chains run on fixed rows (fraise-test-chain.h). The output of an element
+ * is collected with a signal-sink after it. JsonNodes are counted by
+ * interposing json_node_alloc() and json_node_new(), which every tree the
+ * library builds goes through: the projection test shows the counter
+ * moving for a parse, then staying still for a projection. jsonl-sink has
+ * its own program, test-jsonl-sink.c.
  */
 
 #define _GNU_SOURCE
 #include "fraise-test-utils.h"
-#include "fraise-pipeline-private.h"
+#include "fraise-test-chain.h"
+#include "fraise-test-probe.h"
 #include "fraise-row-private.h"
 
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 
 /* ---- JsonNode counter ---------------------------------------------------- */
 
@@ -51,83 +47,6 @@ json_node_new (JsonNodeType type)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* _fraise_pipeline_run_rows_async() pushes the rows from the first element,
- * as from a source: this one stands in for it. */
-#define TEST_TYPE_HEAD (test_head_get_type ())
-G_DECLARE_FINAL_TYPE (TestHead, test_head, TEST, HEAD, FraiseElement)
-
-struct _TestHead {
-  FraiseElement parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestHead, test_head, FRAISE_TYPE_ELEMENT)
-
-static void
-test_head_class_init (TestHeadClass *klass)
-{
-}
-
-static void
-test_head_init (TestHead *self)
-{
-}
-
-/* Forwards rows; after the row of index @gate_at, answers PENDING and never
- * resumes (the run then ends by cancellation). */
-#define TEST_TYPE_GATE (test_gate_get_type ())
-G_DECLARE_FINAL_TYPE (TestGate, test_gate, TEST, GATE, FraiseElement)
-
-struct _TestGate {
-  FraiseElement parent_instance;
-  guint64 gate_at;
-};
-
-G_DEFINE_FINAL_TYPE (TestGate, test_gate, FRAISE_TYPE_ELEMENT)
-
-static FraiseFlow
-test_gate_process (FraiseElement *element, FraiseRow *row, GError **error)
-{
-  FraiseFlow flow = fraise_element_push (element, row);
-
-  if (flow == FRAISE_FLOW_OK && fraise_row_get_index (row) == TEST_GATE (element)->gate_at)
-    return FRAISE_FLOW_PENDING;
-  return flow;
-}
-
-static void
-test_gate_class_init (TestGateClass *klass)
-{
-  FRAISE_ELEMENT_CLASS (klass)->process = test_gate_process;
-}
-
-static void
-test_gate_init (TestGate *self)
-{
-  self->gate_at = G_MAXUINT64;
-}
-
-static FraisePipeline *
-pipeline_with_head (void)
-{
-  FraisePipeline *pipeline = fraise_pipeline_new ();
-  g_autoptr (FraiseElement) head = g_object_new (TEST_TYPE_HEAD, "name", "head", NULL);
-
-  fraise_pipeline_add (pipeline, head);
-  return pipeline;
-}
-
-static FraiseElement *
-make (const char *factory)
-{
-  g_autoptr (GError) error = NULL;
-  FraiseElement *element =
-    fraise_registry_make_element (fraise_registry_get_default (), factory, NULL, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (element);
-  return element;
-}
-
 static GPtrArray *
 rows_new (const char *const *texts)
 {
@@ -136,51 +55,6 @@ rows_new (const char *const *texts)
   for (guint i = 0; texts[i] != NULL; i++)
     g_ptr_array_add (rows, fraise_row_new (texts[i], -1, i + 1));
   return rows;
-}
-
-static void
-on_run (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
-wait_result (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (*result == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (*result == NULL)
-        g_usleep (200);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-}
-
-static gboolean
-run_rows (FraisePipeline *pipeline, GPtrArray *rows, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  _fraise_pipeline_run_rows_async (pipeline, rows, NULL, on_run, &result);
-  wait_result (&result);
-  return fraise_pipeline_run_finish (pipeline, result, error);
-}
-
-/* Iterates the default context for @ms milliseconds. */
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
 }
 
 static void
@@ -196,8 +70,8 @@ on_rows (FraiseSignalSink *sink, GPtrArray *rows, gpointer user_data)
 static FraisePipeline *
 pipeline_collecting (FraiseElement *first, GPtrArray *collected)
 {
-  FraisePipeline *pipeline = pipeline_with_head ();
-  g_autoptr (FraiseElement) sink = make ("signal-sink");
+  FraisePipeline *pipeline = fraise_test_pipeline_with_head ();
+  g_autoptr (FraiseElement) sink = fraise_test_make_element ("signal-sink");
 
   g_signal_connect (sink, "rows", G_CALLBACK (on_rows), collected);
   fraise_pipeline_add (pipeline, first);
@@ -214,7 +88,7 @@ collector_new (void)
 static FraiseElement *
 make_project (const char *fields, const char *rename)
 {
-  FraiseElement *project = make ("project");
+  FraiseElement *project = fraise_test_make_element ("project");
   g_auto (GStrv) f = g_strsplit (fields, ",", -1);
   g_auto (GStrv) r = rename != NULL ? g_strsplit (rename, ",", -1) : NULL;
 
@@ -236,7 +110,7 @@ check_projection (const char *fields,
   g_autoptr (GPtrArray) rows = rows_new (inputs);
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (collected->len, ==, g_strv_length ((char **) expected));
   for (guint i = 0; i < collected->len; i++)
@@ -306,7 +180,7 @@ test_project_missing (void)
 
   /* An SQL NULL row: every field is null. */
   g_ptr_array_add (rows, _fraise_row_new (NULL, 0, TRUE, 5));
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (collected->len, ==, 1);
   g_assert_cmpstr (fraise_row_get_text (g_ptr_array_index (collected, 0), NULL), ==,
@@ -410,13 +284,13 @@ test_project_many_fields (void)
 static GError *
 start_error (FraiseElement *project)
 {
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_head ();
+  g_autoptr (FraisePipeline) pipeline = fraise_test_pipeline_with_head ();
   const char *inputs[] = { "{}", NULL };
   g_autoptr (GPtrArray) rows = rows_new (inputs);
   GError *error = NULL;
 
   fraise_pipeline_add (pipeline, project);
-  g_assert_false (run_rows (pipeline, rows, &error));
+  g_assert_false (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_nonnull (error);
   return error;
 }
@@ -454,7 +328,7 @@ test_project_refused (void)
 
   /* No fields at all. */
   {
-    g_autoptr (FraiseElement) project = make ("project");
+    g_autoptr (FraiseElement) project = fraise_test_make_element ("project");
     g_autoptr (GError) error = start_error (project);
 
     g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG);
@@ -473,7 +347,7 @@ test_project_refused (void)
     g_autoptr (GError) error = NULL;
 
     g_object_set (project, "rename", rename, NULL);
-    g_assert_true (run_rows (pipeline, rows, &error));
+    g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
     g_assert_no_error (error);
     g_assert_cmpuint (collected->len, ==, 1);
     g_assert_cmpstr (fraise_row_get_text (g_ptr_array_index (collected, 0), NULL), ==, expected[0]);
@@ -503,7 +377,7 @@ test_project_invalid_fail (void)
       g_autoptr (GPtrArray) rows = rows_new (inputs);
       g_autoptr (GError) error = NULL;
 
-      g_assert_false (run_rows (pipeline, rows, &error));
+      g_assert_false (fraise_test_run_rows (pipeline, rows, NULL, &error));
       g_test_message ("%s: %s", invalid_rows[i], error->message);
       g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON);
       g_assert_true (g_str_has_prefix (error->message, "project0: invalid JSON at byte "));
@@ -532,7 +406,7 @@ test_project_invalid_drop (void)
   rows = rows_new ((const char *const *) inputs->pdata);
 
   fraise_element_set_on_error (project, FRAISE_ON_ERROR_DROP);
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (fraise_element_get_rows_dropped (project), ==, n_invalid);
   g_assert_cmpuint (fraise_element_get_rows_out (project), ==, n_invalid);
@@ -562,7 +436,7 @@ test_project_output_is_valid (void)
   JsonNode *node;
   JsonObject *object;
 
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_cmpuint (collected->len, ==, 1);
   node = fraise_row_get_node (g_ptr_array_index (collected, 0), &error);
   g_assert_no_error (error);
@@ -604,7 +478,7 @@ test_project_builds_no_json_nodes (void)
   g_assert_cmpuint (json_nodes_made - before, >=, 9);
 
   before = json_nodes_made;
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (collected->len, ==, 1000);
   g_assert_cmpuint (json_nodes_made - before, ==, 0);
@@ -612,410 +486,16 @@ test_project_builds_no_json_nodes (void)
                    "{\"id\":1,\"name\":\"n\",\"city\":\"c\",\"tags\":[\"a\", \"b\"]}");
 }
 
-/* ---- jsonl-sink ---------------------------------------------------------------- */
-
-static char *
-temp_dir (void)
-{
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("fraise-elements-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-/* @n rows {"i":N,"pad":"…"} of about @size bytes; their JSONL in @expected. */
-static GPtrArray *
-numbered_rows (guint n, gsize size, GString *expected)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
-  g_autofree char *pad = g_strnfill (size > 24 ? size - 24 : 1, 'x');
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("{\"i\":%u,\"pad\":\"%s\"}", i, pad);
-
-      g_ptr_array_add (rows, fraise_row_new (text, -1, i));
-      if (expected != NULL)
-        g_string_append_printf (expected, "%s\n", text);
-    }
-  return rows;
-}
+/* ---- model-sink ------------------------------------------------------------------ */
 
 static FraisePipeline *
 pipeline_with_sink (FraiseElement *sink)
 {
-  FraisePipeline *pipeline = pipeline_with_head ();
+  FraisePipeline *pipeline = fraise_test_pipeline_with_head ();
 
   fraise_pipeline_add (pipeline, sink);
   return pipeline;
 }
-
-static void
-assert_file_content (const char *path, const char *expected)
-{
-  g_autofree char *content = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_file_get_contents (path, &content, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (content, ==, expected);
-}
-
-static void
-test_jsonl_file (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "out.jsonl", NULL);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
-  g_autoptr (GString) expected = g_string_new (NULL);
-  g_autoptr (GPtrArray) many = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, "old content\n", -1, NULL));
-  g_object_set (sink, "location", path, NULL);
-  g_ptr_array_add (rows, fraise_row_new ("{\"a\": \"é\\n\"}", -1, 1));
-  g_ptr_array_add (rows, _fraise_row_new (NULL, 0, TRUE, 2)); /* SQL NULL */
-  g_ptr_array_add (rows, fraise_row_new ("[1,2]", -1, 3));
-  g_assert_true (run_rows (pipeline, rows, &error));
-  g_assert_no_error (error);
-  assert_file_content (path, "{\"a\": \"é\\n\"}\nnull\n[1,2]\n");
-
-  /* append=true adds to the end; rows beyond several buffers arrive whole. */
-  many = numbered_rows (20000, 100, expected);
-  g_string_prepend (expected, "{\"a\": \"é\\n\"}\nnull\n[1,2]\n");
-  g_object_set (sink, "append", TRUE, NULL);
-  g_assert_true (run_rows (pipeline, many, &error));
-  g_assert_no_error (error);
-  assert_file_content (path, expected->str);
-
-  /* Without append the file is truncated. */
-  g_object_set (sink, "append", FALSE, NULL);
-  g_assert_true (run_rows (pipeline, rows, &error));
-  assert_file_content (path, "{\"a\": \"é\\n\"}\nnull\n[1,2]\n");
-
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_open_error (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "missing", "out.jsonl", NULL);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GPtrArray) rows = numbered_rows (3, 30, NULL);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  g_object_set (sink, "location", path, NULL);
-  g_assert_false (run_rows (pipeline, rows, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-  message = g_strdup_printf ("jsonl-sink0: could not open %s: ", path);
-  g_assert_true (g_str_has_prefix (error->message, message));
-  g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, 0);
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_location_sensitive (void)
-{
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "location");
-
-  g_assert_nonnull (pspec);
-  g_assert_true (pspec->flags & FRAISE_PARAM_SENSITIVE);
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sink), "append");
-  g_assert_false (pspec->flags & FRAISE_PARAM_SENSITIVE);
-}
-
-static void
-test_jsonl_write_error (void)
-{
-  static const guint counts[] = { 5, 20000 }; /* written at finish; while rows flow */
-
-  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("no /dev/full");
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
-    {
-      g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-      g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-      g_autoptr (GPtrArray) rows = numbered_rows (counts[i], 100, NULL);
-      g_autoptr (GError) error = NULL;
-
-      g_object_set (sink, "location", "/dev/full", NULL);
-      g_assert_false (run_rows (pipeline, rows, &error));
-      g_test_message ("%u rows: %s", counts[i], error->message);
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
-      g_assert_true (
-        g_str_has_prefix (error->message, "jsonl-sink0: could not write to /dev/full: "));
-      g_assert_cmpint (fraise_pipeline_get_state (pipeline), ==, FRAISE_PIPELINE_STATE_FAILED);
-      if (counts[i] > 5)
-        g_assert_cmpuint (fraise_element_get_rows_in (sink), <, counts[i]);
-    }
-}
-
-/* A FIFO in @dir, opened for reading (non-blocking) so the sink can open it. */
-static int
-fifo_reader (const char *path)
-{
-  int fd;
-
-  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-  g_assert_cmpint (fd, >=, 0);
-  return fd;
-}
-
-/* Reads @fd until end of file, iterating the main context meanwhile. */
-static GString *
-read_fifo (int fd)
-{
-  GString *data = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      char buf[16384];
-      gssize n = read (fd, buf, sizeof buf);
-
-      if (n > 0)
-        g_string_append_len (data, buf, n);
-      else if (n == 0)
-        break;
-      else
-        {
-          g_assert_cmpint (errno, ==, EAGAIN);
-          g_main_context_iteration (NULL, FALSE);
-          g_usleep (200);
-        }
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-  return data;
-}
-
-/* Iterates until @sink is pending (or 10 s: failure). */
-static void
-wait_pending (FraiseElement *sink)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!fraise_element_is_pending (sink))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (200);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-}
-
-static void
-test_jsonl_pipe_backpressure (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
-  int fd = fifo_reader (path);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GString) expected = g_string_new (NULL);
-  g_autoptr (GPtrArray) rows = numbered_rows (20000, 100, expected);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GString) data = NULL;
-  g_autoptr (GError) error = NULL;
-  guint64 taken;
-  int pipe_size = fcntl (fd, F_GETPIPE_SZ);
-
-  g_object_set (sink, "location", path, NULL);
-  _fraise_pipeline_run_rows_async (pipeline, rows, NULL, on_run, &result);
-  wait_pending (sink);
-
-  /* Nobody reads: the sink stays pending and takes no more rows; what it
-   * took fits in the pipe and its two buffers. */
-  taken = fraise_element_get_rows_in (sink);
-  iterate_for (300);
-  g_assert_true (fraise_element_is_pending (sink));
-  g_assert_null (result);
-  g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, taken);
-  g_assert_cmpuint (fraise_pipeline_get_rows_processed (pipeline), ==, taken);
-  g_assert_cmpuint (taken, <, 20000);
-  g_assert_cmpuint (taken * 100, <=, (guint64) pipe_size + 2 * (64 * 1024 + 100));
-
-  /* Reading lets everything through, in order and whole. */
-  data = read_fifo (fd);
-  wait_result (&result);
-  g_assert_true (fraise_pipeline_run_finish (pipeline, result, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (data->len, ==, expected->len);
-  g_assert_true (memcmp (data->str, expected->str, data->len) == 0);
-  g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, 20000);
-
-  close (fd);
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_finish_waits (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
-  int fd = fifo_reader (path);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GString) expected = g_string_new (NULL);
-  /* More than the pipe holds, less than the pipe and a buffer: the sink
-   * takes every row, and its finish waits for the reader. */
-  g_autoptr (GPtrArray) rows = numbered_rows (1000, 100, expected);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GString) data = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_object_set (sink, "location", path, NULL);
-  _fraise_pipeline_run_rows_async (pipeline, rows, NULL, on_run, &result);
-  wait_pending (sink);
-  iterate_for (300);
-  g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, 1000);
-  g_assert_true (fraise_element_is_pending (sink));
-  g_assert_null (result);
-  g_assert_cmpint (fraise_pipeline_get_state (pipeline), ==, FRAISE_PIPELINE_STATE_RUNNING);
-
-  data = read_fifo (fd);
-  wait_result (&result);
-  g_assert_true (fraise_pipeline_run_finish (pipeline, result, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (data->str, ==, expected->str);
-
-  close (fd);
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_reader_gone (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
-  int fd = fifo_reader (path);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GPtrArray) rows = numbered_rows (20000, 100, NULL);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *prefix = NULL;
-  void (*previous) (int) = signal (SIGPIPE, SIG_IGN);
-
-  /* The reader goes away while rows flow: EPIPE (with SIGPIPE ignored, as
-   * an application that wants errors does) fails the run. */
-  g_object_set (sink, "location", path, NULL);
-  _fraise_pipeline_run_rows_async (pipeline, rows, NULL, on_run, &result);
-  wait_pending (sink);
-  close (fd);
-  wait_result (&result);
-  g_assert_false (fraise_pipeline_run_finish (pipeline, result, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
-  prefix = g_strdup_printf ("jsonl-sink0: could not write to %s: ", path);
-  g_assert_true (g_str_has_prefix (error->message, prefix));
-  signal (SIGPIPE, previous);
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_cancel_whole_lines (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
-  int fd = fifo_reader (path);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GString) expected = g_string_new (NULL);
-  /* Lines of 1000 bytes, so a write the pipe takes in part cuts a line. */
-  g_autoptr (GPtrArray) rows = numbered_rows (5000, 1000, expected);
-  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GString) data = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_object_set (sink, "location", path, NULL);
-  _fraise_pipeline_run_rows_async (pipeline, rows, cancellable, on_run, &result);
-  wait_pending (sink);
-
-  /* Cancelled while a write is stuck half-way in the pipe: the run ends at
-   * once, without the reader. */
-  g_cancellable_cancel (cancellable);
-  wait_result (&result);
-  g_assert_false (fraise_pipeline_run_finish (pipeline, result, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  /* The reader then gets whole lines only: a prefix of the rows. */
-  data = read_fifo (fd);
-  g_test_message ("%zu bytes after the cancellation", data->len);
-  g_assert_cmpuint (data->len, >, 0);
-  g_assert_cmpuint (data->len, <, expected->len);
-  g_assert_cmpint (data->str[data->len - 1], ==, '\n');
-  g_assert_true (memcmp (data->str, expected->str, data->len) == 0);
-
-  close (fd);
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_fifo_without_reader (void)
-{
-  g_autofree char *dir = temp_dir ();
-  g_autofree char *path = g_build_filename (dir, "fifo", NULL);
-  g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GPtrArray) rows = numbered_rows (3, 30, NULL);
-  g_autoptr (GError) error = NULL;
-
-  /* Opening never blocks the main loop: no reader is an error at start. */
-  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
-  g_object_set (sink, "location", path, NULL);
-  g_assert_false (run_rows (pipeline, rows, &error));
-  g_assert_nonnull (error);
-  g_assert_true (g_str_has_prefix (error->message, "jsonl-sink0: could not open "));
-  remove_dir (dir);
-}
-
-static void
-test_jsonl_stdout (void)
-{
-  if (g_test_subprocess ())
-    {
-      g_autoptr (FraiseElement) sink = make ("jsonl-sink");
-      g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-      g_autoptr (GPtrArray) rows = numbered_rows (3, 30, NULL);
-      g_autoptr (GError) error = NULL;
-
-      g_assert_true (run_rows (pipeline, rows, &error));
-      g_assert_no_error (error);
-      return;
-    }
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stdout ("{\"i\":0,\"pad\":\"xxxxxx\"}\n"
-                             "{\"i\":1,\"pad\":\"xxxxxx\"}\n"
-                             "{\"i\":2,\"pad\":\"xxxxxx\"}\n");
-}
-
-/* ---- model-sink ------------------------------------------------------------------ */
 
 static void
 on_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer data)
@@ -1026,9 +506,9 @@ on_items_changed (GListModel *model, guint position, guint removed, guint added,
 static void
 test_model_batches (void)
 {
-  g_autoptr (FraiseElement) sink = make ("model-sink");
+  g_autoptr (FraiseElement) sink = fraise_test_make_element ("model-sink");
   g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GPtrArray) rows = numbered_rows (1000, 30, NULL);
+  g_autoptr (GPtrArray) rows = fraise_test_numbered_rows (1000, 30, NULL);
   g_autoptr (FraiseRowModel) model = fraise_row_model_new ();
   g_autoptr (FraiseRowModel) own = NULL;
   g_autoptr (GError) error = NULL;
@@ -1041,7 +521,7 @@ test_model_batches (void)
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changes);
   g_object_set (sink, "model", model, NULL);
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (changes, ==, 4); /* 256, 256, 256, then 232 at finish */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1000);
@@ -1051,27 +531,27 @@ test_model_batches (void)
 
   changes = 0;
   g_object_set (sink, "batch-size", 100, NULL);
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_cmpuint (changes, ==, 10);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 2000);
 
   changes = 0;
   g_object_set (sink, "batch-size", 1, NULL);
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_assert_cmpuint (changes, ==, 1000);
 }
 
 static void
 test_model_own (void)
 {
-  g_autoptr (FraiseElement) sink = make ("model-sink");
+  g_autoptr (FraiseElement) sink = fraise_test_make_element ("model-sink");
   g_autoptr (FraisePipeline) pipeline = pipeline_with_sink (sink);
-  g_autoptr (GPtrArray) rows = numbered_rows (10, 30, NULL);
+  g_autoptr (GPtrArray) rows = fraise_test_numbered_rows (10, 30, NULL);
   g_autoptr (FraiseRowModel) own = NULL;
   g_autoptr (FraiseRowModel) fresh = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (run_rows (pipeline, rows, &error));
+  g_assert_true (fraise_test_run_rows (pipeline, rows, NULL, &error));
   g_object_get (sink, "model", &own, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (own)), ==, 10);
 
@@ -1086,11 +566,12 @@ test_model_own (void)
 static void
 test_model_reset (void)
 {
-  g_autoptr (FraisePipeline) pipeline = pipeline_with_head ();
-  g_autoptr (TestGate) gate = g_object_new (TEST_TYPE_GATE, "name", "gate", NULL);
-  g_autoptr (FraiseElement) sink = make ("model-sink");
-  g_autoptr (GPtrArray) rows = numbered_rows (1000, 30, NULL);
-  g_autoptr (GPtrArray) few = numbered_rows (10, 30, NULL);
+  g_autoptr (FraisePipeline) pipeline = fraise_test_pipeline_with_head ();
+  /* Answers PENDING after row 299, and never resumes. */
+  g_autoptr (FraiseTestProbe) gate = fraise_test_probe_new ("gate", FALSE, PROBE_PENDING, 299);
+  g_autoptr (FraiseElement) sink = fraise_test_make_element ("model-sink");
+  g_autoptr (GPtrArray) rows = fraise_test_numbered_rows (1000, 30, NULL);
+  g_autoptr (GPtrArray) few = fraise_test_numbered_rows (10, 30, NULL);
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (FraiseRowModel) model = NULL;
@@ -1102,20 +583,19 @@ test_model_reset (void)
 
   /* Cancelled after 300 rows: the first batch of 256 is in the model, the
    * other 44 are dropped. */
-  gate->gate_at = 299;
-  _fraise_pipeline_run_rows_async (pipeline, rows, cancellable, on_run, &result);
-  wait_pending (FRAISE_ELEMENT (gate));
+  fraise_test_run_rows_async (pipeline, rows, cancellable, &result);
+  fraise_test_wait_pending (FRAISE_ELEMENT (gate));
   g_assert_cmpuint (fraise_element_get_rows_in (sink), ==, 300);
   g_cancellable_cancel (cancellable);
-  wait_result (&result);
+  fraise_test_wait_result (&result);
   g_assert_false (fraise_pipeline_run_finish (pipeline, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 256);
 
   /* The dropped rows do not come back with the next run. */
   g_clear_error (&error);
-  gate->gate_at = G_MAXUINT64;
-  g_assert_true (run_rows (pipeline, few, &error));
+  gate->mode = PROBE_PASS;
+  g_assert_true (fraise_test_run_rows (pipeline, few, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 266);
   g_assert_cmpuint (fraise_row_get_index (fraise_row_model_get_row (model, 256)), ==, 0);
@@ -1211,16 +691,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/elements/project/invalid-drop", test_project_invalid_drop);
   g_test_add_func ("/elements/project/output-is-valid", test_project_output_is_valid);
   g_test_add_func ("/elements/project/no-json-nodes", test_project_builds_no_json_nodes);
-  g_test_add_func ("/elements/jsonl-sink/file", test_jsonl_file);
-  g_test_add_func ("/elements/jsonl-sink/open-error", test_jsonl_open_error);
-  g_test_add_func ("/elements/jsonl-sink/location-sensitive", test_jsonl_location_sensitive);
-  g_test_add_func ("/elements/jsonl-sink/write-error", test_jsonl_write_error);
-  g_test_add_func ("/elements/jsonl-sink/pipe-backpressure", test_jsonl_pipe_backpressure);
-  g_test_add_func ("/elements/jsonl-sink/finish-waits", test_jsonl_finish_waits);
-  g_test_add_func ("/elements/jsonl-sink/reader-gone", test_jsonl_reader_gone);
-  g_test_add_func ("/elements/jsonl-sink/cancel-whole-lines", test_jsonl_cancel_whole_lines);
-  g_test_add_func ("/elements/jsonl-sink/fifo-without-reader", test_jsonl_fifo_without_reader);
-  g_test_add_func ("/elements/jsonl-sink/stdout", test_jsonl_stdout);
   g_test_add_func ("/elements/model-sink/batches", test_model_batches);
   g_test_add_func ("/elements/model-sink/own-model", test_model_own);
   g_test_add_func ("/elements/model-sink/reset", test_model_reset);
