@@ -15,9 +15,12 @@
  * SIGINT or SIGTERM stops the pipeline as a STOP does (the query is
  * cancelled and drained, every element finishes, sinks write out complete
  * lines), then the process exits 130 or 143; a second one exits at once
- * with its code. The watches stay installed for the whole run, so the
- * second signal is handled by us rather than by the default action, which
- * would kill the process by the signal instead of exiting with a status.
+ * with its code. The first signal is a g_unix_signal_add() watch, handled
+ * on the main loop like any other event. The second must work even when
+ * the main loop cannot run (a sink blocked in a write to a full pipe), so
+ * once the first has come the watches are removed and a plain handler that
+ * only calls _exit() takes their place (left to the default action, the
+ * second signal would kill the process by the signal, not exit with 130).
  *
  * Exit codes: 0 done, 1 runtime error, 2 usage or parse error, 130 and 143
  * interrupted.
@@ -77,16 +80,35 @@ print_error (Launch *launch, const GError *error)
 
 /* ---- signals ---------------------------------------------------------------- */
 
+/* The second signal: no waiting for the drain or for a blocked sink. */
+static void
+exit_at_once (int signum)
+{
+  _exit (128 + signum);
+}
+
+/* Runs once the watches are gone (GLib restores the default action when
+ * the last watch of a signal goes, after its callback has returned). */
+static gboolean
+install_exit_at_once (gpointer user_data)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_handler = exit_at_once;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_signal (Launch *launch, int code)
 {
-  if (launch->interrupted != 0)
-    {
-      /* The second one: no waiting for the drain or a blocked sink. */
-      fflush (stderr);
-      _exit (code);
-    }
   launch->interrupted = code;
+  for (guint i = 0; i < G_N_ELEMENTS (launch->signal_sources); i++)
+    g_clear_handle_id (&launch->signal_sources[i], g_source_remove);
+  g_idle_add_full (G_PRIORITY_HIGH, install_exit_at_once, NULL, NULL);
+
   if (launch->pipeline != NULL &&
       fraise_pipeline_get_state (launch->pipeline) == FRAISE_PIPELINE_STATE_RUNNING)
     fraise_pipeline_stop (launch->pipeline);
@@ -98,14 +120,14 @@ static gboolean
 on_sigint (gpointer user_data)
 {
   on_signal (user_data, EXIT_SIGINT);
-  return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
 on_sigterm (gpointer user_data)
 {
   on_signal (user_data, EXIT_SIGTERM);
-  return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
 }
 
 /* ---- the run ---------------------------------------------------------------- */
