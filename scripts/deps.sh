@@ -31,6 +31,7 @@ PACKAGES=(
   x11-apps
   gi-docgen
   clang-format
+  go-md2man
 )
 
 # One dpkg-query call for the whole list; unknown packages go to stderr.
