@@ -19,6 +19,7 @@ PACKAGES=(
   postgresql-15
   postgresql-client-15
   libpq-dev
+  jq
   python3
   python3-gi
   gjs
