@@ -37,11 +37,12 @@ class Skip(Exception):
     pass
 
 
-def env(extra=None, drop=()):
+def env(extra=None):
     """The environment of a tool run: C locale, no PG* variables of the caller."""
-    e = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k not in drop}
+    e = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     e["LC_ALL"] = "C"
     e.pop("LANGUAGE", None)
+    e.pop("FRAISE_LOCALEDIR", None)
     if extra:
         e.update(extra)
     return e
@@ -131,6 +132,21 @@ def test_help_and_version():
         check_rc(proc, 0)
         check(re.match(r"^fraise-(launch|inspect) \d+\.\d+\.\d+$", text(proc.stdout).strip()),
               "unexpected --version output: %r" % proc.stdout)
+
+
+def test_french():
+    # The tools bind the library's catalog; the build tree's is in <build>/po.
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(LAUNCH))))
+    french = {"LC_ALL": "C.UTF-8", "LANGUAGE": "fr", "FRAISE_LOCALEDIR": os.path.join(build, "po")}
+    proc = run([LAUNCH, "--help"], french)
+    check_rc(proc, 0)
+    check("Chaîne de connexion" in text(proc.stdout), "not in French:\n" + text(proc.stdout))
+    proc = run([LAUNCH], french)
+    check_rc(proc, 2)
+    check("aucune description de pipeline" in text(proc.stderr), "stderr:\n" + text(proc.stderr))
+    proc = run([INSPECT, "limit"], french)
+    check_rc(proc, 0)
+    check("Propriétés de l’élément" in text(proc.stdout), "not in French:\n" + text(proc.stdout))
 
 
 def test_usage_errors():
@@ -468,6 +484,7 @@ def test_inspect_unknown():
 
 TESTS = [
     test_help_and_version,
+    test_french,
     test_usage_errors,
     test_bad_uri,
     test_parse_error,
