@@ -59,6 +59,7 @@ typedef struct {
   FraisePipeline *pipeline;
   FraiseLaunchReport *report;
   guint signal_sources[2];
+  gboolean ran;    /* connected, and the pipeline was started */
   int interrupted; /* the exit code of the first signal, 0 if none */
   GError *error;   /* the run's failure */
 } Launch;
@@ -158,6 +159,7 @@ on_connected (GObject *object, GAsyncResult *result, gpointer user_data)
       g_main_loop_quit (launch->loop);
       return;
     }
+  launch->ran = TRUE;
   fraise_launch_report_start (launch->report);
   fraise_pipeline_run_async (launch->pipeline, launch->client, NULL, on_run_finished, launch);
 }
@@ -178,9 +180,9 @@ run (Launch *launch)
   if (launch->error != NULL && !(launch->interrupted != 0 &&
                                  g_error_matches (launch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
     print_error (launch, launch->error);
-  if (launch->stats)
+  if (launch->ran && launch->stats)
     fraise_launch_report_print_stats (launch->report);
-  else
+  else if (launch->ran)
     fraise_launch_report_print_messages (launch->report);
 
   if (launch->interrupted != 0)
