@@ -92,7 +92,7 @@ def psql_lines(sql):
     return text(out.stdout).splitlines()
 
 
-STATS_TOTAL = re.compile(r"^(\d+) rows, (\d+) bytes in ([0-9.]+) s \(\d+ rows/s, [0-9.]+ MB/s\)$")
+STATS_TOTAL = re.compile(r"^(\d+) rows, (\d+) bytes in ([0-9.]+) s \(\d+ rows/s, [0-9.]+ MB/s\)$", re.M)
 STATS_ELEMENT = re.compile(r"^ +(\S+): (\d+) in, (\d+) out, (\d+) dropped, (\d+) routed$")
 MESSAGE = re.compile(r"^(\S+): (\{.*\})$")
 
@@ -271,6 +271,7 @@ def test_uri_from_environment():
     proc = run(argv, harness_env("no_such_database"))
     check_rc(proc, 1)
     check("no_such_database" in text(proc.stderr), "stderr:\n" + text(proc.stderr))
+    check(not STATS_TOTAL.search(text(proc.stderr)), "figures for a run that never started")
     # --uri wins over the environment.
     proc = run([LAUNCH, "--uri", uri()] + argv[1:], harness_env("no_such_database"))
     check_rc(proc, 0)
