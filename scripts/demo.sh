@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the demo against a throwaway PostgreSQL 15 cluster holding the demo
 # database (data/demo.sql): fraise-launch runs a pipeline on it, which filters
-# the users (client-side or pushed down to SQL), keeps four fields of each and
+# the users (the active ones aged 30 or more), keeps four fields of each and
 # writes them as JSON Lines to stdout; the progress line (on a terminal) and
 # the final figures (--stats: rows, bytes, rows/s, MB/s, each element's
 # counters) go to stderr.
