@@ -5,7 +5,7 @@
 #
 # Installs missing dependencies (scripts/deps.sh, jq included),
 # configures and builds the release build directory of bench/run.sh
-# (build-bench, or $FRAISE_BENCH_BUILD_DIR) with fraise-launch and bench-run,
+# (build-bench, or $FRAISE_BENCH_BUILD_DIR) with the tools and bench-run,
 # starts a throwaway cluster (scripts/pg-harness.sh, stopped on exit), loads
 # bench/setup.sql as the superuser, runs bench/tools.py, prints the results
 # and writes them to bench/tools-results.md. Figures only: it never fails on
@@ -28,7 +28,8 @@ else
   meson setup "$BUILD_DIR" "$SRC_DIR" --buildtype=release -Dbench=true >/dev/null
 fi
 log "building in $BUILD_DIR"
-ninja -C "$BUILD_DIR" bench/bench-run fraisewire/tools/fraise-launch >/dev/null
+ninja -C "$BUILD_DIR" bench/bench-run fraisewire/tools/fraise-launch fraisewire/tools/fraise-inspect \
+  >/dev/null
 
 ENV_SH=$("$SRC_DIR/scripts/pg-harness.sh" start "$BUILD_DIR")
 # shellcheck source=/dev/null
