@@ -161,10 +161,11 @@ def main():
     lines.append("|---|--:|--:|--:|--:|")
     for name in entries:
         m = get(name)
+        cell = name.replace("|", "\\|")
         if m is None:
-            lines.append(f"| {name} | failed | | | |")
+            lines.append(f"| {cell} | failed | | | |")
             continue
-        lines.append(f"| {name} | {m['wall']:.2f} | {rate(rows, m):,.0f} | {m['cpu']:.2f} | "
+        lines.append(f"| {cell} | {m['wall']:.2f} | {rate(rows, m):,.0f} | {m['cpu']:.2f} | "
                      f"{bench.fmt(m['rss_kib'] and m['rss_kib'] / 1024, '.1f')} |")
     lines.append("")
 
