@@ -43,6 +43,7 @@ def env(extra=None):
     e["LC_ALL"] = "C"
     e.pop("LANGUAGE", None)
     e.pop("FRAISE_LOCALEDIR", None)
+    e.pop("FRAISE_PLUGIN_PATH", None)
     if extra:
         e.update(extra)
     return e
@@ -475,6 +476,39 @@ def test_inspect_json():
           "on-error: %r" % on_error)
 
 
+def plugin_env():
+    sample = os.environ.get("FRAISE_TEST_SAMPLE_PLUGIN_DIR")
+    broken = os.environ.get("FRAISE_TEST_PLUGIN_DIR")
+    check(sample and broken, "FRAISE_TEST_SAMPLE_PLUGIN_DIR or FRAISE_TEST_PLUGIN_DIR is not set")
+    return sample, broken, {"FRAISE_PLUGIN_PATH": sample + os.pathsep + broken}
+
+
+def test_inspect_plugins():
+    sample, broken, e = plugin_env()
+    upper = os.path.join(sample, "libfraise-upper.so")
+    proc = run([INSPECT], e)
+    check_rc(proc, 0)
+    out = text(proc.stdout)
+    check(re.search(r"^upper +Transform +.* \[%s\]$" % re.escape(upper), out, re.M),
+          "upper is not listed with its module:\n" + out)
+    failed = out.split("Plugins that failed to load:\n")
+    check(len(failed) == 2, "no plugin errors in:\n" + out)
+    check("libfraise-test-garbage.so" in failed[1] and "libfraise-test-noabi.so" in failed[1],
+          "the broken modules are not reported:\n" + failed[1])
+    listing = json.loads(text(run([INSPECT, "--json"], e).stdout))
+    check({"name": "upper", "plugin": upper}.items() <=
+          next(x for x in listing["elements"] if x["name"] == "upper").items(),
+          "upper in JSON: %r" % listing["elements"])
+    check(any("libfraise-test-garbage.so" in m for m in listing["plugin_errors"]),
+          "plugin_errors: %r" % listing["plugin_errors"])
+    proc = run([INSPECT, "upper"], e)
+    check_rc(proc, 0)
+    check(re.search(r"^  Plugin +%s$" % re.escape(upper), text(proc.stdout), re.M),
+          "no plugin path in:\n" + text(proc.stdout))
+    # Without the path, the element is unknown.
+    check_rc(run([INSPECT, "upper"]), 1)
+
+
 def test_inspect_unknown():
     for argv in ([INSPECT, "limt"], [INSPECT, "--json", "limt"]):
         proc = run(argv)
@@ -502,6 +536,7 @@ TESTS = [
     test_inspect_limit,
     test_inspect_sensitive,
     test_inspect_json,
+    test_inspect_plugins,
     test_inspect_unknown,
 ]
 
