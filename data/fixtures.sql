@@ -24,6 +24,9 @@
 --   v_slow_stream    20 rows of ~9 KB, one every 100 ms; each row is large
 --                    enough to push the server's 8 KB send buffer out, so the
 --                    client sees rows arrive while the query runs
+--   v_slow_long      3000 rows of ~9 KB, one every 20 ms (about a minute):
+--                    rows arrive while it runs, for interrupting a run
+--                    midway (fraise-launch's signal tests)
 --   v_error_mid      10 rows, then ERROR division_by_zero (SQLSTATE 22012)
 --   v_notice         5 rows, each preceded by NOTICE 'fraise notice <i>'
 
@@ -267,6 +270,9 @@ CREATE VIEW v_slow AS
 
 CREATE VIEW v_slow_stream AS
   SELECT fraise_slow_row(i, 0.1, 9000) AS data FROM generate_series(1, 20) AS i;
+
+CREATE VIEW v_slow_long AS
+  SELECT fraise_slow_row(i, 0.02, 9000) AS data FROM generate_series(1, 3000) AS i;
 
 -- Rows 1..10 are sent, row 11 raises division_by_zero (the divisor is not a
 -- constant, so the planner cannot fold it).

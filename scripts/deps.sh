@@ -19,6 +19,7 @@ PACKAGES=(
   postgresql-15
   postgresql-client-15
   libpq-dev
+  jq
   python3
   python3-gi
   gjs
@@ -31,6 +32,7 @@ PACKAGES=(
   x11-apps
   gi-docgen
   clang-format
+  go-md2man
 )
 
 # One dpkg-query call for the whole list; unknown packages go to stderr.
