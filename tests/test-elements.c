@@ -378,7 +378,12 @@ test_project_invalid_fail (void)
       g_autoptr (GError) error = NULL;
 
       g_assert_false (fraise_test_run_rows (pipeline, rows, NULL, &error));
-      g_test_message ("%s: %s", invalid_rows[i], error->message);
+      {
+        /* The rows are invalid on purpose: escape them for the TAP output. */
+        g_autofree char *shown = g_strescape (invalid_rows[i], NULL);
+
+        g_test_message ("%s: %s", shown, error->message);
+      }
       g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_JSON);
       g_assert_true (g_str_has_prefix (error->message, "project0: invalid JSON at byte "));
       g_assert_true (g_str_has_suffix (error->message, "(row 2)"));
