@@ -289,17 +289,23 @@ eval_node (Eval *ev, const FraiseExprNode *node)
 }
 
 FraiseTruth
-fraise_expr_evaluate (const FraiseExpr *expr, const char *json, gsize len, GError **error)
+_fraise_expr_evaluate_node (const FraiseExprNode *node, const char *json, gsize len, GError **error)
 {
   Eval ev = { json != NULL ? json : "", len, NULL, error, FALSE };
   FraiseTruth t;
 
+  t = eval_node (&ev, node);
+  if (ev.scratch != NULL)
+    g_string_free (ev.scratch, TRUE);
+  return ev.failed ? FRAISE_TRUTH_UNKNOWN : t;
+}
+
+FraiseTruth
+fraise_expr_evaluate (const FraiseExpr *expr, const char *json, gsize len, GError **error)
+{
   g_return_val_if_fail (expr != NULL, FRAISE_TRUTH_UNKNOWN);
   g_return_val_if_fail (json != NULL || len == 0, FRAISE_TRUTH_UNKNOWN);
   g_return_val_if_fail (error == NULL || *error == NULL, FRAISE_TRUTH_UNKNOWN);
 
-  t = eval_node (&ev, expr->root);
-  if (ev.scratch != NULL)
-    g_string_free (ev.scratch, TRUE);
-  return ev.failed ? FRAISE_TRUTH_UNKNOWN : t;
+  return _fraise_expr_evaluate_node (expr->root, json, len, error);
 }

@@ -14,6 +14,7 @@
 
 #include "fraise-expr-private.h"
 #include "fraise-json-private.h"
+#include "fraise-sql-json-private.h"
 
 G_BEGIN_DECLS
 
@@ -43,13 +44,9 @@ typedef enum {
 } FraiseExprOp;
 
 /* A scalar literal: null, a boolean, a number (its JSON text) or a string
- * (decoded UTF-8, without U+0000). */
-typedef struct {
-  FraiseJsonType type;
-  gboolean boolean;
-  char *text;
-  gsize len;
-} FraiseExprLiteral;
+ * (decoded UTF-8, without U+0000): the SQL builder's scalar, so that the
+ * push-down compiler hands literals to it as they are. */
+typedef FraiseSqlScalar FraiseExprLiteral;
 
 typedef struct {
   FraiseJsonStep *steps; /* keys decoded, owned by the node */
@@ -84,6 +81,13 @@ FraiseExprNode *_fraise_expr_parse_tree (const char *text, GError **error);
 void _fraise_expr_node_free (FraiseExprNode *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FraiseExprNode, _fraise_expr_node_free)
+
+/* Evaluates one node of a parsed tree on @json, as fraise_expr_evaluate()
+ * evaluates the root. */
+FraiseTruth _fraise_expr_evaluate_node (const FraiseExprNode *node,
+                                        const char *json,
+                                        gsize len,
+                                        GError **error);
 
 /* The operator as written ("==", "in", ...). */
 const char *_fraise_expr_op_to_string (FraiseExprOp op);
