@@ -111,12 +111,19 @@ path_ok (const FraiseSqlJsonPath *path, const char **reason)
   return TRUE;
 }
 
-/* data->'k'->0 */
+/* data->'k'->0, and an index taken from an array only: on a scalar,
+ * PostgreSQL's `-> 0` gives the scalar itself ('5'::jsonb -> 0 is 5, as is
+ * '{"a":5}'::jsonb -> 'a' -> 0), where the path is missing. Only the last
+ * step needs the guard: a scalar that a `-> 0` wrongly passed on is still
+ * a scalar, which a key step or an index above 0 turns into SQL NULL and a
+ * further `-> 0` keeps, so the value before the last index is an array
+ * exactly when every index of the path was taken from an array.
+ * (CASE WHEN jsonb_typeof(data->'k') = 'array' THEN data->'k'->0 END) */
 static void
-append_value (GString *out, const FraiseSqlJsonPath *path)
+append_steps (GString *out, const FraiseSqlJsonPath *path, gsize n_steps)
 {
   fraise_sql_append_base (out, path->base, NULL);
-  for (gsize i = 0; i < path->n_steps; i++)
+  for (gsize i = 0; i < n_steps; i++)
     {
       const FraiseJsonStep *step = &path->steps[i];
 
@@ -126,6 +133,21 @@ append_value (GString *out, const FraiseSqlJsonPath *path)
       else
         g_string_append_printf (out, "%" G_GSIZE_FORMAT, step->index);
     }
+}
+
+static void
+append_value (GString *out, const FraiseSqlJsonPath *path)
+{
+  if (path->n_steps == 0 || path->steps[path->n_steps - 1].key != NULL)
+    {
+      append_steps (out, path, path->n_steps);
+      return;
+    }
+  g_string_append (out, "(CASE WHEN jsonb_typeof(");
+  append_steps (out, path, path->n_steps - 1);
+  g_string_append (out, ") = 'array' THEN ");
+  append_steps (out, path, path->n_steps);
+  g_string_append (out, " END)");
 }
 
 static void
