@@ -31,6 +31,7 @@
  */
 
 #include "fraise-test-utils.h"
+#include "fraise-test-chain.h"
 #include "fraise-expr-sql-private.h"
 
 #include <string.h>
@@ -42,6 +43,8 @@
 #define DEFAULT_SEED 20261203u
 #define DEFAULT_DOCS 300
 #define DEFAULT_EXPRS 2000
+/* Expressions also run through a pipeline, push-down on and off. */
+#define DEFAULT_PIPELINES 500
 /* Expressions per round trip: jsonb_build_array() takes at most 100 arguments. */
 #define BATCH 50
 /* Differences printed in full; the others are only counted. */
@@ -426,6 +429,7 @@ typedef struct {
   guint64 n_cases;
   guint64 n_conjunct_cases;
   guint64 n_kept; /* cases where the expression is TRUE */
+  guint n_pipeline_runs;
   guint n_pushed;
   guint n_residual;
   guint n_fully_pushed;
@@ -710,6 +714,125 @@ check_case (Run *run, Case *c)
     }
 }
 
+/* ---- through a pipeline ------------------------------------------------------ */
+
+static int
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The texts of the rows `query source=TABLE ! filter expr=@c ! model-sink`
+ * keeps, sorted; @push_down sets the filter's push-down property unless it
+ * is -1. The filter's rows-in goes to @rows_in. */
+static GPtrArray *
+pipeline_kept (
+  Run *run, FraiseClient *client, const Case *c, int push_down, guint64 *rows_in, GError **error)
+{
+  g_autoptr (FraisePipeline) pipeline = fraise_pipeline_new ();
+  g_autoptr (FraiseElement) query = fraise_test_make_element ("query");
+  g_autoptr (FraiseElement) filter = fraise_test_make_element ("filter");
+  g_autoptr (FraiseElement) sink = fraise_test_make_element ("model-sink");
+  g_autoptr (FraiseRowModel) model = NULL;
+  GPtrArray *texts;
+
+  g_object_set (query, "source", run->table, NULL);
+  g_object_set (filter, "expr", c->text, NULL);
+  if (push_down >= 0)
+    g_object_set (filter, "push-down", (gboolean) push_down, NULL);
+  fraise_pipeline_add (pipeline, query);
+  fraise_pipeline_add (pipeline, filter);
+  fraise_pipeline_add (pipeline, sink);
+  if (!fraise_pipeline_run_sync (pipeline, client, NULL, error))
+    return NULL;
+  *rows_in = fraise_element_get_rows_in (filter);
+  g_object_get (sink, "model", &model, NULL);
+  texts = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
+    g_ptr_array_add (texts,
+                     g_strdup (fraise_row_get_text (fraise_row_model_get_row (model, i), NULL)));
+  g_ptr_array_sort (texts, compare_strings);
+  return texts;
+}
+
+static guint
+doc_index (Run *run, const char *text)
+{
+  for (guint d = 0; d < run->n_docs; d++)
+    if (g_str_equal (run->docs[d], text))
+      return d;
+  g_assert_not_reached ();
+}
+
+/* The pipeline keeps the rows fraise_expr_evaluate() keeps, as a multiset
+ * of texts (the rows carry no id), push-down on and off. */
+static void
+check_pipeline (Run *run, FraiseClient *client, Case *c, gboolean has_push_down)
+{
+  g_autoptr (GPtrArray) expected = g_ptr_array_new ();
+  guint64 n_where = 0;
+
+  for (guint d = 0; d < run->n_docs; d++)
+    {
+      const char *json = run->docs[d];
+
+      if (fraise_expr_evaluate (c->expr, json, strlen (json), NULL) == FRAISE_TRUTH_TRUE)
+        g_ptr_array_add (expected, run->docs[d]);
+      n_where += c->server_where != NULL && c->server_where[d];
+    }
+  g_ptr_array_sort (expected, compare_strings);
+  for (int push_down = has_push_down ? 0 : -1; push_down <= (has_push_down ? 1 : -1); push_down++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) kept = NULL;
+      g_autofree char *check =
+        g_strdup_printf ("pipeline, push-down %s", push_down == 1   ? "on"
+                                                   : push_down == 0 ? "off"
+                                                                    : "default");
+      guint64 rows_in = 0;
+      guint i = 0, j = 0;
+
+      run->n_pipeline_runs++;
+      kept = pipeline_kept (run, client, c, push_down, &rows_in, &error);
+      if (kept == NULL)
+        {
+          report (run, check, c, NULL, 0, c->where, error->message, "(no error)");
+          continue;
+        }
+      /* the first text kept by one side only */
+      while (i < expected->len || j < kept->len)
+        {
+          int order = i == expected->len ? 1
+                      : j == kept->len
+                        ? -1
+                        : strcmp (g_ptr_array_index (expected, i), g_ptr_array_index (kept, j));
+
+          if (order == 0)
+            i++, j++;
+          else
+            {
+              const char *text =
+                order < 0 ? g_ptr_array_index (expected, i) : g_ptr_array_index (kept, j);
+
+              report (run, g_intern_string (check), c, NULL, doc_index (run, text), c->where,
+                      order < 0 ? "dropped" : "kept", order < 0 ? "true" : "not true");
+              break;
+            }
+        }
+      /* pushed down, the server sends only the rows of the WHERE */
+      if (push_down == 1 && c->where != NULL && rows_in != n_where)
+        {
+          g_autofree char *server =
+            g_strdup_printf ("the filter received %" G_GUINT64_FORMAT " rows", rows_in);
+          g_autofree char *client_answer =
+            g_strdup_printf ("the WHERE holds for %" G_GUINT64_FORMAT " rows", n_where);
+
+          report (run, "pipeline, push-down on, rows sent", c, NULL, 0, c->where, server,
+                  client_answer);
+        }
+    }
+}
+
 static guint
 env_uint (const char *name, guint fallback)
 {
@@ -735,7 +858,8 @@ test_pushdown_diff (void)
   g_autoptr (GTimer) timer = g_timer_new ();
   g_autofree char *drop = NULL;
   const char *admin_uri;
-  guint n_exprs;
+  guint n_exprs, n_pipelines;
+  gboolean has_push_down;
   GRand *rand;
   Run run = { 0 };
 
@@ -747,6 +871,12 @@ test_pushdown_diff (void)
   run.seed = env_uint ("FRAISE_DIFF_SEED", DEFAULT_SEED);
   run.n_docs = MAX (env_uint ("FRAISE_DIFF_DOCS", DEFAULT_DOCS), 1);
   n_exprs = env_uint ("FRAISE_DIFF_EXPRS", DEFAULT_EXPRS);
+  n_pipelines = env_uint ("FRAISE_DIFF_PIPELINES", DEFAULT_PIPELINES);
+  {
+    g_autoptr (FraiseElement) filter = fraise_test_make_element ("filter");
+
+    has_push_down = g_object_class_find_property (G_OBJECT_GET_CLASS (filter), "push-down") != NULL;
+  }
   g_test_message ("seed %u, %u documents, %u expressions (reproduce with FRAISE_DIFF_SEED=%u "
                   "FRAISE_DIFF_DOCS=%u FRAISE_DIFF_EXPRS=%u)",
                   run.seed, run.n_docs, n_exprs, run.seed, run.n_docs, n_exprs);
@@ -808,7 +938,11 @@ test_pushdown_diff (void)
         {
           ask_server (&run, client, cases);
           for (guint j = 0; j < cases->len; j++)
-            check_case (&run, g_ptr_array_index (cases, j));
+            {
+              check_case (&run, g_ptr_array_index (cases, j));
+              if (i + 1 - cases->len + j < n_pipelines)
+                check_pipeline (&run, client, g_ptr_array_index (cases, j), has_push_down);
+            }
           g_ptr_array_set_size (cases, 0);
         }
     }
@@ -819,6 +953,9 @@ test_pushdown_diff (void)
                   "pushed, %u left to the client; %u of %u expressions wholly pushed) in %.2f s",
                   run.n_cases, run.n_kept, run.n_conjunct_cases, run.n_pushed, run.n_residual,
                   run.n_fully_pushed, n_exprs, g_timer_elapsed (timer, NULL));
+  g_test_message ("%u pipeline runs (the first %u expressions, filter push-down %s)",
+                  run.n_pipeline_runs, MIN (n_pipelines, n_exprs),
+                  has_push_down ? "on and off" : "not a property yet: default only");
   if (run.n_diffs > 0)
     {
       g_test_message ("%u differences, seed %u; the pushed conjuncts that differ, with the "
