@@ -44,6 +44,7 @@ typedef struct {
   gboolean projected;
   guint n_columns;     /* of the current RowDescription */
   gboolean described;  /* one row description was accepted */
+  guint32 type_oid;    /* of its column: json or jsonb */
   gboolean refused;    /* a REFUSED or SERVER_ERROR event was returned */
   gboolean delivering; /* in the rows of an accepted description: DataRows are rows */
 } FraiseResult;

@@ -146,6 +146,7 @@ read_description (FraiseResult *result, const FraiseProtoFrame *frame, GError **
   if ((local = check_column (result, n_columns, &column)) != NULL)
     return refuse (result, local, error);
   result->described = TRUE;
+  result->type_oid = column.type_oid;
   return FRAISE_RESULT_DESCRIBED;
 }
 

@@ -22,6 +22,9 @@ FraiseStream *_fraise_stream_new (FraiseClient *client, FraisePlan *plan);
 /* Sends the plan's SQL and completes @task (transfer full) with the stream
  * once the RowDescription was checked, or with an error. */
 void _fraise_stream_execute (FraiseStream *stream, GTask *task);
+/* The type OID of the result's column (json or jsonb), 0 before the
+ * RowDescription was accepted. */
+guint32 _fraise_stream_get_data_type (FraiseStream *stream);
 
 /* ---- for the stream's own files ---------------------------------------- */
 

@@ -787,6 +787,12 @@ _fraise_stream_new (FraiseClient *client, FraisePlan *plan)
   return self;
 }
 
+guint32
+_fraise_stream_get_data_type (FraiseStream *stream)
+{
+  return stream->described ? stream->result.type_oid : 0;
+}
+
 void
 _fraise_stream_execute (FraiseStream *self, GTask *task)
 {

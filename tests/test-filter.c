@@ -247,8 +247,16 @@ test_filter_element (void)
   add (p, make ("count-sink", NULL, NULL));
   g_assert_true (fraise_pipeline_run_sync (p, client, NULL, &error));
   g_assert_no_error (error);
+  /* Pushed down: the server sends the 3 active rows only. */
+  g_assert_cmpuint (fraise_element_get_rows_in (filter), ==, 3);
+  g_assert_cmpuint (fraise_element_get_rows_out (filter), ==, 3);
+  /* On the client, the same rows out of the 5. */
+  g_object_set (filter, "push-down", FALSE, NULL);
+  g_assert_true (fraise_pipeline_run_sync (p, client, NULL, &error));
+  g_assert_no_error (error);
   g_assert_cmpuint (fraise_element_get_rows_in (filter), ==, 5);
   g_assert_cmpuint (fraise_element_get_rows_out (filter), ==, 3);
+  g_object_set (filter, "push-down", TRUE, NULL);
 
   run_psql (admin_uri, raw_rows_sql);
   g_object_set (fraise_pipeline_get_by_name (p, "query"), "source", "v_filter_raw", NULL);

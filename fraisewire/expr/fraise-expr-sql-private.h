@@ -28,11 +28,13 @@ typedef struct {
   char *order_key;      /* an expression index a guarded range can use, or NULL */
 } FraiseExprConjunct;
 
-typedef struct {
+typedef struct _FraiseExprPushdown FraiseExprPushdown;
+
+struct _FraiseExprPushdown {
   FraiseExpr *expr;  /* a reference: the conjuncts point into its tree */
   GArray *conjuncts; /* FraiseExprConjunct */
   guint n_pushed;
-} FraiseExprPushdown;
+};
 
 /* Compiles @expr against the jsonb document @base (NULL: data). */
 FraiseExprPushdown *_fraise_expr_pushdown_new (FraiseExpr *expr, const char *base);

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 struct _FraisePipeline {
   GObject parent_instance;
 
-  GPtrArray *elements;    /* the chain: [0] is the source */
-  GPtrArray *dead_letter; /* the `errors` chain */
+  GPtrArray *elements;       /* the chain: [0] is the source */
+  FraiseQuery *probed_query; /* waiting for the type of its data column */
+  GPtrArray *dead_letter;    /* the `errors` chain */
   FraisePipelineState state;
   guint64 rows_processed;
 

@@ -13,6 +13,8 @@
 #include "fraise-pipeline-private.h"
 #include "fraise-pipeline-run-private.h"
 #include "fraise-query-source-private.h"
+#include "fraise-pushdown-private.h"
+#include "fraise-proto.h"
 #include "fraise-row-private.h"
 
 #include <string.h>
@@ -625,6 +627,38 @@ begin_run (FraisePipeline *self, gboolean need_source, GTask *task, GError **err
   return TRUE;
 }
 
+static void
+on_probed (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (FraisePipeline) self = user_data;
+  g_autoptr (FraiseQuery) query = g_steal_pointer (&self->probed_query);
+  g_autoptr (GError) error = NULL;
+  guint32 type = _fraise_pushdown_probe_finish (result, &error);
+
+  if (self->task == NULL)
+    return;
+  if (error != NULL)
+    {
+      /* As the query itself would have failed: same report, same path. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->cancelled)
+        {
+          g_prefix_error (&error,
+                          "%s: ", fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
+          record_failure (self, g_steal_pointer (&error));
+        }
+      source_ended (self);
+      return;
+    }
+  if (self->stopping || self->cancelled || self->failed)
+    {
+      source_ended (self);
+      return;
+    }
+  _fraise_pushdown_apply (self->elements, query, type == FRAISE_OID_JSONB, NULL);
+  fraise_query_execute_async (query, g_task_get_cancellable (self->task), on_executed,
+                              g_object_ref (self));
+}
+
 /**
  * fraise_pipeline_run_async:
  * @pipeline: a pipeline
@@ -678,6 +712,15 @@ fraise_pipeline_run_async (FraisePipeline *pipeline,
       source_ended (pipeline);
       return;
     }
+  if (_fraise_pushdown_needs_type (pipeline->elements))
+    {
+      /* The query waits for the type of its data column. */
+      g_set_object (&pipeline->probed_query, query);
+      _fraise_pushdown_probe_async (client, fraise_query_get_source (query), cancellable, on_probed,
+                                    g_object_ref (pipeline));
+      return;
+    }
+  _fraise_pushdown_apply (pipeline->elements, query, FALSE, NULL);
   fraise_query_execute_async (query, cancellable, on_executed, g_object_ref (pipeline));
 }
 

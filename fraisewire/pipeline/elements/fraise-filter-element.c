@@ -11,7 +11,7 @@
 
 #include "fraise-private.h"
 #include "fraise-elements-private.h"
-#include "fraise-expr-private.h"
+#include "fraise-expr-sql-private.h"
 #include "fraise-pipeline-private.h"
 
 #define FRAISE_TYPE_FILTER_ELEMENT (fraise_filter_element_get_type ())
@@ -23,6 +23,10 @@ struct _FraiseFilterElement {
 
   char *text;       /* as set, valid or not */
   FraiseExpr *expr; /* NULL while no valid expression is set */
+  gboolean push_down;
+  /* Set by the pipeline for one run when part of the expression went into
+   * the query's WHERE: only the rest is evaluated here. */
+  FraiseExprPushdown *pushdown;
 };
 
 G_DEFINE_FINAL_TYPE (FraiseFilterElement, fraise_filter_element, FRAISE_TYPE_ELEMENT)
@@ -30,6 +34,7 @@ G_DEFINE_FINAL_TYPE (FraiseFilterElement, fraise_filter_element, FRAISE_TYPE_ELE
 enum {
   PROP_0,
   PROP_EXPR,
+  PROP_PUSH_DOWN,
   N_PROPS
 };
 
@@ -42,6 +47,7 @@ fraise_filter_element_finalize (GObject *object)
 
   g_free (self->text);
   g_clear_pointer (&self->expr, fraise_expr_unref);
+  g_clear_pointer (&self->pushdown, _fraise_expr_pushdown_free);
 
   G_OBJECT_CLASS (fraise_filter_element_parent_class)->finalize (object);
 }
@@ -58,6 +64,9 @@ fraise_filter_element_get_property (GObject *object,
     {
     case PROP_EXPR:
       g_value_set_string (value, self->text);
+      break;
+    case PROP_PUSH_DOWN:
+      g_value_set_boolean (value, self->push_down);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -96,6 +105,13 @@ fraise_filter_element_set_property (GObject *object,
     case PROP_EXPR:
       set_expr (self, g_value_get_string (value));
       break;
+    case PROP_PUSH_DOWN:
+      if (self->push_down != g_value_get_boolean (value))
+        {
+          self->push_down = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -124,7 +140,9 @@ fraise_filter_element_process (FraiseElement *element, FraiseRow *row, GError **
   gsize len;
 
   text = fraise_row_get_text (row, &len);
-  switch (fraise_expr_evaluate (self->expr, text, len, &local_error))
+  switch (self->pushdown != NULL
+            ? _fraise_expr_pushdown_evaluate_residual (self->pushdown, text, len, &local_error)
+            : fraise_expr_evaluate (self->expr, text, len, &local_error))
     {
     case FRAISE_TRUTH_TRUE:
       return fraise_element_push (element, row);
@@ -140,6 +158,20 @@ fraise_filter_element_process (FraiseElement *element, FraiseRow *row, GError **
     }
 }
 
+/* The push-down of a run lasts for that run only. */
+static void
+fraise_filter_element_reset (FraiseElement *element)
+{
+  g_clear_pointer (&FRAISE_FILTER_ELEMENT (element)->pushdown, _fraise_expr_pushdown_free);
+}
+
+static gboolean
+fraise_filter_element_finish (FraiseElement *element, GError **error)
+{
+  fraise_filter_element_reset (element);
+  return TRUE;
+}
+
 static void
 fraise_filter_element_class_init (FraiseFilterElementClass *klass)
 {
@@ -151,10 +183,17 @@ fraise_filter_element_class_init (FraiseFilterElementClass *klass)
   object_class->set_property = fraise_filter_element_set_property;
   element_class->start = fraise_filter_element_start;
   element_class->process = fraise_filter_element_process;
+  element_class->reset = fraise_filter_element_reset;
+  element_class->finish = fraise_filter_element_finish;
 
   properties[PROP_EXPR] = g_param_spec_string (
     "expr", "Expression", "The filter expression (docs/filter.md): rows it is true for are kept",
     NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PUSH_DOWN] = g_param_spec_boolean (
+    "push-down", "Push down",
+    "Directly after the query, send the part of the expression with an exact SQL form to the "
+    "server as WHERE (jsonb sources); the rest is evaluated here",
+    TRUE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   fraise_element_class_set_metadata (element_class, "Filter", "Filter",
@@ -164,4 +203,26 @@ fraise_filter_element_class_init (FraiseFilterElementClass *klass)
 static void
 fraise_filter_element_init (FraiseFilterElement *self)
 {
+  self->push_down = TRUE;
+}
+
+FraiseExpr *
+_fraise_filter_element_get_expr (FraiseElement *element)
+{
+  return FRAISE_FILTER_ELEMENT (element)->expr;
+}
+
+gboolean
+_fraise_filter_element_get_push_down (FraiseElement *element)
+{
+  return FRAISE_FILTER_ELEMENT (element)->push_down;
+}
+
+void
+_fraise_filter_element_set_pushdown (FraiseElement *element, FraiseExprPushdown *pushdown)
+{
+  FraiseFilterElement *self = FRAISE_FILTER_ELEMENT (element);
+
+  g_clear_pointer (&self->pushdown, _fraise_expr_pushdown_free);
+  self->pushdown = pushdown;
 }

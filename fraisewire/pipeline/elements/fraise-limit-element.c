@@ -20,6 +20,7 @@ struct _FraiseLimitElement {
 
   gint64 count;
   gint64 passed;
+  gboolean merged; /* this run's query has the LIMIT: rows just pass */
 };
 
 G_DEFINE_FINAL_TYPE (FraiseLimitElement, fraise_limit_element, FRAISE_TYPE_ELEMENT)
@@ -82,6 +83,8 @@ fraise_limit_element_process (FraiseElement *element, FraiseRow *row, GError **e
   FraiseLimitElement *self = FRAISE_LIMIT_ELEMENT (element);
   FraiseFlow flow;
 
+  if (self->merged)
+    return fraise_element_push (element, row);
   if (self->passed >= self->count)
     return FRAISE_FLOW_STOP;
   self->passed++;
@@ -122,4 +125,16 @@ static void
 fraise_limit_element_init (FraiseLimitElement *self)
 {
   self->count = 10;
+}
+
+gint64
+_fraise_limit_element_get_count (FraiseElement *element)
+{
+  return FRAISE_LIMIT_ELEMENT (element)->count;
+}
+
+void
+_fraise_limit_element_set_merged (FraiseElement *element, gboolean merged)
+{
+  FRAISE_LIMIT_ELEMENT (element)->merged = merged;
 }

@@ -20,6 +20,7 @@
 #include "fraise-elements-private.h"
 #include "fraise-json-private.h"
 #include "fraise-row-private.h"
+#include "fraise-sql.h"
 
 #include <string.h>
 
@@ -449,4 +450,91 @@ fraise_project_element_init (FraiseProjectElement *self)
   self->values = g_new (FraiseJsonValue, 1);
   self->found = g_new (gboolean, 1);
   self->out = g_string_sized_new (256);
+}
+
+/* ---- push-down ---------------------------------------------------------- */
+
+/* json_build_object() takes at most 100 arguments. */
+#define MAX_OBJECT_KEYS 50
+
+/* The object of the paths in @splits[@from, @to) (each a strv of keys,
+ * sharing their first @depth keys): json_build_object('k', data->'a'->'k',
+ * 'n', json_build_object(...)). FALSE when a path is a prefix of another
+ * (or repeated), a key is not valid SQL text, or an object is too wide. */
+static gboolean
+append_object (GString *out, GPtrArray *splits, guint depth)
+{
+  g_autoptr (GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_keys = 0;
+
+  g_string_append (out, "json_build_object(");
+  for (guint i = 0; i < splits->len; i++)
+    {
+      char **path = g_ptr_array_index (splits, i);
+      g_autoptr (GPtrArray) group = g_ptr_array_new ();
+      g_autofree char *key = NULL;
+      gboolean leaf = path[depth + 1] == NULL;
+
+      if (g_hash_table_contains (done, path[depth]))
+        continue;
+      g_hash_table_add (done, path[depth]);
+      for (guint j = i; j < splits->len; j++)
+        {
+          char **other = g_ptr_array_index (splits, j);
+
+          if (g_str_equal (other[depth], path[depth]))
+            g_ptr_array_add (group, other);
+        }
+      if ((leaf && group->len > 1) || ++n_keys > MAX_OBJECT_KEYS)
+        return FALSE;
+      for (guint j = 0; j < group->len; j++)
+        if (((char **) g_ptr_array_index (group, j))[depth + 1] == NULL && !leaf)
+          return FALSE;
+      if ((key = fraise_sql_quote_literal (path[depth], -1, NULL)) == NULL)
+        return FALSE;
+      if (n_keys > 1)
+        g_string_append (out, ", ");
+      g_string_append_printf (out, "%s, ", key);
+      if (!leaf)
+        {
+          if (!append_object (out, group, depth + 1))
+            return FALSE;
+          continue;
+        }
+      g_string_append (out, "data");
+      for (guint k = 0; k <= depth; k++)
+        {
+          g_autofree char *step = fraise_sql_quote_literal (path[k], -1, NULL);
+
+          g_string_append_printf (out, "->%s", step);
+        }
+    }
+  g_string_append_c (out, ')');
+  return TRUE;
+}
+
+char *
+_fraise_project_element_dup_projection (FraiseElement *element)
+{
+  FraiseProjectElement *self = FRAISE_PROJECT_ELEMENT (element);
+  g_autoptr (GPtrArray) splits = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (self->fields->len == 0 || self->fields_prop == NULL)
+    return NULL;
+  for (guint i = 0; self->fields_prop[i] != NULL; i++)
+    {
+      const char *field = self->fields_prop[i];
+
+      /* Index steps and escapes are left to the element itself. */
+      if (strpbrk (field, "[\\\"") != NULL)
+        return NULL;
+      g_ptr_array_add (splits, g_strsplit (field, ".", -1));
+      for (char **key = g_ptr_array_index (splits, i); *key != NULL; key++)
+        if (**key == '\0')
+          return NULL;
+    }
+  if (!append_object (out, splits, 0))
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
