@@ -10,6 +10,8 @@
 --   v_user      3 rows   jsonb   nested objects, non-ASCII text, nulls
 --   v_task      2 rows   jsonb   integer ids
 --   v_document  1 row    json    big integer, long decimal, escapes
+--   v_mixed     7 rows   jsonb   one key, values of several JSON types (conditions)
+--   v_mixed_json 7 rows  json    the same rows as json
 --   v_bench_1k     1,000 rows  jsonb, ~450 bytes of JSON text each
 --   v_bench_100k 100,000 rows  jsonb, ~450 bytes of JSON text each
 --
@@ -202,6 +204,26 @@ CREATE VIEW v_project AS SELECT data FROM tv_project ORDER BY id;
 CREATE VIEW v_user AS SELECT data FROM tv_user ORDER BY id;
 CREATE VIEW v_task AS SELECT data FROM tv_task ORDER BY id;
 CREATE VIEW v_document AS SELECT data::json AS data FROM tv_document ORDER BY id;
+
+-- The same keys with values of different JSON types, missing or null: what a
+-- condition must never coerce ("5" is not 5, "yes" is not true) nor fail on
+-- ("abc" is no number).
+CREATE TABLE tv_mixed (
+  id integer PRIMARY KEY,
+  data jsonb NOT NULL
+);
+
+INSERT INTO tv_mixed (id, data) VALUES
+(501, '{"id": "m-501", "age": 30, "code": 5, "flag": true, "note": null}'),
+(502, '{"id": "m-502", "age": "abc", "code": "5", "flag": "yes", "note": "x"}'),
+(503, '{"id": "m-503", "age": 12, "code": 5.0, "flag": false}'),
+(504, '{"id": "m-504", "age": "19", "code": "05", "flag": "on", "note": null}'),
+(505, '{"id": "m-505", "age": null, "code": 50, "flag": 1, "note": 0}'),
+(506, '{"id": "m-506", "age": [19], "code": [5], "flag": "true", "note": {}}'),
+(507, '{"id": "m-507", "age": 18.0000000000000000001, "flag": "t"}');
+
+CREATE VIEW v_mixed AS SELECT data FROM tv_mixed ORDER BY id;
+CREATE VIEW v_mixed_json AS SELECT data::json AS data FROM tv_mixed ORDER BY id;
 
 -- ---------------------------------------------------------------- benchmarks
 

@@ -62,7 +62,10 @@ main (int argc, char **argv)
   if (client == NULL || !fraise_client_connect_sync (client, NULL, &error))
     goto fail;
 
-  /* Values are always rendered as escaped literals: this one is harmless. */
+  /* Values are always rendered as escaped literals: this one is harmless.
+   * Conditions have the filter language's semantics: "ne" keeps projects
+   * whose status is present and different, and "ge" on a number skips a
+   * budget that is not a JSON number (never a cast error). */
   safe = fraise_client_query (client, "v_project");
   if (!fraise_query_add_condition (safe, "status", FRAISE_OPERATOR_NE,
                                    g_variant_new_string ("x' OR '1'='1"), &error) ||

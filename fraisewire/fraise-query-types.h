@@ -18,26 +18,32 @@ G_BEGIN_DECLS
 
 /**
  * FraiseOperator:
- * @FRAISE_OPERATOR_EQ: equal (`=`)
- * @FRAISE_OPERATOR_NE: not equal (`<>`)
- * @FRAISE_OPERATOR_LT: less than
- * @FRAISE_OPERATOR_LE: less than or equal
- * @FRAISE_OPERATOR_GT: greater than
- * @FRAISE_OPERATOR_GE: greater than or equal
- * @FRAISE_OPERATOR_IN: equal to one of an array of values
- * @FRAISE_OPERATOR_NOT_IN: equal to none of an array of values
- * @FRAISE_OPERATOR_LIKE: SQL `LIKE` with the value as the pattern
- * @FRAISE_OPERATOR_ILIKE: SQL `ILIKE` with the value as the pattern
- * @FRAISE_OPERATOR_CONTAINS: the text contains the value (wildcards escaped)
- * @FRAISE_OPERATOR_STARTS_WITH: the text starts with the value
- * @FRAISE_OPERATOR_ENDS_WITH: the text ends with the value
- * @FRAISE_OPERATOR_IS_NULL: the field is JSON null or missing (value must be %NULL)
- * @FRAISE_OPERATOR_IS_NOT_NULL: the field is present and not JSON null
- * @FRAISE_OPERATOR_ARRAY_CONTAINS: the JSON array contains the value(s) (`jsonb @>`)
- * @FRAISE_OPERATOR_ARRAY_OVERLAPS: the JSON array shares an element with the values
- * @FRAISE_OPERATOR_HAS_KEY: the object at the path has the key given as value
+ * @FRAISE_OPERATOR_EQ: equal: same JSON type and value (`"5"` is not 5; 1.0 is 1)
+ * @FRAISE_OPERATOR_NE: present and not equal (a missing key does not match)
+ * @FRAISE_OPERATOR_LT: less than: a number with a number (exact decimals), a
+ *   string with a string (code point order); other types do not match
+ * @FRAISE_OPERATOR_LE: less than or equal, as @FRAISE_OPERATOR_LT
+ * @FRAISE_OPERATOR_GT: greater than, as @FRAISE_OPERATOR_LT
+ * @FRAISE_OPERATOR_GE: greater than or equal, as @FRAISE_OPERATOR_LT
+ * @FRAISE_OPERATOR_IN: equal to one of an array of values (of any JSON types)
+ * @FRAISE_OPERATOR_NOT_IN: present and equal to none of an array of values
+ * @FRAISE_OPERATOR_LIKE: a string matching the value as a SQL `LIKE` pattern
+ * @FRAISE_OPERATOR_ILIKE: a string matching the value as a SQL `ILIKE` pattern
+ * @FRAISE_OPERATOR_CONTAINS: a string containing the value (no wildcards)
+ * @FRAISE_OPERATOR_STARTS_WITH: a string starting with the value (no wildcards)
+ * @FRAISE_OPERATOR_ENDS_WITH: a string ending with the value (no wildcards)
+ * @FRAISE_OPERATOR_IS_NULL: present and JSON null; a missing key does not
+ *   match (value must be %NULL)
+ * @FRAISE_OPERATOR_IS_NOT_NULL: present and not JSON null (value must be %NULL)
+ * @FRAISE_OPERATOR_ARRAY_CONTAINS: a JSON array holding the value, or every
+ *   one of the values
+ * @FRAISE_OPERATOR_ARRAY_OVERLAPS: a JSON array holding one of the values
+ * @FRAISE_OPERATOR_HAS_KEY: a JSON object with the key given as value
  *
- * Operators of [method@Fraise.Query.add_condition].
+ * Operators of [method@Fraise.Query.add_condition], with the semantics of
+ * the filter language (docs/filter.md): a missing key and JSON null are
+ * distinct, values of different JSON types never compare, and no value in
+ * a row can make the condition raise a cast error.
  *
  * Since: 1.0
  */

@@ -491,18 +491,40 @@ fraise_query_add_where_sql (FraiseQuery *query, const char *predicate)
 /**
  * fraise_query_add_condition:
  * @query: a query
- * @path: a JSON path of dot-separated keys (`status`, `address.city`)
+ * @path: a JSON path of dot-separated keys (`status`, `address.city`; `""`
+ *   is the document itself, for `has-key` only)
  * @op: the operator
  * @value: (nullable): the value: a string, number or boolean #GVariant, an
  *   array for `in`, `not-in`, `array-contains` and `array-overlaps`, %NULL
  *   for `is-null` and `is-not-null`; a floating reference is sunk
  * @error: return location for a %FRAISE_ERROR_CONFIG error
  *
- * Adds a safe predicate: the path and the value are rendered as escaped SQL
- * literals with the right casts (`(data->>'status') = 'active'`, numeric
- * casts for numbers, `jsonb @>` for containment). Values must be valid
- * UTF-8 without NUL; LIKE wildcards in contains/starts-with/ends-with are
- * escaped.
+ * Adds a safe predicate on the value at @path, with the semantics of the
+ * filter language (docs/filter.md) and the same exact SQL its push-down
+ * uses:
+ *
+ * - a missing key and JSON null are distinct: `is-null` matches a present
+ *   JSON null only, `is-not-null` a present value that is not null, and
+ *   `ne` and `not-in` a present value that differs (a missing key matches
+ *   none of them);
+ * - values of different JSON types never compare: the string `"5"` never
+ *   equals the number 5, and a boolean matches JSON `true`/`false` only
+ *   (not `"yes"`, `"on"` or 1); numbers compare as exact decimals (1.0
+ *   equals 1), strings by code point (`COLLATE "C"`);
+ * - every cast is guarded by `jsonb_typeof()` inside a `CASE`, so a row
+ *   such as `{"age": "abc"}` is skipped by `age > 18`, never a cast error
+ *   that aborts the stream; equality is a containment (`data @> '{"k":v}'`),
+ *   which a `GIN (data jsonb_path_ops)` index can serve.
+ *
+ * The document is read as `data::jsonb`: a no-op on a jsonb column (indexes
+ * on `data` still apply); a json column is converted, so a row holding a
+ * `\u0000` escape makes the query fail with a server error.
+ *
+ * The path and the values are rendered as escaped literals. Values must be
+ * valid UTF-8 without NUL and numbers finite; LIKE wildcards in
+ * contains/starts-with/ends-with are matched literally; `lt`, `le`, `gt` and
+ * `ge` take a string or a number. A value of the wrong type for @op, or a
+ * comparison with no exact SQL form, is a %FRAISE_ERROR_CONFIG error.
  *
  * Returns: %TRUE if the condition was added
  *

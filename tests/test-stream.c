@@ -2516,6 +2516,7 @@ static const ConditionCase condition_cases[] = {
   { "v_project", "status", FRAISE_OPERATOR_NOT_IN, "['active']", "102,104" },
   { "v_project", "status", FRAISE_OPERATOR_IN, "@as []", "" },
   { "v_project", "status", FRAISE_OPERATOR_NOT_IN, "@as []", "101,102,103,104,105" },
+  { "v_user", "nickname", FRAISE_OPERATOR_NOT_IN, "@as []", "" },
   { "v_user", "age", FRAISE_OPERATOR_IN, "[28, 51]", "202,203" },
   { "v_user", "age", FRAISE_OPERATOR_NOT_IN, "[28, 51, -1]", "201" },
   /* like, ilike */
@@ -2543,9 +2544,13 @@ static const ConditionCase condition_cases[] = {
   { "v_project", "archived_at", FRAISE_OPERATOR_IS_NULL, NULL, "101,102,103,105" },
   { "v_project", "archived_at", FRAISE_OPERATOR_IS_NOT_NULL, NULL, "104" },
   { "v_project", "owner", FRAISE_OPERATOR_IS_NULL, NULL, "105" },
-  { "v_project", "owner.name", FRAISE_OPERATOR_IS_NULL, NULL, "105" },
+  /* owner is null at 105: owner.name is missing there, not null */
+  { "v_project", "owner.name", FRAISE_OPERATOR_IS_NULL, NULL, "" },
+  { "v_project", "owner.name", FRAISE_OPERATOR_IS_NOT_NULL, NULL, "101,102,103,104" },
   { "v_user", "bio", FRAISE_OPERATOR_IS_NULL, NULL, "202" },
-  { "v_user", "nickname", FRAISE_OPERATOR_IS_NULL, NULL, "201,202,203" },
+  /* nickname is missing everywhere: neither null nor not null */
+  { "v_user", "nickname", FRAISE_OPERATOR_IS_NULL, NULL, "" },
+  { "v_user", "nickname", FRAISE_OPERATOR_IS_NOT_NULL, NULL, "" },
   /* arrays and keys */
   { "v_project", "tags", FRAISE_OPERATOR_ARRAY_CONTAINS, "'kitchen'", "104" },
   { "v_project", "tags", FRAISE_OPERATOR_ARRAY_CONTAINS, "['farm', 'berries']", "101" },
@@ -2618,6 +2623,79 @@ test_conditions (void)
         g_error ("%s %s op %d %s: got \"%s\", expected \"%s\"", c->source, c->path, c->op,
                  c->value ? c->value : "NULL", ids, c->expected_ids);
     }
+}
+
+/* The filter language's semantics (docs/filter.md), on v_mixed (jsonb) and
+ * v_mixed_json (json): each case fails with the old unguarded renderer,
+ * which cast ->> text ((data->>'age')::numeric, ::boolean) and read a
+ * missing key as null. */
+static const struct {
+  const char *path;
+  FraiseOperator op;
+  const char *value;
+  const char *expected_ids;
+} semantics_cases[] = {
+  /* "abc", "19", [19] and null are no numbers: skipped, never a cast error
+   * that aborts the stream; 18.0000000000000000001 > 18 exactly. */
+  { "age", FRAISE_OPERATOR_GT, "18", "501,507" },
+  { "age", FRAISE_OPERATOR_GE, "18.5", "501" },
+  { "age", FRAISE_OPERATOR_LT, "int64 18", "503" },
+  { "age", FRAISE_OPERATOR_NE, "30", "502,503,504,505,506,507" },
+  { "age", FRAISE_OPERATOR_IN, "[12, 19]", "503" },
+  /* "5" is not 5; 5.0 is 5. */
+  { "code", FRAISE_OPERATOR_EQ, "5", "501,503" },
+  { "code", FRAISE_OPERATOR_EQ, "5.0", "501,503" },
+  { "code", FRAISE_OPERATOR_EQ, "'5'", "502" },
+  { "code", FRAISE_OPERATOR_IN, "['5', '05']", "502,504" },
+  { "code", FRAISE_OPERATOR_NOT_IN, "[5, 50]", "502,504,506" },
+  { "code", FRAISE_OPERATOR_GT, "'0'", "502,504" },
+  /* true is JSON true only: not "yes", "on", 1, "true" nor "t". */
+  { "flag", FRAISE_OPERATOR_EQ, "true", "501" },
+  { "flag", FRAISE_OPERATOR_EQ, "false", "503" },
+  { "flag", FRAISE_OPERATOR_NE, "true", "502,503,504,505,506,507" },
+  { "flag", FRAISE_OPERATOR_IN, "[true]", "501" },
+  { "flag", FRAISE_OPERATOR_EQ, "'yes'", "502" },
+  /* JSON null is present; a missing key is neither null nor not null. */
+  { "note", FRAISE_OPERATOR_IS_NULL, NULL, "501,504" },
+  { "note", FRAISE_OPERATOR_IS_NOT_NULL, NULL, "502,505,506" },
+  { "note", FRAISE_OPERATOR_NE, "'x'", "501,504,505,506" },
+  /* Text tests on strings only. */
+  { "age", FRAISE_OPERATOR_LIKE, "'%'", "502,504" },
+  { "code", FRAISE_OPERATOR_STARTS_WITH, "'5'", "502" },
+  { "note", FRAISE_OPERATOR_HAS_KEY, "'x'", "" },
+  { "age", FRAISE_OPERATOR_ARRAY_CONTAINS, "19", "506" },
+};
+
+static void
+test_condition_semantics (void)
+{
+  g_autoptr (FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
+  static const char *const sources[] = { "v_mixed", "v_mixed_json" };
+
+  if (client == NULL)
+    return;
+  for (guint s = 0; s < G_N_ELEMENTS (sources); s++)
+    for (guint i = 0; i < G_N_ELEMENTS (semantics_cases); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GVariant) value = NULL;
+        g_autofree char *ids = NULL;
+
+        if (semantics_cases[i].value != NULL)
+          {
+            value = g_variant_parse (NULL, semantics_cases[i].value, NULL, NULL, &error);
+            g_assert_no_error (error);
+          }
+        /* run_condition() fails the test, with the SQL, if the stream fails. */
+        ids =
+          run_condition (client, sources[s], semantics_cases[i].path, semantics_cases[i].op, value);
+        if (g_strcmp0 (ids, semantics_cases[i].expected_ids) != 0)
+          g_error ("%s %s op %d %s: got \"%s\", expected \"%s\"", sources[s],
+                   semantics_cases[i].path, semantics_cases[i].op,
+                   semantics_cases[i].value ? semantics_cases[i].value : "NULL", ids,
+                   semantics_cases[i].expected_ids);
+      }
+  assert_reusable (client);
 }
 
 static const char *const hostile_values[] = {
@@ -2854,6 +2932,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stream/json-lines/splice", test_input_stream_splice);
   g_test_add_func ("/stream/json-lines/errors", test_input_stream_errors);
   g_test_add_func ("/stream/sql/conditions", test_conditions);
+  g_test_add_func ("/stream/sql/condition-semantics", test_condition_semantics);
   g_test_add_func ("/stream/sql/hostile-values", test_hostile_values);
   g_test_add_func ("/stream/sql/invalid-values", test_invalid_values);
 

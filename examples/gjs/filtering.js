@@ -34,6 +34,9 @@ async function main(conninfo) {
     await client.connect_async(null);
 
     // Values are always rendered as escaped literals: this one is harmless.
+    // Conditions have the filter language's semantics: NE keeps projects whose
+    // status is present and different, and GE on a number skips a budget that
+    // is not a JSON number (never a cast error).
     const safe = client.query('v_project');
     safe.add_condition('status', Fraise.Operator.NE, new GLib.Variant('s', "x' OR '1'='1"));
     safe.add_condition('budget', Fraise.Operator.GE, new GLib.Variant('x', 0));

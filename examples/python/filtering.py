@@ -35,6 +35,9 @@ def main(argv):
     try:
         with Fraise.Client(conninfo) as client:
             # Values are always rendered as escaped literals: this one is harmless.
+            # Conditions have the filter language's semantics: NE keeps projects
+            # whose status is present and different, and GE on a number skips a
+            # budget that is not a JSON number (never a cast error).
             safe = client.query('v_project')
             safe.add_condition('status', Fraise.Operator.NE, GLib.Variant('s', "x' OR '1'='1"))
             safe.add_condition('budget', Fraise.Operator.GE, GLib.Variant('x', 0))

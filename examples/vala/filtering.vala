@@ -39,7 +39,10 @@ int main (string[] args) {
         var client = new Fraise.Client (args.length > 1 ? args[1] : Environment.get_variable ("FRAISE_TEST_URI"));
         client.connect_sync ();
 
-        /* Values are always rendered as escaped literals: this one is harmless. */
+        /* Values are always rendered as escaped literals: this one is harmless.
+         * Conditions have the filter language's semantics: NE keeps projects
+         * whose status is present and different, and GE on a number skips a
+         * budget that is not a JSON number (never a cast error). */
         var safe = client.query ("v_project");
         safe.add_condition ("status", Fraise.Operator.NE, new Variant.string ("x' OR '1'='1"));
         safe.add_condition ("budget", Fraise.Operator.GE, new Variant.int64 (0));

@@ -2,18 +2,30 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Pure string building, no I/O. A condition compares the value at a JSON
- * path with a GVariant: scalars become literals (numbers in parentheses, see
- * fraise-sql.c), arrays become IN lists or jsonb literals, and LIKE patterns
- * built from a value have their wildcards escaped.
+ * Pure string building, no I/O. A condition is rendered with the exact,
+ * type-guarded predicates of fraise-sql-json.c, the ones the filter
+ * language's push-down uses, so it has the filter language's semantics
+ * (docs/filter.md): a missing key and JSON null are distinct, values of
+ * different JSON types never compare (no coercion: "5" is not 5), numbers
+ * compare as exact decimals, strings by code point, and every cast sits
+ * behind a jsonb_typeof() guard inside a CASE, so no document can make the
+ * server raise a cast error in the middle of a stream.
+ *
+ * The document is read as jsonb: `data::jsonb`. On a jsonb column the
+ * parser drops that cast, so `(data::jsonb) @> '{...}'` is `data @> '{...}'`
+ * and an index on data (GIN jsonb_path_ops) or on an expression of data
+ * still serves it; a json column is converted row by row.
+ *
+ * Here the GVariant value is checked and turned into FraiseSqlScalar
+ * literals: a string becomes a JSON string, an integer or a finite double
+ * the text of a JSON number, a boolean a JSON boolean.
  */
 
+#include "fraise-sql-json-private.h"
 #include "fraise-sql-private.h"
 
 #include <math.h>
 #include <string.h>
-
-/* ---- operators --------------------------------------------------------- */
 
 /* The operators' nicks, for error messages. */
 static const char *const operator_names[FRAISE_SQL_N_OPERATORS] = {
@@ -39,13 +51,6 @@ static const char *const operator_names[FRAISE_SQL_N_OPERATORS] = {
 
 /* ---- values ------------------------------------------------------------ */
 
-typedef enum {
-  KIND_OTHER,
-  KIND_STRING,
-  KIND_NUMBER,
-  KIND_BOOLEAN,
-} ValueKind;
-
 /* @value with any "v" boxes removed (a new reference). */
 static GVariant *
 unbox (GVariant *value)
@@ -62,15 +67,13 @@ unbox (GVariant *value)
   return v;
 }
 
-static ValueKind
-scalar_kind (GVariant *v)
+static gboolean
+is_scalar (GVariant *v)
 {
   switch (g_variant_classify (v))
     {
     case G_VARIANT_CLASS_STRING:
-      return KIND_STRING;
     case G_VARIANT_CLASS_BOOLEAN:
-      return KIND_BOOLEAN;
     case G_VARIANT_CLASS_BYTE:
     case G_VARIANT_CLASS_INT16:
     case G_VARIANT_CLASS_UINT16:
@@ -79,10 +82,16 @@ scalar_kind (GVariant *v)
     case G_VARIANT_CLASS_INT64:
     case G_VARIANT_CLASS_UINT64:
     case G_VARIANT_CLASS_DOUBLE:
-      return KIND_NUMBER;
+      return TRUE;
     default:
-      return KIND_OTHER;
+      return FALSE;
     }
+}
+
+static gboolean
+is_string (GVariant *v)
+{
+  return g_variant_classify (v) == G_VARIANT_CLASS_STRING;
 }
 
 static gboolean
@@ -91,13 +100,70 @@ is_array (GVariant *v)
   return g_variant_classify (v) == G_VARIANT_CLASS_ARRAY;
 }
 
-/* The shortest decimal form that reads back as @d (locale-independent). */
+/* An array whose elements are all scalars (after unboxing). */
+static gboolean
+is_scalar_array (GVariant *v)
+{
+  gsize n;
+
+  if (!is_array (v))
+    return FALSE;
+  n = g_variant_n_children (v);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr (GVariant) child = g_variant_get_child_value (v, i);
+      g_autoptr (GVariant) element = unbox (child);
+
+      if (!is_scalar (element))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static gboolean
+is_json_number (const char *s)
+{
+  const char *p = s;
+
+  if (*p == '-')
+    p++;
+  if (*p == '0')
+    p++;
+  else if (*p >= '1' && *p <= '9')
+    while (g_ascii_isdigit (*p))
+      p++;
+  else
+    return FALSE;
+  if (*p == '.')
+    {
+      p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
+/* The shortest decimal form that reads back as @d, locale-independent: the
+ * one a person writes (0.1, not 0.10000000000000001), since the comparison
+ * is exact. At worst this is g_ascii_formatd()'s "%.17g", which always
+ * reads back. */
 static void
 format_double (double d, char *buf, gsize size)
 {
-  int precision;
-
-  for (precision = 1; precision <= 17; precision++)
+  for (int precision = 1; precision <= 17; precision++)
     {
       char format[8];
 
@@ -108,7 +174,7 @@ format_double (double d, char *buf, gsize size)
     }
 }
 
-/* The digits of a number (no parentheses); FALSE for NaN and infinities. */
+/* The text of a JSON number for an integer or double @v. */
 static gboolean
 format_number (GVariant *v, char *buf, gsize size, GError **error)
 {
@@ -148,115 +214,87 @@ format_number (GVariant *v, char *buf, gsize size, GError **error)
       g_assert_not_reached ();
       return FALSE;
     }
+  if (!is_json_number (buf))
+    {
+      /* Not expected from printf; refused rather than sent. */
+      g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                   _("the number value %s is not a valid JSON number"), buf);
+      return FALSE;
+    }
   return TRUE;
 }
 
-/* A scalar as SQL: 'text', (-42), true. */
-static gboolean
-append_sql_scalar (GString *out, GVariant *v, GError **error)
-{
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *s;
-  gsize len;
+/* The literals of a condition: @n scalars, the number texts they point to,
+ * and the unboxed values whose strings they point into. */
+typedef struct {
+  FraiseSqlScalar *scalars;
+  char (*numbers)[G_ASCII_DTOSTR_BUF_SIZE];
+  GPtrArray *elements;
+  gsize n;
+} Literals;
 
-  switch (scalar_kind (v))
+static void
+literals_clear (Literals *literals)
+{
+  g_clear_pointer (&literals->scalars, g_free);
+  g_clear_pointer (&literals->numbers, g_free);
+  g_clear_pointer (&literals->elements, g_ptr_array_unref);
+  literals->n = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Literals, literals_clear)
+
+/* Fills @scalar from the scalar @v; a string points into @v. */
+static gboolean
+to_scalar (GVariant *v, FraiseSqlScalar *scalar, char *number, gsize size, GError **error)
+{
+  memset (scalar, 0, sizeof *scalar);
+  switch (g_variant_classify (v))
     {
-    case KIND_STRING:
-      s = g_variant_get_string (v, &len);
-      return fraise_sql_append_checked_literal (out, s, len, error);
-    case KIND_NUMBER:
-      if (!format_number (v, number, sizeof number, error))
-        return FALSE;
-      g_string_append_printf (out, "(%s)", number);
+    case G_VARIANT_CLASS_STRING:
+      scalar->type = FRAISE_JSON_TYPE_STRING;
+      scalar->text = (char *) g_variant_get_string (v, &scalar->len);
+      return fraise_sql_check_text (scalar->text, scalar->len, error);
+    case G_VARIANT_CLASS_BOOLEAN:
+      scalar->type = FRAISE_JSON_TYPE_BOOLEAN;
+      scalar->boolean = g_variant_get_boolean (v);
       return TRUE;
-    case KIND_BOOLEAN:
-      g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
-      return TRUE;
-    case KIND_OTHER:
     default:
-      break;
+      if (!format_number (v, number, size, error))
+        return FALSE;
+      scalar->type = FRAISE_JSON_TYPE_NUMBER;
+      scalar->text = number;
+      scalar->len = strlen (number);
+      return TRUE;
     }
-  g_assert_not_reached ();
-  return FALSE;
 }
 
-/* Appends each element of the array @value with @append, comma-separated. */
-typedef gboolean (*AppendElementFunc) (GString *out, GVariant *element, GError **error);
-
+/* The scalar @value, or each element of the array @value, unboxed. */
 static gboolean
-append_each_element (GString *out, GVariant *value, AppendElementFunc append, GError **error)
+literals_init (Literals *literals, GVariant *value, GError **error)
 {
-  gsize i, n = g_variant_n_children (value);
+  gboolean array = is_array (value);
 
-  for (i = 0; i < n; i++)
+  literals->n = array ? g_variant_n_children (value) : 1;
+  literals->scalars = g_new0 (FraiseSqlScalar, MAX (literals->n, 1));
+  literals->numbers = g_malloc0_n (MAX (literals->n, 1), sizeof *literals->numbers);
+  literals->elements = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  for (gsize i = 0; i < literals->n; i++)
     {
-      g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
-      g_autoptr(GVariant) element = unbox (child);
+      g_autoptr (GVariant) child = array ? g_variant_get_child_value (value, i) : NULL;
+      GVariant *element = unbox (array ? child : value);
 
-      if (i > 0)
-        g_string_append (out, ", ");
-      if (!append (out, element, error))
+      g_ptr_array_add (literals->elements, element);
+      if (!to_scalar (element, &literals->scalars[i], literals->numbers[i],
+                      sizeof literals->numbers[i], error))
         return FALSE;
     }
   return TRUE;
-}
-
-static gboolean
-append_json_string (GString *out, const char *s, gsize len, GError **error)
-{
-  gsize i;
-
-  if (!fraise_sql_check_text (s, len, error))
-    return FALSE;
-  g_string_append_c (out, '"');
-  for (i = 0; i < len; i++)
-    {
-      guchar c = (guchar) s[i];
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-  return TRUE;
-}
-
-/* A scalar as JSON: "text", -42, true. */
-static gboolean
-append_json_scalar (GString *out, GVariant *v, GError **error)
-{
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *s;
-  gsize len;
-
-  switch (scalar_kind (v))
-    {
-    case KIND_STRING:
-      s = g_variant_get_string (v, &len);
-      return append_json_string (out, s, len, error);
-    case KIND_NUMBER:
-      if (!format_number (v, number, sizeof number, error))
-        return FALSE;
-      g_string_append (out, number);
-      return TRUE;
-    case KIND_BOOLEAN:
-      g_string_append (out, g_variant_get_boolean (v) ? "true" : "false");
-      return TRUE;
-    case KIND_OTHER:
-    default:
-      break;
-    }
-  g_assert_not_reached ();
-  return FALSE;
 }
 
 /* ---- conditions -------------------------------------------------------- */
 
 typedef struct {
-  const char *base;
   const char *path;
   FraiseOperator op;
   GVariant *value; /* unboxed, or NULL */
@@ -271,294 +309,118 @@ wrong_value (const Condition *c, const char *expected, GError **error)
   return FALSE;
 }
 
-/* The common kind of the elements of an array value (KIND_OTHER when they
- * differ or are not scalars; KIND_STRING for an empty array). */
-static ValueKind
-elements_kind (GVariant *array, gboolean allow_mixed)
-{
-  ValueKind kind = KIND_OTHER;
-  gsize i, n = g_variant_n_children (array);
-
-  for (i = 0; i < n; i++)
-    {
-      g_autoptr(GVariant) child = g_variant_get_child_value (array, i);
-      g_autoptr(GVariant) element = unbox (child);
-      ValueKind k = scalar_kind (element);
-
-      if (k == KIND_OTHER || (i > 0 && k != kind && !allow_mixed))
-        return KIND_OTHER;
-      kind = k;
-    }
-  return n == 0 ? KIND_STRING : kind;
-}
-
-/* The text at the path, cast for @kind: (data->>'k'), ((data->>'k')::numeric). */
+/* The value's type is the one @c->op takes. */
 static gboolean
-append_typed_text (GString *out, const Condition *c, ValueKind kind, GError **error)
+check_value (const Condition *c, GError **error)
 {
-  if (kind != KIND_STRING)
-    g_string_append_c (out, '(');
-  if (!fraise_sql_append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  if (kind == KIND_NUMBER)
-    g_string_append (out, "::numeric)");
-  else if (kind == KIND_BOOLEAN)
-    g_string_append (out, "::boolean)");
-  return TRUE;
-}
+  GVariant *v = c->value;
 
-static gboolean
-append_comparison (GString *out, const Condition *c, GError **error)
-{
-  static const char *const sql_ops[] = { "=", "<>", "<", "<=", ">", ">=" };
-  ValueKind kind = c->value != NULL ? scalar_kind (c->value) : KIND_OTHER;
-
-  if (kind == KIND_OTHER)
-    return wrong_value (c, _("a string, number or boolean"), error);
-  if (!append_typed_text (out, c, kind, error))
-    return FALSE;
-  g_string_append_printf (out, " %s ", sql_ops[c->op - FRAISE_OPERATOR_EQ]);
-  return append_sql_scalar (out, c->value, error);
-}
-
-static gboolean
-append_in (GString *out, const Condition *c, GError **error)
-{
-  gboolean negate = c->op == FRAISE_OPERATOR_NOT_IN;
-  ValueKind kind;
-  gsize n;
-
-  if (c->value == NULL || !is_array (c->value) ||
-      (kind = elements_kind (c->value, FALSE)) == KIND_OTHER)
-    return wrong_value (c, _("an array of strings, numbers or booleans"), error);
-  n = g_variant_n_children (c->value);
-  if (n == 0)
-    {
-      /* Nothing is a member of the empty set. "x IN ()" is a syntax error,
-       * so the predicate is written as its value: false for IN, true for
-       * NOT IN. NOT IN () is true even for a missing key, unlike a
-       * non-empty NOT IN, whose result is NULL (row excluded) then. */
-      g_string_append (out, negate ? "true" : "false");
-      return TRUE;
-    }
-  if (!append_typed_text (out, c, kind, error))
-    return FALSE;
-  g_string_append (out, negate ? " NOT IN (" : " IN (");
-  if (!append_each_element (out, c->value, append_sql_scalar, error))
-    return FALSE;
-  g_string_append_c (out, ')');
-  return TRUE;
-}
-
-static gboolean
-append_like (GString *out, const Condition *c, GError **error)
-{
-  const char *pattern;
-  gsize len;
-
-  if (c->value == NULL || scalar_kind (c->value) != KIND_STRING)
-    return wrong_value (c, _("a string"), error);
-  if (!fraise_sql_append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  g_string_append (out, c->op == FRAISE_OPERATOR_LIKE ? " LIKE " : " ILIKE ");
-  pattern = g_variant_get_string (c->value, &len);
-  return fraise_sql_append_checked_literal (out, pattern, len, error);
-}
-
-/* contains, starts-with, ends-with: the value with the LIKE wildcards and
- * the escape character backslash-escaped, between % as needed. The pattern
- * then holds backslashes, so fraise_sql_append_literal() writes it E'...' with them
- * doubled; the server's string lexer undoes that before LIKE sees it. */
-static gboolean
-append_substring_match (GString *out, const Condition *c, GError **error)
-{
-  g_autoptr(GString) pattern = NULL;
-  const char *s;
-  gsize i, len;
-
-  if (c->value == NULL || scalar_kind (c->value) != KIND_STRING)
-    return wrong_value (c, _("a string"), error);
-  s = g_variant_get_string (c->value, &len);
-  if (!fraise_sql_check_text (s, len, error) ||
-      !fraise_sql_append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  pattern = g_string_sized_new (len + 2);
-  if (c->op != FRAISE_OPERATOR_STARTS_WITH)
-    g_string_append_c (pattern, '%');
-  for (i = 0; i < len; i++)
-    {
-      if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, s[i]);
-    }
-  if (c->op != FRAISE_OPERATOR_ENDS_WITH)
-    g_string_append_c (pattern, '%');
-  g_string_append (out, " LIKE ");
-  fraise_sql_append_literal (out, pattern->str, pattern->len);
-  g_string_append (out, " ESCAPE E'\\\\'");
-  return TRUE;
-}
-
-/* (data->>'k') IS NULL: ->> gives SQL NULL both for a missing key (or a
- * missing parent) and for a JSON null, so is-null matches both and
- * is-not-null neither. */
-static gboolean
-append_null_test (GString *out, const Condition *c, GError **error)
-{
-  if (c->value != NULL)
-    return wrong_value (c, _("no value (NULL)"), error);
-  if (!fraise_sql_append_path (out, c->base, c->path, TRUE, error))
-    return FALSE;
-  g_string_append (out, c->op == FRAISE_OPERATOR_IS_NULL ? " IS NULL" : " IS NOT NULL");
-  return TRUE;
-}
-
-/* A JSON array literal of @value's scalars (or of @value itself), cast to jsonb. */
-static gboolean
-append_jsonb_array (GString *out, GVariant *value, GError **error)
-{
-  g_autoptr(GString) json = g_string_new ("[");
-  gsize i, n;
-
-  if (!is_array (value))
-    {
-      if (!append_json_scalar (json, value, error))
-        return FALSE;
-    }
-  else
-    {
-      n = g_variant_n_children (value);
-      for (i = 0; i < n; i++)
-        {
-          g_autoptr(GVariant) child = g_variant_get_child_value (value, i);
-          g_autoptr(GVariant) element = unbox (child);
-
-          if (i > 0)
-            g_string_append (json, ", ");
-          if (!append_json_scalar (json, element, error))
-            return FALSE;
-        }
-    }
-  g_string_append_c (json, ']');
-  fraise_sql_append_literal (out, json->str, json->len);
-  g_string_append (out, "::jsonb");
-  return TRUE;
-}
-
-/* ((data->'k')::jsonb): the value at the path as jsonb (data may be json). */
-static gboolean
-append_jsonb_path (GString *out, const Condition *c, GError **error)
-{
-  g_string_append_c (out, '(');
-  if (!fraise_sql_append_path (out, c->base, c->path, FALSE, error))
-    return FALSE;
-  g_string_append (out, "::jsonb)");
-  return TRUE;
-}
-
-/* ((data->'k')::jsonb) @> '["x", 1]'::jsonb: every given element is in the
- * array (jsonb containment: numbers compare numerically, 1 matches 1.0). */
-static gboolean
-append_array_contains (GString *out, const Condition *c, GError **error)
-{
-  if (c->value == NULL ||
-      (is_array (c->value) ? elements_kind (c->value, TRUE) : scalar_kind (c->value)) == KIND_OTHER)
-    return wrong_value (c, _("a string, number, boolean or an array of them"), error);
-  if (!append_jsonb_path (out, c, error))
-    return FALSE;
-  g_string_append (out, " @> ");
-  return append_jsonb_array (out, c->value, error);
-}
-
-/* ((data->'k')::jsonb) @> ANY (ARRAY['["a"]'::jsonb, '[1]'::jsonb]): the
- * array shares at least one element with the value, i.e. contains one of
- * its elements. Unlike ?| this also works for numbers and booleans (compared
- * as JSON values, not as text), and unlike jsonb_array_elements it does not
- * fail when the value at the path is not an array (the result is false).
- * An empty value shares nothing: false. */
-static gboolean
-append_array_overlaps (GString *out, const Condition *c, GError **error)
-{
-  gsize n;
-
-  if (c->value == NULL || !is_array (c->value) || elements_kind (c->value, TRUE) == KIND_OTHER)
-    return wrong_value (c, _("an array of strings, numbers or booleans"), error);
-  n = g_variant_n_children (c->value);
-  if (n == 0)
-    {
-      g_string_append (out, "false");
-      return TRUE;
-    }
-  if (!append_jsonb_path (out, c, error))
-    return FALSE;
-  g_string_append (out, " @> ANY (ARRAY[");
-  if (!append_each_element (out, c->value, append_jsonb_array, error))
-    return FALSE;
-  g_string_append (out, "])");
-  return TRUE;
-}
-
-/* (<object>::jsonb ? 'key'): the object at the path (the whole document for
- * the path "") has the key. As for any jsonb "?", a string element of an
- * array also matches. */
-static gboolean
-append_has_key (GString *out, const Condition *c, GError **error)
-{
-  const char *key;
-  gsize len;
-
-  if (c->value == NULL || scalar_kind (c->value) != KIND_STRING)
-    return wrong_value (c, _("a string (the key)"), error);
-  g_string_append_c (out, '(');
-  if (*c->path == '\0')
-    {
-      if (!fraise_sql_append_base (out, c->base, error))
-        return FALSE;
-    }
-  else if (!fraise_sql_append_path (out, c->base, c->path, FALSE, error))
-    return FALSE;
-  g_string_append (out, "::jsonb ? ");
-  key = g_variant_get_string (c->value, &len);
-  if (!fraise_sql_append_checked_literal (out, key, len, error))
-    return FALSE;
-  g_string_append_c (out, ')');
-  return TRUE;
-}
-
-static gboolean
-append_condition (GString *out, const Condition *c, GError **error)
-{
   switch (c->op)
     {
     case FRAISE_OPERATOR_EQ:
     case FRAISE_OPERATOR_NE:
+      if (v == NULL || !is_scalar (v))
+        return wrong_value (c, _("a string, number or boolean"), error);
+      return TRUE;
     case FRAISE_OPERATOR_LT:
     case FRAISE_OPERATOR_LE:
     case FRAISE_OPERATOR_GT:
     case FRAISE_OPERATOR_GE:
-      return append_comparison (out, c, error);
+      /* Booleans have no order in the filter language: refused rather
+       * than turned into a condition that matches nothing. */
+      if (v == NULL || !is_scalar (v) || g_variant_classify (v) == G_VARIANT_CLASS_BOOLEAN)
+        return wrong_value (c, _("a string or number"), error);
+      return TRUE;
     case FRAISE_OPERATOR_IN:
     case FRAISE_OPERATOR_NOT_IN:
-      return append_in (out, c, error);
+    case FRAISE_OPERATOR_ARRAY_OVERLAPS:
+      if (v == NULL || !is_scalar_array (v))
+        return wrong_value (c, _("an array of strings, numbers or booleans"), error);
+      return TRUE;
     case FRAISE_OPERATOR_LIKE:
     case FRAISE_OPERATOR_ILIKE:
-      return append_like (out, c, error);
     case FRAISE_OPERATOR_CONTAINS:
     case FRAISE_OPERATOR_STARTS_WITH:
     case FRAISE_OPERATOR_ENDS_WITH:
-      return append_substring_match (out, c, error);
+      if (v == NULL || !is_string (v))
+        return wrong_value (c, _("a string"), error);
+      return TRUE;
     case FRAISE_OPERATOR_IS_NULL:
     case FRAISE_OPERATOR_IS_NOT_NULL:
-      return append_null_test (out, c, error);
+      if (v != NULL)
+        return wrong_value (c, _("no value (NULL)"), error);
+      return TRUE;
     case FRAISE_OPERATOR_ARRAY_CONTAINS:
-      return append_array_contains (out, c, error);
-    case FRAISE_OPERATOR_ARRAY_OVERLAPS:
-      return append_array_overlaps (out, c, error);
+      if (v == NULL || !(is_scalar (v) || is_scalar_array (v)))
+        return wrong_value (c, _("a string, number, boolean or an array of them"), error);
+      return TRUE;
     case FRAISE_OPERATOR_HAS_KEY:
-      return append_has_key (out, c, error);
+      if (v == NULL || !is_string (v))
+        return wrong_value (c, _("a string (the key)"), error);
+      return TRUE;
     default:
       g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
                    _("unknown condition operator %d"), (int) c->op);
+      return FALSE;
+    }
+}
+
+/* Appends the predicate of @c on @path. */
+static gboolean
+append_condition (GString *out,
+                  const Condition *c,
+                  const FraiseSqlJsonPath *path,
+                  const char **reason,
+                  GError **error)
+{
+  static const FraiseSqlScalar json_null = { FRAISE_JSON_TYPE_NULL, FALSE, NULL, 0 };
+  static const FraiseSqlTextTest text_tests[] = {
+    [FRAISE_OPERATOR_LIKE] = FRAISE_SQL_TEXT_LIKE,
+    [FRAISE_OPERATOR_ILIKE] = FRAISE_SQL_TEXT_ILIKE,
+    [FRAISE_OPERATOR_CONTAINS] = FRAISE_SQL_TEXT_SUBSTRING,
+    [FRAISE_OPERATOR_STARTS_WITH] = FRAISE_SQL_TEXT_PREFIX,
+    [FRAISE_OPERATOR_ENDS_WITH] = FRAISE_SQL_TEXT_SUFFIX,
+  };
+  g_auto (Literals) literals = { NULL, NULL, NULL, 0 };
+
+  if (c->value != NULL && !literals_init (&literals, c->value, error))
+    return FALSE;
+
+  switch (c->op)
+    {
+    case FRAISE_OPERATOR_EQ:
+    case FRAISE_OPERATOR_IN:
+      return fraise_sql_json_equals_any (out, path, literals.scalars, literals.n, FALSE, reason);
+    case FRAISE_OPERATOR_NE:
+    case FRAISE_OPERATOR_NOT_IN:
+      return fraise_sql_json_equals_any (out, path, literals.scalars, literals.n, TRUE, reason);
+    case FRAISE_OPERATOR_LT:
+    case FRAISE_OPERATOR_LE:
+    case FRAISE_OPERATOR_GT:
+    case FRAISE_OPERATOR_GE:
+      return fraise_sql_json_order (
+        out, path, (FraiseSqlOrder) (FRAISE_SQL_ORDER_LT + (c->op - FRAISE_OPERATOR_LT)),
+        &literals.scalars[0], FALSE, reason);
+    case FRAISE_OPERATOR_LIKE:
+    case FRAISE_OPERATOR_ILIKE:
+    case FRAISE_OPERATOR_CONTAINS:
+    case FRAISE_OPERATOR_STARTS_WITH:
+    case FRAISE_OPERATOR_ENDS_WITH:
+      return fraise_sql_json_text_test (out, path, text_tests[c->op], literals.scalars[0].text,
+                                        literals.scalars[0].len, reason);
+    case FRAISE_OPERATOR_IS_NULL:
+      return fraise_sql_json_equals_any (out, path, &json_null, 1, FALSE, reason);
+    case FRAISE_OPERATOR_IS_NOT_NULL:
+      return fraise_sql_json_equals_any (out, path, &json_null, 1, TRUE, reason);
+    case FRAISE_OPERATOR_ARRAY_CONTAINS:
+      return fraise_sql_json_array_has (out, path, literals.scalars, literals.n, TRUE, reason);
+    case FRAISE_OPERATOR_ARRAY_OVERLAPS:
+      return fraise_sql_json_array_has (out, path, literals.scalars, literals.n, FALSE, reason);
+    case FRAISE_OPERATOR_HAS_KEY:
+      return fraise_sql_json_has_key (out, path, literals.scalars[0].text, literals.scalars[0].len,
+                                      reason);
+    default:
+      g_assert_not_reached ();
       return FALSE;
     }
 }
@@ -567,19 +429,54 @@ char *
 fraise_sql_render_condition_full (
   const char *base, const char *path, FraiseOperator op, GVariant *value, GError **error)
 {
-  g_autoptr(GVariant) unboxed = value != NULL ? unbox (value) : NULL;
-  Condition c = { base, path, op, unboxed };
-  GString *out;
+  g_autoptr (GVariant) unboxed = value != NULL ? unbox (value) : NULL;
+  Condition c = { path, op, unboxed };
+  g_auto (GStrv) keys = NULL;
+  g_autofree FraiseJsonStep *steps = NULL;
+  g_autoptr (GString) document = NULL;
+  g_autoptr (GString) out = NULL;
+  FraiseSqlJsonPath json_path;
+  const char *reason = NULL;
+  gsize n_steps = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  out = g_string_new (NULL);
-  if (!append_condition (out, &c, error))
+  if (!check_value (&c, error))
+    return NULL;
+
+  /* The path: dot-separated keys; "" (the document itself) only for
+   * has-key. */
+  if (*path != '\0' || op != FRAISE_OPERATOR_HAS_KEY)
     {
-      g_string_free (out, TRUE);
+      keys = fraise_sql_split_path (path, error);
+      if (keys == NULL)
+        return NULL;
+      n_steps = g_strv_length (keys);
+    }
+  steps = g_new0 (FraiseJsonStep, MAX (n_steps, 1));
+  for (gsize i = 0; i < n_steps; i++)
+    {
+      steps[i].key = keys[i];
+      steps[i].key_len = strlen (keys[i]);
+    }
+
+  /* The document as jsonb: data::jsonb, or (<base>)::jsonb. */
+  document = g_string_new (NULL);
+  if (!fraise_sql_append_base (document, base, error))
+    return NULL;
+  g_string_append (document, "::jsonb");
+  json_path = (FraiseSqlJsonPath){ document->str, steps, n_steps };
+
+  out = g_string_new (NULL);
+  if (!append_condition (out, &c, &json_path, &reason, error))
+    {
+      if (reason != NULL)
+        g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                     _("operator \"%s\" on \"%s\" has no exact SQL form: %s"), operator_names[op],
+                        path, _(reason));
       return NULL;
     }
-  return g_string_free (out, FALSE);
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 char *

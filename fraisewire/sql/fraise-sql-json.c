@@ -390,7 +390,7 @@ fraise_sql_json_contains (GString *out,
   return TRUE;
 }
 
-/* A LIKE pattern matching @text literally (ESCAPE '\'). */
+/* A LIKE pattern matching @text literally (ESCAPE E'\\'). */
 static void
 append_like_literal (
   GString *out, const char *prefix, const char *text, gsize len, const char *suffix)
@@ -447,7 +447,9 @@ fraise_sql_json_text_test (GString *out,
       g_string_append (out, " #>> '{}') COLLATE \"C\" LIKE ");
       append_like_literal (out, test == FRAISE_SQL_TEXT_SUFFIX ? "%" : "", text, len,
                            test == FRAISE_SQL_TEXT_PREFIX ? "%" : "");
-      g_string_append (out, " ESCAPE '\\'");
+      /* E'\\': '\' would not end the literal with
+       * standard_conforming_strings off (fraise-sql.h). */
+      g_string_append (out, " ESCAPE E'\\\\'");
       break;
     }
   g_string_append (out, " END)");

@@ -25,6 +25,10 @@ fraise_sql_append_checked_literal (GString *out, const char *value, gsize len, G
  * is a plain (qualified) name. */
 gboolean fraise_sql_append_base (GString *out, const char *base, GError **error);
 
+/* The keys of the dot-separated JSON @path (non-empty, valid UTF-8 without
+ * NUL), or NULL with a FRAISE_ERROR_CONFIG error quoting the path. */
+GStrv fraise_sql_split_path (const char *path, GError **error);
+
 /* Appends the value at the JSON @path of @base: as text (->>) or as json (->). */
 gboolean fraise_sql_append_path (
   GString *out, const char *base, const char *path, gboolean as_text, GError **error);

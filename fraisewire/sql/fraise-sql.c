@@ -248,8 +248,8 @@ fraise_sql_append_base (GString *out, const char *base, GError **error)
 
 /* ---- JSON paths -------------------------------------------------------- */
 
-static GStrv
-split_path (const char *path, GError **error)
+GStrv
+fraise_sql_split_path (const char *path, GError **error)
 {
   g_auto(GStrv) keys = NULL;
   g_autofree char *echo = NULL;
@@ -278,7 +278,7 @@ fraise_sql_append_path (
   g_auto(GStrv) keys = NULL;
   guint i;
 
-  keys = split_path (path, error);
+  keys = fraise_sql_split_path (path, error);
   if (keys == NULL)
     return FALSE;
   g_string_append_c (out, '(');
@@ -342,7 +342,7 @@ check_order_path (const char *path, GError **error)
   g_auto(GStrv) keys = NULL;
 
   if (*path != '\0' && all_in_set (path, "_."))
-    keys = split_path (path, NULL);
+    keys = fraise_sql_split_path (path, NULL);
   if (keys != NULL)
     return TRUE;
   echo = echo_string (path);

@@ -53,15 +53,18 @@ char *fraise_sql_render_path_json_full (const char *base, const char *path, GErr
 
 /* One predicate on the value at @path. @value is not consumed (a floating
  * reference stays floating); the types it may have per operator:
- *   eq ne lt le gt ge     string, number (any integer type or double) or boolean
- *   in not-in             array of strings, of numbers or of booleans (also av)
+ *   eq ne                 string, number (any integer type or finite double) or boolean
+ *   lt le gt ge           string or number
+ *   in not-in             array of strings, numbers and booleans (av may mix them)
  *   like ilike            string: a LIKE pattern, used verbatim
  *   contains starts-with ends-with   string: matched literally (case-sensitive)
  *   is-null is-not-null   NULL
  *   array-contains        string, number, boolean, or an array of them
  *   array-overlaps        array of strings, numbers or booleans
  *   has-key               string: a key of the object at @path ("" = root)
- * See fraise-sql.c for the SQL of each. */
+ * Rendered with the exact predicates of fraise-sql-json-private.h (the
+ * filter language's semantics) on the document @base::jsonb (NULL: data;
+ * see fraise-sql-condition.c). */
 char *
 fraise_sql_render_condition (const char *path, FraiseOperator op, GVariant *value, GError **error);
 char *fraise_sql_render_condition_full (

@@ -376,7 +376,7 @@ test('query builder', async () => {
     query.add_condition('status', Fraise.Operator.EQ, new GLib.Variant('s', 'active'));
     query.add_order_by('name', null, Fraise.SortDirection.ASC, Fraise.Nulls.DEFAULT);
     const sql = query.to_sql();
-    assert(sql.includes("(data->>'status') = 'active'"), sql);
+    assert(sql.includes(`((data::jsonb) @> '{"status":"active"}')`), sql);
     const rows = await collect(await query.execute_async(null));
     assert(rows.length > 0 && rows.every(r => r.get_string('status') === 'active'), 'filtered');
 });

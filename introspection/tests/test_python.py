@@ -213,7 +213,10 @@ class TestBlocking(FraiseTestCase):
         query.add_order_by('name', None, Fraise.SortDirection.DESC, Fraise.Nulls.LAST)
         query.set_limit(2)
         sql = query.to_sql()
-        self.assertIn("(data->>'status') = 'active'", sql)
+        # Exact, type-guarded predicates on the document as jsonb.
+        self.assertIn("((data::jsonb) @> '{\"status\":\"active\"}')", sql)
+        self.assertIn("jsonb_typeof((data::jsonb)->'budget') = 'number'", sql)
+        self.assertNotIn('->>', sql.split(' ORDER BY ')[0])
         self.assertIn('LIMIT 2', sql)
         rows = list(query.execute_sync(None))
         self.assertLessEqual(len(rows), 2)

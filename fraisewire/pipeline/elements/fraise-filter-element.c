@@ -188,7 +188,8 @@ fraise_filter_element_class_init (FraiseFilterElementClass *klass)
 
   properties[PROP_EXPR] = g_param_spec_string (
     "expr", "Expression", "The filter expression (docs/filter.md): rows it is true for are kept",
-    NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    NULL,
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY | FRAISE_PARAM_PUSH_DOWN);
   properties[PROP_PUSH_DOWN] = g_param_spec_boolean (
     "push-down", "Push down",
     "Directly after the query, send the part of the expression with an exact SQL form to the "

@@ -114,7 +114,7 @@ fraise_limit_element_class_init (FraiseLimitElementClass *klass)
 
   properties[PROP_COUNT] = g_param_spec_int64 (
     "count", "Count", "How many rows to let through before stopping the query", 0, G_MAXINT64, 10,
-    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY | FRAISE_PARAM_PUSH_DOWN);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   fraise_element_class_set_metadata (element_class, "Limit", "Filter",

@@ -417,7 +417,7 @@ fraise_project_element_class_init (FraiseProjectElementClass *klass)
    */
   properties[PROP_FIELDS] = g_param_spec_boxed (
     "fields", "Fields", "The fields to keep, as paths, in output order", G_TYPE_STRV,
-    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY | FRAISE_PARAM_PUSH_DOWN);
 
   /**
    * FraiseProjectElement:rename:
