@@ -10,44 +10,6 @@
 #include "fraise-expr-sql-private.h"
 
 static void
-print_string (GString *out, const char *s, gsize len)
-{
-  g_string_append_c (out, '"');
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = (guchar) s[i];
-
-      if (c == '"' || c == '\\')
-        g_string_append_c (out, '\\'), g_string_append_c (out, (char) c);
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, (char) c);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-print_literal (GString *out, const FraiseExprLiteral *lit)
-{
-  switch (lit->type)
-    {
-    case FRAISE_JSON_TYPE_NULL:
-      g_string_append (out, "null");
-      break;
-    case FRAISE_JSON_TYPE_BOOLEAN:
-      g_string_append (out, lit->boolean ? "true" : "false");
-      break;
-    case FRAISE_JSON_TYPE_NUMBER:
-      g_string_append_len (out, lit->text, (gssize) lit->len);
-      break;
-    default:
-      print_string (out, lit->text, lit->len);
-      break;
-    }
-}
-
-static void
 print_node (GString *out, const FraiseExprNode *node)
 {
   switch (node->kind)
@@ -78,7 +40,7 @@ print_node (GString *out, const FraiseExprNode *node)
       g_string_append_printf (out, "%s %s ", node->path.text, _fraise_expr_op_to_string (node->op));
       if (node->op != FRAISE_EXPR_OP_IN)
         {
-          print_literal (out, &node->values[0]);
+          fraise_sql_json_append_scalar (out, &node->values[0]);
           break;
         }
       g_string_append_c (out, '[');
@@ -86,7 +48,7 @@ print_node (GString *out, const FraiseExprNode *node)
         {
           if (i > 0)
             g_string_append (out, ", ");
-          print_literal (out, &node->values[i]);
+          fraise_sql_json_append_scalar (out, &node->values[i]);
         }
       g_string_append_c (out, ']');
       break;

@@ -12,15 +12,6 @@ static const char *const regex_reason =
   N_("regular expressions (GRegex) have no exact SQL form: PostgreSQL's are another dialect");
 
 static gboolean
-keys_only (const FraiseSqlJsonPath *path)
-{
-  for (gsize i = 0; i < path->n_steps; i++)
-    if (path->steps[i].key == NULL)
-      return FALSE;
-  return path->n_steps > 0;
-}
-
-static gboolean
 compile_compare (GString *out,
                  const FraiseExprNode *node,
                  gboolean negated,
@@ -38,17 +29,18 @@ compile_compare (GString *out,
       if (!fraise_sql_json_equals_any (out, path, lit, 1,
                                        negated != (node->op == FRAISE_EXPR_OP_NE), reason))
         return FALSE;
-      hints->containment |= keys_only (path) && negated == (node->op == FRAISE_EXPR_OP_NE);
+      hints->containment |=
+        fraise_sql_json_path_is_keys (path) && negated == (node->op == FRAISE_EXPR_OP_NE);
       return TRUE;
     case FRAISE_EXPR_OP_IN:
       if (!fraise_sql_json_equals_any (out, path, node->values, node->n_values, negated, reason))
         return FALSE;
-      hints->containment |= keys_only (path) && !negated && node->n_values > 0;
+      hints->containment |= fraise_sql_json_path_is_keys (path) && !negated && node->n_values > 0;
       return TRUE;
     case FRAISE_EXPR_OP_CONTAINS:
       if (!fraise_sql_json_contains (out, path, lit, negated, reason))
         return FALSE;
-      hints->containment |= keys_only (path) && !negated;
+      hints->containment |= fraise_sql_json_path_is_keys (path) && !negated;
       return TRUE;
     case FRAISE_EXPR_OP_MATCH:
       *reason = regex_reason;
@@ -102,7 +94,7 @@ _fraise_expr_compile_node (GString *out,
     case FRAISE_EXPR_NODE_TEST:
       if (!fraise_sql_json_is_true (out, &path, negated, reason))
         return FALSE;
-      hints->containment |= keys_only (&path) && !negated;
+      hints->containment |= fraise_sql_json_path_is_keys (&path) && !negated;
       return TRUE;
     default:
       return compile_compare (out, node, negated, &path, hints, reason);

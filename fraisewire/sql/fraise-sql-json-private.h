@@ -55,6 +55,12 @@ typedef enum {
   FRAISE_SQL_TEXT_SUFFIX,    /* ends with the text */
 } FraiseSqlTextTest;
 
+/* The path has at least one step and only keys (no index). */
+gboolean fraise_sql_json_path_is_keys (const FraiseSqlJsonPath *path);
+
+/* Appends @value as JSON text ("a\"b", 1.5, null). */
+void fraise_sql_json_append_scalar (GString *out, const FraiseSqlScalar *value);
+
 /* `exists path`: the path is present (JSON null included); negated, it is
  * missing. Never unknown. */
 gboolean fraise_sql_json_exists (GString *out,

@@ -41,8 +41,8 @@ unpushable (const char **reason, const char *why)
   return FALSE;
 }
 
-static gboolean
-keys_only (const FraiseSqlJsonPath *path)
+gboolean
+fraise_sql_json_path_is_keys (const FraiseSqlJsonPath *path)
 {
   for (gsize i = 0; i < path->n_steps; i++)
     if (path->steps[i].key == NULL)
@@ -168,8 +168,8 @@ append_json_string (GString *out, const char *s, gsize len)
   g_string_append_c (out, '"');
 }
 
-static void
-append_json_scalar (GString *out, const FraiseSqlScalar *value)
+void
+fraise_sql_json_append_scalar (GString *out, const FraiseSqlScalar *value)
 {
   switch (value->type)
     {
@@ -194,7 +194,7 @@ append_jsonb_literal (GString *out, const FraiseSqlScalar *value)
 {
   g_autoptr (GString) json = g_string_new (NULL);
 
-  append_json_scalar (json, value);
+  fraise_sql_json_append_scalar (json, value);
   fraise_sql_append_literal (out, json->str, json->len);
   g_string_append (out, "::jsonb");
 }
@@ -217,7 +217,7 @@ append_containment (GString *out,
     }
   if (in_array)
     g_string_append_c (json, '[');
-  append_json_scalar (json, value);
+  fraise_sql_json_append_scalar (json, value);
   if (in_array)
     g_string_append_c (json, ']');
   for (gsize i = 0; i < path->n_steps; i++)
@@ -305,7 +305,7 @@ fraise_sql_json_equals_any (GString *out,
 
   if (n_values == 0)
     g_string_append (out, "false");
-  else if (keys_only (path))
+  else if (fraise_sql_json_path_is_keys (path))
     {
       g_string_append_c (out, '(');
       for (gsize i = 0; i < n_values; i++)
@@ -464,7 +464,7 @@ fraise_sql_json_array_has (GString *out,
                            gboolean all,
                            const char **reason)
 {
-  gboolean keys = keys_only (path);
+  gboolean keys = fraise_sql_json_path_is_keys (path);
 
   if (!path_ok (path, reason))
     return FALSE;
@@ -498,7 +498,7 @@ fraise_sql_json_array_has (GString *out,
 
           append_value (out, path);
           g_string_append (out, " @> ");
-          append_json_scalar (json, &values[i]);
+          fraise_sql_json_append_scalar (json, &values[i]);
           g_string_append_c (json, ']');
           fraise_sql_append_literal (out, json->str, json->len);
         }
