@@ -11,7 +11,7 @@ cd "$ROOT"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(proto json conninfo scram description expr)
+[ ${#targets[@]} -gt 0 ] || targets=(proto json conninfo scram description expr expr-sql)
 
 if [ ! -f build-fuzz/meson-private/coredata.dat ]; then
   CC=clang meson setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
