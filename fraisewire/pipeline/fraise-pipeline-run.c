@@ -517,6 +517,22 @@ _fraise_pipeline_element_resumed (FraisePipeline *pipeline,
   schedule_continue (self);
 }
 
+/* The query could not start (@error, transfer full): the run fails with
+ * it, named by the source, unless the run's own cancellation caused it. */
+static void
+source_failed (FraisePipeline *self, GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->cancelled)
+    {
+      g_prefix_error (&error,
+                      "%s: ", fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
+      record_failure (self, error);
+    }
+  else
+    g_error_free (error);
+  source_ended (self);
+}
+
 static void
 on_executed (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -531,13 +547,7 @@ on_executed (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (stream == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->cancelled)
-        {
-          g_prefix_error (&error,
-                          "%s: ", fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
-          record_failure (self, g_steal_pointer (&error));
-        }
-      source_ended (self);
+      source_failed (self, g_steal_pointer (&error));
       return;
     }
   g_clear_object (&self->stream);
@@ -639,14 +649,8 @@ on_probed (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
   if (error != NULL)
     {
-      /* As the query itself would have failed: same report, same path. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->cancelled)
-        {
-          g_prefix_error (&error,
-                          "%s: ", fraise_element_get_name (g_ptr_array_index (self->elements, 0)));
-          record_failure (self, g_steal_pointer (&error));
-        }
-      source_ended (self);
+      /* As the query itself would have failed. */
+      source_failed (self, g_steal_pointer (&error));
       return;
     }
   if (self->stopping || self->cancelled || self->failed)
