@@ -14,6 +14,7 @@
 #include "fraise-client.h"
 #include "fraise-element.h"
 #include "fraise-parse.h"
+#include "fraise-explanation.h"
 
 G_BEGIN_DECLS
 
@@ -84,6 +85,20 @@ gboolean fraise_pipeline_run_sync (FraisePipeline *pipeline,
                                    FraiseClient *client,
                                    GCancellable *cancellable,
                                    GError **error);
+FRAISE_AVAILABLE_IN_1_0
+void fraise_pipeline_explain_async (FraisePipeline *pipeline,
+                                    FraiseClient *client,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+FRAISE_AVAILABLE_IN_1_0
+FraiseExplanation *
+fraise_pipeline_explain_finish (FraisePipeline *pipeline, GAsyncResult *result, GError **error);
+FRAISE_AVAILABLE_IN_1_0
+FraiseExplanation *fraise_pipeline_explain_sync (FraisePipeline *pipeline,
+                                                 FraiseClient *client,
+                                                 GCancellable *cancellable,
+                                                 GError **error);
 FRAISE_AVAILABLE_IN_1_0
 void fraise_pipeline_stop (FraisePipeline *pipeline);
 

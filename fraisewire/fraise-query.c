@@ -5,6 +5,7 @@
 
 #include "fraise-private.h"
 #include "fraise-client-private.h"
+#include "fraise-query-private.h"
 #include "fraise-plan-private.h"
 #include "fraise-stream-private.h"
 #include "fraise-sql.h"
@@ -1016,25 +1017,12 @@ fraise_query_set_row_type (FraiseQuery *query, GType row_type)
     }
 }
 
-/**
- * fraise_query_to_sql:
- * @query: a query
- * @error: return location for a %FRAISE_ERROR_CONFIG error
- *
- * The exact SQL that execution sends, after validating the source and
- * every setting.
- *
- * Returns: (transfer full): the SQL, or %NULL with @error set
- *
- * Since: 1.0
- */
-char *
-fraise_query_to_sql (FraiseQuery *query, GError **error)
+/* The SQL execution sends; with @explain, EXPLAIN of its SELECT. */
+static char *
+build_sql (FraiseQuery *query, gboolean explain, GError **error)
 {
   g_autofree char *order_by = NULL;
   FraiseSqlSelect select = { 0 };
-
-  g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
 
   if (first_invalid (query) != NULL)
     {
@@ -1058,7 +1046,28 @@ fraise_query_to_sql (FraiseQuery *query, GError **error)
   select.offset = query->offset;
   select.set_local_names = query->local_names;
   select.set_local_values = query->local_values;
+  select.explain = explain;
   return fraise_sql_build_select (&select, error);
+}
+
+/**
+ * fraise_query_to_sql:
+ * @query: a query
+ * @error: return location for a %FRAISE_ERROR_CONFIG error
+ *
+ * The exact SQL that execution sends, after validating the source and
+ * every setting.
+ *
+ * Returns: (transfer full): the SQL, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+char *
+fraise_query_to_sql (FraiseQuery *query, GError **error)
+{
+  g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
+
+  return build_sql (query, FALSE, error);
 }
 
 static gboolean
@@ -1072,6 +1081,38 @@ check_client (FraiseQuery *query, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* Sends the query (or with @explain, EXPLAIN of it, whose one json column
+ * is the plan: any column name, no filter) and completes @task (owned)
+ * with its stream. */
+static void
+execute (FraiseQuery *query, gboolean explain, GTask *task)
+{
+  g_autoptr (FraisePlan) plan = NULL;
+  g_autoptr (FraiseStream) stream = NULL;
+  FraiseFilter *filter = NULL;
+  FraisePlan settings;
+  char *sql = NULL;
+  GError *error = NULL;
+
+  if ((sql = build_sql (query, explain, &error)) == NULL || !check_client (query, &error))
+    {
+      g_free (sql);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  query->settings.projected = query->projection != NULL;
+  settings = query->settings;
+  if (explain)
+    settings.projected = TRUE;
+  else
+    filter = _fraise_filter_new_both (query->expr_filter, query->filter);
+  plan = _fraise_plan_new (&settings, sql, filter);
+  g_clear_pointer (&filter, _fraise_filter_unref);
+  stream = _fraise_stream_new (query->client, plan);
+  _fraise_stream_execute (stream, task);
 }
 
 /**
@@ -1096,11 +1137,6 @@ fraise_query_execute_async (FraiseQuery *query,
                             GAsyncReadyCallback callback,
                             gpointer user_data)
 {
-  g_autoptr(FraisePlan) plan = NULL;
-  FraiseFilter *filter;
-  g_autoptr(FraiseStream) stream = NULL;
-  char *sql = NULL;
-  GError *error = NULL;
   GTask *task;
 
   g_return_if_fail (FRAISE_IS_QUERY (query));
@@ -1108,20 +1144,7 @@ fraise_query_execute_async (FraiseQuery *query,
 
   task = g_task_new (query, cancellable, callback, user_data);
   g_task_set_source_tag (task, fraise_query_execute_async);
-
-  if ((sql = fraise_query_to_sql (query, &error)) == NULL || !check_client (query, &error))
-    {
-      g_free (sql);
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  query->settings.projected = query->projection != NULL;
-  filter = _fraise_filter_new_both (query->expr_filter, query->filter);
-  plan = _fraise_plan_new (&query->settings, sql, filter);
-  g_clear_pointer (&filter, _fraise_filter_unref);
-  stream = _fraise_stream_new (query->client, plan);
-  _fraise_stream_execute (stream, task);
+  execute (query, FALSE, task);
 }
 
 /**
@@ -1170,4 +1193,23 @@ fraise_query_execute_sync (FraiseQuery *query, GCancellable *cancellable, GError
   result = _fraise_client_run_sync (query->client, query,
                                     (FraiseAsyncStart) fraise_query_execute_async, cancellable);
   return fraise_query_execute_finish (query, result, error);
+}
+
+void
+_fraise_query_explain_async (FraiseQuery *query,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  GTask *task = g_task_new (query, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _fraise_query_explain_async);
+  execute (query, TRUE, task);
+}
+
+FraiseStream *
+_fraise_query_explain_finish (FraiseQuery *query, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, query), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -24,6 +24,7 @@
 #include "fraise-parse.h"
 #include "fraise-element.h"
 #include "fraise-registry.h"
+#include "fraise-explanation.h"
 #include "fraise-pipeline.h"
 #include "fraise-signal-sink.h"
 

@@ -50,6 +50,25 @@ fraise_test_wait_for (gboolean *flag)
   g_source_remove (id);
 }
 
+void
+fraise_test_psql (const char *uri, const char *sql, const char *input)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) psql = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  psql = g_subprocess_new (
+    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+    &error, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql, NULL);
+  if (psql == NULL)
+    g_error ("psql: %s", error->message);
+  if (!g_subprocess_communicate_utf8 (psql, input, NULL, &out, &err, &error))
+    g_error ("psql: %s", error->message);
+  if (!g_subprocess_get_successful (psql))
+    g_error ("psql failed on %s: %s", sql, err);
+}
+
 char *
 fraise_test_scram_signature (const char *password,
                              const char *salt_base64,

@@ -27,6 +27,10 @@ FraiseClient *fraise_test_connect (const char *env_name);
 /* Runs the default main context until *@flag becomes TRUE (or 30 s pass: test failure). */
 void fraise_test_wait_for (gboolean *flag);
 
+/* Runs @sql with psql on @uri (ON_ERROR_STOP), @input (nullable) on its
+ * stdin; a failure ends the test program with psql's message. */
+void fraise_test_psql (const char *uri, const char *sql, const char *input);
+
 /* SCRAM-SHA-256 as RFC 5802 §3 defines it, computed here with GnuTLS
  * directly (not with fraise-scram.c), so a test can play the server: from
  * the password, the base64 salt, the iteration count and the AuthMessage

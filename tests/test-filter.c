@@ -141,22 +141,6 @@ test_filter_and_function (void)
   g_assert_cmpuint (calls, ==, 3);
 }
 
-static gboolean
-run_psql (const char *uri, const char *sql)
-{
-  const char *argv[] = { "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql, NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                     NULL, NULL, NULL, &err, &status, &error))
-    g_error ("psql: %s", error->message);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("psql: %s: %s", error->message, err);
-  return TRUE;
-}
-
 static const char raw_rows_sql[] =
   "CREATE OR REPLACE FUNCTION fraise_test_raw_json (cstring) RETURNS json "
   "  AS 'textin' LANGUAGE internal IMMUTABLE STRICT;"
@@ -183,7 +167,7 @@ test_filter_invalid_json_row (void)
     return;
   if ((admin_uri = fraise_test_get_uri (SUPERUSER_URI_ENV)) == NULL)
     return;
-  run_psql (admin_uri, raw_rows_sql);
+  fraise_test_psql (admin_uri, raw_rows_sql, NULL);
 
   /* Without a filter the rows arrive as the server sent them. */
   query = fraise_client_query (client, "v_filter_raw");
@@ -258,7 +242,7 @@ test_filter_element (void)
   g_assert_cmpuint (fraise_element_get_rows_out (filter), ==, 3);
   g_object_set (filter, "push-down", TRUE, NULL);
 
-  run_psql (admin_uri, raw_rows_sql);
+  fraise_test_psql (admin_uri, raw_rows_sql, NULL);
   g_object_set (fraise_pipeline_get_by_name (p, "query"), "source", "v_filter_raw", NULL);
   g_object_set (filter, "expr", "a == 1 || a > 4", NULL);
   g_assert_false (fraise_pipeline_run_sync (p, client, NULL, &error));

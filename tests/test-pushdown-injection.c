@@ -215,26 +215,6 @@ expr_string (const char *s, gboolean ascii)
   return g_string_free (out, FALSE);
 }
 
-/* ---- the tables, through psql ------------------------------------------ */
-
-static void
-run_psql (const char *uri, const char *sql, const char *input)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) psql = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  psql = g_subprocess_new (
-    G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-    &error, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (psql, input, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (psql))
-    g_error ("psql failed on %s: %s", sql, err);
-}
-
 /* One line of COPY's text format: the backslash, and the characters that
  * end a field or a line, escaped. */
 static void
@@ -316,12 +296,12 @@ load_tables (const char *uri, GPtrArray *strings)
   g_autoptr (GString) copy = g_string_new (NULL);
   guint id = 0;
 
-  run_psql (uri,
-            "DROP TABLE IF EXISTS t_inject, t_inject_sentinel;"
-            "CREATE TABLE t_inject (data jsonb NOT NULL);"
-            "CREATE TABLE t_inject_sentinel (data jsonb NOT NULL);"
-            "INSERT INTO t_inject_sentinel VALUES ('{\"alive\": true}');",
-            NULL);
+  fraise_test_psql (uri,
+                    "DROP TABLE IF EXISTS t_inject, t_inject_sentinel;"
+                    "CREATE TABLE t_inject (data jsonb NOT NULL);"
+                    "CREATE TABLE t_inject_sentinel (data jsonb NOT NULL);"
+                    "INSERT INTO t_inject_sentinel VALUES ('{\"alive\": true}');",
+                    NULL);
   for (guint i = 0; i < strings->len; i++, id++)
     {
       g_autofree char *doc = document (id, g_ptr_array_index (strings, i));
@@ -337,7 +317,7 @@ load_tables (const char *uri, GPtrArray *strings)
       append_copy_field (copy, doc);
     }
   g_string_append (copy, "\\.\n");
-  run_psql (uri, "COPY t_inject (data) FROM STDIN", copy->str);
+  fraise_test_psql (uri, "COPY t_inject (data) FROM STDIN", copy->str);
   return id;
 }
 
@@ -673,7 +653,7 @@ test_hostile_literals (void)
   /* (d): nothing was dropped or changed, and the connection still works. */
   g_assert_cmpuint (count_rows (client, "t_inject_sentinel"), ==, 1);
   g_assert_cmpuint (count_rows (client, "t_inject"), ==, n_docs);
-  run_psql (uri, "DROP TABLE t_inject, t_inject_sentinel", NULL);
+  fraise_test_psql (uri, "DROP TABLE t_inject, t_inject_sentinel", NULL);
 }
 
 /* Literals and text that cannot reach SQL: refused by the parser. */

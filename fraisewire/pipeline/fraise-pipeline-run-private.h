@@ -1,9 +1,10 @@
-/* fraise-pipeline-run-private.h: the pipeline's state, shared by its two files (not installed)
+/* fraise-pipeline-run-private.h: the pipeline's state, shared by its files (not installed)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * fraise-pipeline.c builds the pipeline (elements, names, properties);
- * fraise-pipeline-run.c runs it. Both see this structure; nothing else does.
+ * fraise-pipeline-run.c runs it; fraise-pipeline-explain.c explains it.
+ * They see this structure; nothing else does.
  */
 
 #pragma once
@@ -43,6 +44,9 @@ struct _FraisePipeline {
 };
 
 void _fraise_pipeline_set_state (FraisePipeline *self, FraisePipelineState state);
+/* FRAISE_ERROR_CONFIG unless the chain can run: a query source first (when
+ * @need_source) and nowhere else, an errors branch for on-error=route. */
+gboolean _fraise_pipeline_check_chain (FraisePipeline *self, gboolean need_source, GError **error);
 /* Notifies rows-processed (once per batch). */
 void _fraise_pipeline_notify_rows (FraisePipeline *self);
 

@@ -163,8 +163,8 @@ link_chain (FraisePipeline *self, GPtrArray *chain)
                           i + 1 < chain->len ? g_ptr_array_index (chain, i + 1) : NULL);
 }
 
-static gboolean
-check_chain (FraisePipeline *self, gboolean need_source, GError **error)
+gboolean
+_fraise_pipeline_check_chain (FraisePipeline *self, gboolean need_source, GError **error)
 {
   if (need_source &&
       (self->elements->len == 0 || !FRAISE_IS_QUERY_SOURCE (g_ptr_array_index (self->elements, 0))))
@@ -610,7 +610,7 @@ begin_run (FraisePipeline *self, gboolean need_source, GTask *task, GError **err
                            _("the pipeline is already running; wait for its run to end"));
       return FALSE;
     }
-  if (!check_chain (self, need_source, error))
+  if (!_fraise_pipeline_check_chain (self, need_source, error))
     return FALSE;
   link_chain (self, self->elements);
   link_chain (self, self->dead_letter);

@@ -20,9 +20,8 @@ G_BEGIN_DECLS
 
 /* What push-down decided, for `fraise-launch --explain`. */
 typedef struct {
-  GPtrArray *lines;      /* of char *: one per decision, translated */
-  gboolean containment;  /* a pushed conjunct uses @>: a GIN index helps */
-  GPtrArray *order_keys; /* of char *: expression indexes a pushed range can use */
+  GPtrArray *lines;  /* of char *: one per decision, translated */
+  GPtrArray *pushed; /* of FraiseExpr *: the filters whose exact part went into WHERE */
 } FraisePushdownReport;
 
 FraisePushdownReport *_fraise_pushdown_report_new (void);
@@ -40,6 +39,10 @@ void _fraise_pushdown_apply (GPtrArray *elements,
                              FraiseQuery *query,
                              gboolean jsonb,
                              FraisePushdownReport *report);
+
+/* Tells every element of @elements that nothing was merged: they do all
+ * their work on the client. */
+void _fraise_pushdown_clear (GPtrArray *elements);
 
 /* The type OID of `data` in @source on @client (a `LIMIT 0` query). */
 void _fraise_pushdown_probe_async (FraiseClient *client,

@@ -21,7 +21,7 @@ _fraise_pushdown_report_new (void)
   FraisePushdownReport *report = g_new0 (FraisePushdownReport, 1);
 
   report->lines = g_ptr_array_new_with_free_func (g_free);
-  report->order_keys = g_ptr_array_new_with_free_func (g_free);
+  report->pushed = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_expr_unref);
   return report;
 }
 
@@ -31,7 +31,7 @@ _fraise_pushdown_report_free (FraisePushdownReport *report)
   if (report == NULL)
     return;
   g_ptr_array_unref (report->lines);
-  g_ptr_array_unref (report->order_keys);
+  g_ptr_array_unref (report->pushed);
   g_free (report);
 }
 
@@ -95,6 +95,8 @@ push_filter (FraiseElement *element, FraiseQuery *query, FraisePushdownReport *r
     {
       fraise_query_add_where_sql (query, where);
       say (report, element, g_strdup_printf (_("pushed into WHERE: %s"), where));
+      if (report != NULL)
+        g_ptr_array_add (report->pushed, fraise_expr_ref (pushdown->expr));
     }
   for (guint i = 0; i < pushdown->conjuncts->len; i++)
     {
@@ -104,17 +106,26 @@ push_filter (FraiseElement *element, FraiseQuery *query, FraisePushdownReport *r
       if (report == NULL)
         break;
       if (c->sql != NULL)
-        {
-          report->containment |= c->containment;
-          if (c->order_key != NULL)
-            g_ptr_array_add (report->order_keys, g_strdup (c->order_key));
-          continue;
-        }
+        continue;
       text = _fraise_expr_conjunct_to_string (c);
       say (report, element, g_strdup_printf (_("on the client: %s (%s)"), text, _(c->reason)));
     }
   _fraise_filter_element_set_pushdown (element, pushdown);
   return complete;
+}
+
+void
+_fraise_pushdown_clear (GPtrArray *elements)
+{
+  for (guint i = 1; i < elements->len; i++)
+    {
+      FraiseElement *element = g_ptr_array_index (elements, i);
+
+      if (is_a (element, fraise_filter_element_get_type))
+        _fraise_filter_element_set_pushdown (element, NULL);
+      else if (is_a (element, fraise_limit_element_get_type))
+        _fraise_limit_element_set_merged (element, FALSE);
+    }
 }
 
 void
@@ -126,20 +137,13 @@ _fraise_pushdown_apply (GPtrArray *elements,
   FraiseElement *source = g_ptr_array_index (elements, 0);
   gint64 limit, offset;
   gboolean projected, filters_ok;
+  guint i;
 
-  for (guint i = 1; i < elements->len; i++)
-    {
-      FraiseElement *element = g_ptr_array_index (elements, i);
-
-      if (is_a (element, fraise_filter_element_get_type))
-        _fraise_filter_element_set_pushdown (element, NULL);
-      else if (is_a (element, fraise_limit_element_get_type))
-        _fraise_limit_element_set_merged (element, FALSE);
-    }
+  _fraise_pushdown_clear (elements);
 
   source_shape (source, &limit, &offset, &projected);
   filters_ok = limit < 0 && offset < 0 && !projected;
-  for (guint i = 1; i < elements->len; i++)
+  for (i = 1; i < elements->len; i++)
     {
       FraiseElement *element = g_ptr_array_index (elements, i);
 
@@ -156,10 +160,10 @@ _fraise_pushdown_apply (GPtrArray *elements,
           if (why != NULL)
             {
               say (report, element, g_strdup (why));
-              return;
+              break;
             }
           if (!push_filter (element, query, report))
-            return;
+            break;
         }
       else if (is_a (element, fraise_limit_element_get_type))
         {
@@ -179,10 +183,19 @@ _fraise_pushdown_apply (GPtrArray *elements,
       else if (is_a (element, fraise_project_element_get_type))
         {
           g_autofree char *projection = NULL;
+          const char *why = NULL;
 
-          if (projected || !jsonb ||
-              (projection = _fraise_project_element_dup_projection (element)) == NULL)
-            return;
+          if (projected)
+            why = _("on the client: the source projects already");
+          else if (!jsonb)
+            why = _("on the client: the data column is not jsonb");
+          else if ((projection = _fraise_project_element_dup_projection (element)) == NULL)
+            why = _("on the client: a field has no SQL form");
+          if (why != NULL)
+            {
+              say (report, element, g_strdup (why));
+              break;
+            }
           fraise_query_set_projection (query, projection);
           projected = TRUE;
           filters_ok = FALSE;
@@ -190,7 +203,18 @@ _fraise_pushdown_apply (GPtrArray *elements,
                g_strdup_printf (_("the server sends only the fields: %s"), projection));
         }
       else
-        return;
+        break;
+    }
+  /* What follows the element that stopped the merge stays on the client. */
+  for (i++; i < elements->len; i++)
+    {
+      FraiseElement *element = g_ptr_array_index (elements, i);
+
+      if (is_a (element, fraise_filter_element_get_type) ||
+          is_a (element, fraise_limit_element_get_type) ||
+          is_a (element, fraise_project_element_get_type))
+        say (report, element,
+             g_strdup (_("on the client: an element before it does its work on the client")));
     }
 }
 

@@ -526,6 +526,8 @@ fraise_sql_build_select (const FraiseSqlSelect *select, GError **error)
   out = g_string_new (NULL);
   if (!append_set_locals (out, select, error))
     return NULL;
+  if (select->explain)
+    g_string_append (out, "EXPLAIN (FORMAT JSON, VERBOSE) ");
   g_string_append (out, "SELECT ");
   if (select->projection != NULL && *select->projection != '\0')
     {

@@ -99,6 +99,7 @@ typedef struct {
   gint64 offset;               /* -1: none */
   GPtrArray *set_local_names;  /* char*, validated setting names; may be NULL */
   GPtrArray *set_local_values; /* char*, quoted here; same length as the names */
+  gboolean explain;            /* EXPLAIN (FORMAT JSON, VERBOSE) the SELECT */
 } FraiseSqlSelect;
 
 /* [SET LOCAL n = 'v'; ...]SELECT data FROM src [WHERE (p1) AND (p2)]

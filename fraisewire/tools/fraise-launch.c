@@ -50,6 +50,7 @@ typedef struct {
   gboolean stats;
   gboolean progress;
   gboolean json_errors;
+  gboolean explain;
   gboolean version;
   char **description;
 
@@ -144,6 +145,22 @@ on_run_finished (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_explained (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Launch *launch = user_data;
+  g_autoptr (FraiseExplanation) explanation = NULL;
+  g_autofree char *text = NULL;
+
+  explanation = fraise_pipeline_explain_finish (FRAISE_PIPELINE (object), result, &launch->error);
+  if (explanation != NULL)
+    {
+      text = fraise_explanation_to_string (explanation);
+      g_print ("%s", text);
+    }
+  g_main_loop_quit (launch->loop);
+}
+
+static void
 on_connected (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Launch *launch = user_data;
@@ -157,6 +174,12 @@ on_connected (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       /* Interrupted while connecting, too late to cancel the connection. */
       g_main_loop_quit (launch->loop);
+      return;
+    }
+  if (launch->explain)
+    {
+      fraise_pipeline_explain_async (launch->pipeline, launch->client, launch->connecting,
+                                     on_explained, launch);
       return;
     }
   launch->ran = TRUE;
@@ -235,12 +258,16 @@ make_option_context (Launch *launch)
           N_ ("Show the progress line even when stderr is not a terminal"), NULL },
           { "json-errors", 'j', 0, G_OPTION_ARG_NONE, &launch->json_errors,
             N_ ("Print errors as one JSON object on stderr"), NULL },
-            { "version", 'V', 0, G_OPTION_ARG_NONE, &launch->version,
-              N_ ("Print the version and exit"), NULL },
-              { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &launch->description, NULL,
-                N_ ("DESCRIPTION…") },
-                G_OPTION_ENTRY_NULL,
-            };
+            { "explain", 'x', 0, G_OPTION_ARG_NONE, &launch->explain,
+              N_ ("Do not run: print the SQL that would be sent, what stays on the client and "
+                "why, the server's plan, and index advice"),
+                  NULL },
+              { "version", 'V', 0, G_OPTION_ARG_NONE, &launch->version,
+                N_ ("Print the version and exit"), NULL },
+                { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &launch->description, NULL,
+                  N_ ("DESCRIPTION…") },
+                  G_OPTION_ENTRY_NULL,
+              };
   GOptionContext *context = g_option_context_new (NULL);
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
