@@ -252,6 +252,32 @@ def test_runtime_error():
     check("position" not in error, "a runtime error has no position")
 
 
+def test_explain():
+    """--explain prints the SQL, the decisions, the plan and the advice, and
+    runs nothing: the sink's file is never created."""
+    with tempfile.TemporaryDirectory(prefix="fraise-explain-") as tmp:
+        out_file = os.path.join(tmp, "out.jsonl")
+        proc = run([LAUNCH, "--explain", "--uri", uri(), "query", "source=v_bench_1k", "!",
+                    "filter", "name=f", 'expr=status == "active" && name =~ "^B"', "!", "limit",
+                    "count=5", "!", "jsonl-sink", "location=" + out_file])
+        check(not os.path.exists(out_file), "--explain ran the pipeline")
+    check_rc(proc, 0)
+    out = text(proc.stdout)
+    check(out.startswith("SQL:\n  SELECT data FROM v_bench_1k WHERE ((data @> "
+                         "'{\"status\":\"active\"}'))\n"), "the SQL:\n" + out)
+    check("\nPush-down:\n  f: pushed into WHERE: (data @> " in out, "pushed:\n" + out)
+    check('\n  f: on the client: name =~ "^B" (regular expressions' in out, "client:\n" + out)
+    check("\n  limit0: on the client: an element before it" in out, "limit:\n" + out)
+    check("\nPlan:\n  Seq Scan on public.tv_bench_1k" in out, "plan:\n" + out)
+    check("\n  CREATE INDEX ON public.tv_bench_1k USING gin (data jsonb_path_ops);\n" in out,
+          "advice:\n" + out)
+    check(text(proc.stderr) == "", "stderr: " + text(proc.stderr))
+    # A failing explanation is a runtime error, as a failing run.
+    proc = run([LAUNCH, "--explain", "--uri", uri(), "query source=no_such_relation ! count-sink"])
+    check_rc(proc, 1)
+    check("no_such_relation" in text(proc.stderr), "stderr: " + text(proc.stderr))
+
+
 def harness_env(database):
     socket_dir = os.environ.get("FRAISE_TEST_SOCKET_DIR")
     port = os.environ.get("FRAISE_TEST_PORT")
@@ -528,6 +554,7 @@ TESTS = [
     test_progress_not_on_stdout,
     test_stats,
     test_runtime_error,
+    test_explain,
     test_uri_from_environment,
     test_sigint_under_tty,
     test_sigterm_under_tty,

@@ -14,10 +14,7 @@ G_BEGIN_DECLS
  * @pushed (FraiseExpr *): the filters whose exact part is in the WHERE;
  * @plan: the server's `EXPLAIN (FORMAT JSON, VERBOSE)` of @sql. Fails with
  * FRAISE_ERROR_PROTOCOL when @plan is not a plan. */
-FraiseExplanation *_fraise_explanation_new (const char *sql,
-                                            GPtrArray *decisions,
-                                            GPtrArray *pushed,
-                                            const char *plan,
-                                            GError **error);
+FraiseExplanation *_fraise_explanation_new (
+  const char *sql, GPtrArray *decisions, GPtrArray *pushed, const char *plan, GError **error);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ Gio._promisify(Fraise.Client.prototype, 'close_async', 'close_finish');
 Gio._promisify(Fraise.Query.prototype, 'execute_async', 'execute_finish');
 Gio._promisify(Fraise.Stream.prototype, 'next_async', 'next_finish');
 Gio._promisify(Fraise.Stream.prototype, 'next_batch_async', 'next_batch_finish');
+Gio._promisify(Fraise.Pipeline.prototype, 'explain_async', 'explain_finish');
 
 const TIMEOUT_MS = 20000;
 
@@ -511,6 +512,23 @@ test('JavaScript element on the server', async () => {
         ['AMÉLIE DURAND', 'JÜRGEN MÜLLER', '佐藤 花子'], 'names');
     assertEqual(upper.rows_in, 3, 'rows-in');
     assertEqual(p.get_state(), Fraise.PipelineState.COMPLETED, 'state');
+    await assertReusable(client);
+});
+
+test('explain: the SQL, the decisions and the plan, without running', async () => {
+    const p = Fraise.Pipeline.new_from_description(
+        'query source=v_bench_1k ! filter name=f expr=\'status == "active" && name =~ "^B"\' ! count-sink');
+    const client = await connect();
+    const explanation = await p.explain_async(client, null);
+    const sql = explanation.get_sql();
+    assertEqual(sql.startsWith('SELECT data FROM v_bench_1k WHERE '), true, sql);
+    assertEqual(sql.includes('=~'), false, 'the regex stays on the client');
+    const decisions = explanation.get_decisions();
+    assertEqual(decisions.length, 2, 'two decisions');
+    assertEqual(decisions[1].startsWith('f: on the client: name =~ "^B"'), true, decisions[1]);
+    assertEqual('Plan' in JSON.parse(explanation.get_plan())[0], true, 'a plan');
+    assertEqual(Array.isArray(explanation.get_advice()), true, 'advice is an array');
+    assertEqual(p.get_state(), Fraise.PipelineState.IDLE, 'not run');
     await assertReusable(client);
 });
 

@@ -793,6 +793,39 @@ class TestElements(FraiseTestCase):
         self.assertEqual(len(seen), 1000)
         self.assertTrue(all(name == name.upper() for name in seen))
 
+    def test_explain(self):
+        pipeline = Fraise.Pipeline.new_from_description(
+            'query source=v_bench_1k ! filter name=f expr=\'status == "active" && age >= 30\''
+            ' ! limit count=2 ! count-sink')
+        explanation = pipeline.explain_sync(self.client, None)
+        self.assertIsInstance(explanation, Fraise.Explanation)
+        sql = explanation.get_sql()
+        self.assertTrue(sql.startswith('SELECT data FROM v_bench_1k WHERE '), sql)
+        self.assertIn('data @> \'{"status":"active"}\'', sql)
+        self.assertTrue(sql.endswith(' LIMIT 2'), sql)
+        decisions = explanation.get_decisions()
+        self.assertIsInstance(decisions, list)
+        self.assertTrue(decisions[0].startswith('f: pushed into WHERE: '), decisions)
+        self.assertEqual(decisions[-1], 'limit0: merged: LIMIT 2')
+        plan = json.loads(explanation.get_plan())
+        self.assertIn('Plan', plan[0])
+        advice = explanation.get_advice()
+        self.assertIsInstance(advice, list)
+        if explanation.get_sequential_scan():
+            self.assertIn('CREATE INDEX ON public.tv_bench_1k USING gin (data jsonb_path_ops);',
+                          advice)
+        self.assertIn('Plan:\n', explanation.to_string())
+        # Explaining did not run it, and it runs as usual afterwards.
+        self.assertEqual(pipeline.get_state(), Fraise.PipelineState.IDLE)
+        self.assertIsNone(self.run_pipeline(pipeline))
+
+    def test_explain_error(self):
+        pipeline = Fraise.Pipeline.new_from_description('query source=v_no_such_view ! count-sink')
+        with self.assertRaises(GLib.Error) as caught:
+            pipeline.explain_sync(self.client, None)
+        self.assertTrue(caught.exception.matches(Fraise.Error.quark(), Fraise.Error.SERVER))
+        self.assertClientReusable()
+
     def test_upper_in_description(self):
         pipeline = Fraise.Pipeline.new_from_description(
             'query source=v_user ! upper ! collect name=out')
