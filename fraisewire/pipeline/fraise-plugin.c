@@ -280,7 +280,7 @@ register_elements (FraiseRegistry *registry, LoadedModule *loaded, const char *p
 static gboolean
 load_module (FraiseRegistry *registry, const char *path)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&modules_lock);
+  G_GNUC_UNUSED g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&modules_lock);
   g_autofree char *real_path = NULL;
   char *resolved;
   LoadedModule *loaded;
