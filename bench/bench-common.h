@@ -19,6 +19,7 @@
 #pragma once
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -75,4 +76,28 @@ bench_report (const BenchClock *start,
   printf ("rows=%llu bytes=%llu wall=%.6f cpu=%.6f maxrss_kib=%ld check=%llu\n", rows, bytes, wall,
           cpu, bench_maxrss_kib (), check);
   fflush (stdout);
+}
+
+/* Ends the program with "@program: @what: @message" on stderr. */
+static inline void __attribute__ ((noreturn))
+bench_die (const char *program, const char *what, const char *message)
+{
+  fprintf (stderr, "%s: %s: %s\n", program, what, message);
+  exit (1);
+}
+
+static inline int
+bench_compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts the @n samples (n > 0) and returns their median. */
+static inline double
+bench_median (double *samples, size_t n)
+{
+  qsort (samples, n, sizeof (double), bench_compare_doubles);
+  return n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
 }

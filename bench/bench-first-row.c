@@ -28,20 +28,7 @@ typedef struct {
   GError *error;
 } Run;
 
-static void G_GNUC_NORETURN
-die (const char *what, const char *message)
-{
-  fprintf (stderr, "bench-first-row: %s: %s\n", what, message);
-  exit (1);
-}
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
+#define die(what, message) bench_die ("bench-first-row", (what), (message))
 
 static void
 on_rows (FraiseSignalSink *sink, GPtrArray *rows, gpointer user_data)
@@ -95,6 +82,7 @@ main (int argc, char **argv)
   FraiseElement *sink = NULL;
   guint n = argc > 3 ? (guint) atoi (argv[3]) : 20;
   guint64 rows = 0;
+  double median;
 
   if (argc < 3 || n == 0)
     die ("usage", "bench-first-row URI DESCRIPTION [ITERATIONS]");
@@ -113,9 +101,8 @@ main (int argc, char **argv)
   first_row (client, pipeline, sink, &rows); /* warm-up */
   for (guint i = 0; i < n; i++)
     samples[i] = first_row (client, pipeline, sink, &rows);
-  qsort (samples, n, sizeof (double), compare_doubles);
+  median = bench_median (samples, n);
   printf ("latency first-row median_ms=%.3f min_ms=%.3f max_ms=%.3f rows=%" G_GUINT64_FORMAT "\n",
-          (n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2) * 1e3,
-          samples[0] * 1e3, samples[n - 1] * 1e3, rows);
+          median * 1e3, samples[0] * 1e3, samples[n - 1] * 1e3, rows);
   return 0;
 }

@@ -30,27 +30,14 @@ typedef struct {
   gint64 limit;       /* or -1 */
 } FirstRowQuery;
 
-static void G_GNUC_NORETURN
-die (const char *what, const char *message)
-{
-  fprintf (stderr, "bench-latency: %s: %s\n", what, message);
-  exit (1);
-}
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
+#define die(what, message) bench_die ("bench-latency", (what), (message))
 
 static void
 print_figure (const char *name, double *samples, guint n)
 {
-  qsort (samples, n, sizeof (double), compare_doubles);
-  printf ("latency %s median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", name,
-          (n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2) * 1e3,
+  double median = bench_median (samples, n);
+
+  printf ("latency %s median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", name, median * 1e3,
           samples[0] * 1e3, samples[n - 1] * 1e3);
   fflush (stdout);
 }

@@ -10,7 +10,6 @@
  */
 
 #include "fraise-pipeline-run-private.h"
-#include "fraise-client-private.h"
 #include "fraise-elements-private.h"
 #include "fraise-explanation-private.h"
 #include "fraise-proto.h"
@@ -231,14 +230,6 @@ fraise_pipeline_explain_finish (FraisePipeline *pipeline, GAsyncResult *result, 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-on_explain_sync (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 /**
  * fraise_pipeline_explain_sync:
  * @pipeline: a pipeline that is not running
@@ -260,16 +251,10 @@ fraise_pipeline_explain_sync (FraisePipeline *pipeline,
                               GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
-  GMainContext *context;
 
   g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), NULL);
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), NULL);
 
-  context = _fraise_client_get_context (client);
-  g_main_context_push_thread_default (context);
-  fraise_pipeline_explain_async (pipeline, client, cancellable, on_explain_sync, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
+  result = _fraise_pipeline_wait (pipeline, client, fraise_pipeline_explain_async, cancellable);
   return fraise_pipeline_explain_finish (pipeline, result, error);
 }

@@ -47,6 +47,19 @@ void _fraise_pipeline_set_state (FraisePipeline *self, FraisePipelineState state
 /* FRAISE_ERROR_CONFIG unless the chain can run: a query source first (when
  * @need_source) and nowhere else, an errors branch for on-error=route. */
 gboolean _fraise_pipeline_check_chain (FraisePipeline *self, gboolean need_source, GError **error);
+/* A pipeline's `_async` call on a client: run_async, explain_async. */
+typedef void (*FraisePipelineStart) (FraisePipeline *pipeline,
+                                     FraiseClient *client,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
+/* A `_sync` call: makes @client's context the thread-default one, starts
+ * @start on it, iterates it until the call completes and returns its
+ * result (transfer full). Not from a handler of the pipeline's elements. */
+GAsyncResult *_fraise_pipeline_wait (FraisePipeline *self,
+                                     FraiseClient *client,
+                                     FraisePipelineStart start,
+                                     GCancellable *cancellable);
 /* Notifies rows-processed (once per batch). */
 void _fraise_pipeline_notify_rows (FraisePipeline *self);
 

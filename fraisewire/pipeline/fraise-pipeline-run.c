@@ -775,11 +775,28 @@ fraise_pipeline_run_finish (FraisePipeline *pipeline, GAsyncResult *result, GErr
 }
 
 static void
-on_run_sync (GObject *object, GAsyncResult *result, gpointer user_data)
+on_waited (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **out = user_data;
 
   *out = g_object_ref (result);
+}
+
+GAsyncResult *
+_fraise_pipeline_wait (FraisePipeline *self,
+                       FraiseClient *client,
+                       FraisePipelineStart start,
+                       GCancellable *cancellable)
+{
+  GMainContext *context = _fraise_client_get_context (client);
+  GAsyncResult *result = NULL;
+
+  g_main_context_push_thread_default (context);
+  start (self, client, cancellable, on_waited, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  return result;
 }
 
 /**
@@ -804,17 +821,11 @@ fraise_pipeline_run_sync (FraisePipeline *pipeline,
                           GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
-  GMainContext *context;
 
   g_return_val_if_fail (FRAISE_IS_PIPELINE (pipeline), FALSE);
   g_return_val_if_fail (FRAISE_IS_CLIENT (client), FALSE);
 
-  context = _fraise_client_get_context (client);
-  g_main_context_push_thread_default (context);
-  fraise_pipeline_run_async (pipeline, client, cancellable, on_run_sync, &result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
+  result = _fraise_pipeline_wait (pipeline, client, fraise_pipeline_run_async, cancellable);
   return fraise_pipeline_run_finish (pipeline, result, error);
 }
 
