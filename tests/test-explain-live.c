@@ -159,6 +159,30 @@ test_pipeline_runs_after_explain (void)
   g_assert_cmpuint (rows_in, ==, 7);
 }
 
+/* Everything after a fully pushed filter is merged, and each merge is a
+ * decision: the LIMIT, then the projection the server builds. */
+static void
+test_merges_shown (void)
+{
+  g_autoptr (FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
+  g_autoptr (FraiseExplanation) explanation = NULL;
+  const char *const *decisions;
+
+  if (client == NULL)
+    return;
+  explanation = explain (client, "query source=v_explain_live ! filter expr='status == \"rare\"'"
+                                 " ! limit count=3 ! project fields=id,name ! count-sink");
+  g_assert_cmpstr (fraise_explanation_get_sql (explanation), ==,
+                   "SELECT json_build_object('id', data->'id', 'name', data->'name') AS data "
+                   "FROM v_explain_live WHERE ((data @> '{\"status\":\"rare\"}')) LIMIT 3");
+  decisions = fraise_explanation_get_decisions (explanation);
+  g_assert_cmpuint (g_strv_length ((char **) decisions), ==, 3);
+  g_assert_cmpstr (decisions[1], ==, "limit0: merged: LIMIT 3");
+  g_assert_cmpstr (decisions[2], ==,
+                   "project0: the server sends only the fields: "
+                   "json_build_object('id', data->'id', 'name', data->'name')");
+}
+
 /* A view that renames the column: the advice is on the table's column. A
  * view that computes the document: no index can serve it, and it says so. */
 static void
@@ -295,6 +319,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/explain-live/advice-changes-plan", test_advice_changes_plan);
   g_test_add_func ("/explain-live/pipeline-runs-after-explain", test_pipeline_runs_after_explain);
+  g_test_add_func ("/explain-live/merges-shown", test_merges_shown);
   g_test_add_func ("/explain-live/views", test_views);
   g_test_add_func ("/explain-live/nothing-pushed", test_nothing_pushed);
   g_test_add_func ("/explain-live/errors", test_errors);
