@@ -20,6 +20,7 @@
 typedef struct {
   FraisePipeline *pipeline;
   FraiseQuery *query;
+  FraiseStream *stream; /* the plan's, held until it has been read */
   FraisePushdownReport *report;
   char *sql;
   GString *plan;
@@ -32,6 +33,7 @@ explain_free (gpointer data)
 
   g_object_unref (explain->pipeline);
   g_clear_object (&explain->query);
+  g_clear_object (&explain->stream);
   _fraise_pushdown_report_free (explain->report);
   g_free (explain->sql);
   g_string_free (explain->plan, TRUE);
@@ -90,18 +92,19 @@ static void
 on_explained (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  g_autoptr (FraiseStream) stream = NULL;
+  Explain *explain = g_task_get_task_data (task);
   GCancellable *cancellable;
   GError *error = NULL;
 
-  stream = _fraise_query_explain_finish (FRAISE_QUERY (object), result, &error);
-  if (stream == NULL)
+  explain->stream = _fraise_query_explain_finish (FRAISE_QUERY (object), result, &error);
+  if (explain->stream == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
   cancellable = g_task_get_cancellable (task);
-  fraise_stream_next_batch_async (stream, cancellable, on_plan_batch, g_steal_pointer (&task));
+  fraise_stream_next_batch_async (explain->stream, cancellable, on_plan_batch,
+                                  g_steal_pointer (&task));
 }
 
 /* Merges what push-down can, records the SQL, and asks for its plan. */
