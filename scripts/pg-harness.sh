@@ -20,7 +20,9 @@
 # verify-full), FRAISE_TEST_URI_DEMO (trust, Unix socket, db demo),
 # FRAISE_TEST_SUPERUSER_URI, the passwords (FRAISE_TEST_SCRAM_PASSWORD,
 # FRAISE_TEST_MD5_PASSWORD, FRAISE_TEST_PASSWORD_PASSWORD) and
-# FRAISE_TEST_TLS_CA_FILE.
+# FRAISE_TEST_TLS_CA_FILE and FRAISE_TEST_TLS_DIR (ca.crt, other-ca.crt,
+# revoked.crl revoking the server's certificate, empty.crl, other-ca.crl
+# from the other CA, crldir/).
 #
 # Also read: FRAISE_PG_BIN (server binaries, default /usr/lib/postgresql/15/bin)
 # and FRAISE_PG_KEEP (when set, `stop` keeps the directory and its server.log).
@@ -140,6 +142,7 @@ make_tls() {
 cn = "fraisewire test CA"
 ca
 cert_signing_key
+crl_signing_key
 expiration_days = 2
 EOF
   cat >"$tls/server.tmpl" <<'EOF'
@@ -160,8 +163,30 @@ EOF
         --load-ca-certificate "$tls/ca.crt" --load-ca-privkey "$tls/ca.key" \
         --template "$tls/server.tmpl" --outfile "$tls/server.crt"
   } >"$tls/certtool.log" 2>&1 || { log "certtool failed (see $tls/certtool.log): TLS disabled"; return 1; }
-  chmod 0600 "$tls/server.key" "$tls/ca.key"
-  chmod 0644 "$tls/ca.crt" "$tls/server.crt"
+  # For the negative tests: a CA that did not sign the server's certificate,
+  # a CRL of the right CA revoking the server's certificate, one revoking
+  # nothing, an empty one of the other CA, and a directory holding the
+  # revoking one (sslcrldir).
+  printf '%s\n' 'cn = "fraisewire other CA"' ca cert_signing_key 'expiration_days = 2' \
+    >"$tls/other-ca.tmpl"
+  printf '%s\n' 'crl_next_update = 2' 'crl_number = 1' >"$tls/crl.tmpl"
+  {
+    certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$tls/other-ca.key" &&
+      certtool --generate-self-signed --load-privkey "$tls/other-ca.key" \
+        --template "$tls/other-ca.tmpl" --outfile "$tls/other-ca.crt" &&
+      certtool --generate-crl --load-ca-privkey "$tls/ca.key" --load-ca-certificate "$tls/ca.crt" \
+        --load-certificate "$tls/server.crt" --template "$tls/crl.tmpl" \
+        --outfile "$tls/revoked.crl" &&
+      certtool --generate-crl --load-ca-privkey "$tls/ca.key" --load-ca-certificate "$tls/ca.crt" \
+        --template "$tls/crl.tmpl" --outfile "$tls/empty.crl" &&
+      certtool --generate-crl --load-ca-privkey "$tls/other-ca.key" \
+        --load-ca-certificate "$tls/other-ca.crt" --template "$tls/crl.tmpl" \
+        --outfile "$tls/other-ca.crl" &&
+      mkdir -p "$tls/crldir" && cp "$tls/revoked.crl" "$tls/crldir/revoked.crl"
+  } >>"$tls/certtool.log" 2>&1 || { log "certtool failed (see $tls/certtool.log): TLS disabled"; return 1; }
+  chmod 0600 "$tls/server.key" "$tls/ca.key" "$tls/other-ca.key"
+  chmod 0644 "$tls/ca.crt" "$tls/server.crt" "$tls/other-ca.crt" "$tls/revoked.crl" \
+    "$tls/empty.crl" "$tls/other-ca.crl" "$tls/crldir/revoked.crl"
   return 0
 }
 
@@ -275,6 +300,7 @@ write_env() {
     if [ "$TLS" = 1 ]; then
       echo "export FRAISE_TEST_URI_TLS=$(sq "$uri_tls")"
       echo "export FRAISE_TEST_TLS_CA_FILE=$(sq "$PG_DIR/tls/ca.crt")"
+      echo "export FRAISE_TEST_TLS_DIR=$(sq "$PG_DIR/tls")"
     fi
   } >"$PG_DIR/env.sh"
   chmod 0644 "$PG_DIR/env.sh"

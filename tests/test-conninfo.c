@@ -402,7 +402,9 @@ set_full_environment (Fixture *f)
     { "PGSSLCERT", "/etc/client.crt" },
     { "PGSSLKEY", "/etc/client.key" },
     { "PGSSLCRL", "/etc/crl.pem" },
+    { "PGSSLCRLDIR", "/etc/crl.d" },
     { "PGSSLMINPROTOCOLVERSION", "TLSv1.3" },
+    { "PGSSLMAXPROTOCOLVERSION", "tlsv1.3" },
     { "PGCHANNELBINDING", "require" },
     { "PGREQUIREAUTH", "scram-sha-256" },
     { "PGCONNECT_TIMEOUT", "7" },
@@ -436,7 +438,9 @@ test_environment (Fixture *f, gconstpointer data)
   g_assert_cmpstr (env->sslcert, ==, "/etc/client.crt");
   g_assert_cmpstr (env->sslkey, ==, "/etc/client.key");
   g_assert_cmpstr (env->sslcrl, ==, "/etc/crl.pem");
+  g_assert_cmpstr (env->sslcrldir, ==, "/etc/crl.d");
   g_assert_cmpstr (env->ssl_min_protocol_version, ==, "TLSv1.3");
+  g_assert_cmpstr (env->ssl_max_protocol_version, ==, "TLSv1.3");
   g_assert_cmpint (env->channel_binding, ==, FRAISE_CHANNEL_BINDING_REQUIRE);
   g_assert_cmpuint (env->require_auth, ==, FRAISE_AUTH_SCRAM);
   g_assert_cmpuint (env->connect_timeout_s, ==, 7);
@@ -531,6 +535,9 @@ test_invalid_values (Fixture *f, gconstpointer data)
     { "sslnegotiation=requiredirect",
       "invalid sslnegotiation value: \"requiredirect\" (expected postgres or direct)" },
     { "ssl_min_protocol_version=SSLv3", "invalid ssl_min_protocol_version value: \"SSLv3\"" },
+    { "ssl_max_protocol_version=SSLv3", "invalid ssl_max_protocol_version value: \"SSLv3\"" },
+    /* The default minimum, TLSv1.2, is above this maximum. */
+    { "ssl_max_protocol_version=TLSv1.1", "invalid SSL protocol version range" },
     { "require_auth=kerberos", "invalid require_auth value: \"kerberos\"" },
     { "host", "missing \"=\" after \"host\" in connection info string" },
     { "mydb", "missing \"=\" after \"mydb\" in connection info string" },
@@ -734,9 +741,16 @@ test_enumerations (Fixture *f, gconstpointer data)
   for (gsize i = 0; i < G_N_ELEMENTS (tls); i++)
     {
       g_autofree char *conninfo = g_strdup_printf ("ssl_min_protocol_version=%s", tls[i][0]);
+      g_autofree char *max =
+        g_strdup_printf ("ssl_min_protocol_version='' ssl_max_protocol_version=%s", tls[i][0]);
       g_autoptr(FraiseConninfo) info = parse_ok (f, conninfo);
+      g_autoptr(FraiseConninfo) max_info = parse_ok (f, max);
 
       g_assert_cmpstr (info->ssl_min_protocol_version, ==, tls[i][1]);
+      g_assert_null (info->ssl_max_protocol_version); /* no maximum unless given */
+      /* An empty maximum is no maximum. */
+      g_assert_cmpstr (max_info->ssl_max_protocol_version, ==,
+                       g_str_equal (tls[i][0], "''") ? NULL : tls[i][1]);
     }
 }
 

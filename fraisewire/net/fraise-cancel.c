@@ -89,9 +89,12 @@ static void
 on_cancel_tls_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  FraiseConnection *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error) ||
+      !fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
+                                 &error))
     {
       cancel_failed (task, error);
       return;

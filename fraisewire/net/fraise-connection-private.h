@@ -125,6 +125,15 @@ GIOStream *fraise_tls_client_new (const FraiseConninfo *info,
                                   const FraiseConninfoHost *host,
                                   GIOStream *base,
                                   GError **error);
+/* fraise-tls-verify.c: reads the CRLs of @info for @tls (CONFIG error
+ * naming an unreadable file), then, after the handshake, checks the
+ * negotiated protocol version and the server chain's revocation. */
+gboolean
+fraise_tls_prepare_checks (const FraiseConninfo *info, GTlsConnection *tls, GError **error);
+gboolean fraise_tls_check_session (const FraiseConninfo *info,
+                                   GTlsConnection *tls,
+                                   const char *peer,
+                                   GError **error);
 /* Whether bytes follow the one-byte answer to SSLRequest (CVE-2021-23222). */
 gboolean fraise_tls_bytes_after_answer (GSocketConnection *connection);
 /* Sends SSLRequest on the connected socket; on 'S' runs the handshake and

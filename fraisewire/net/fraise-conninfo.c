@@ -74,8 +74,10 @@ static const OptionSpec option_specs[N_OPTIONS] = {
   [OPT_SSLKEY] = { "sslkey", "PGSSLKEY", FALSE },
   [OPT_SSLPASSWORD] = { "sslpassword", NULL, TRUE },
   [OPT_SSLCRL] = { "sslcrl", "PGSSLCRL", FALSE },
+  [OPT_SSLCRLDIR] = { "sslcrldir", "PGSSLCRLDIR", FALSE },
   [OPT_SSLNEGOTIATION] = { "sslnegotiation", "PGSSLNEGOTIATION", FALSE },
   [OPT_SSL_MIN_PROTOCOL_VERSION] = { "ssl_min_protocol_version", "PGSSLMINPROTOCOLVERSION", FALSE },
+  [OPT_SSL_MAX_PROTOCOL_VERSION] = { "ssl_max_protocol_version", "PGSSLMAXPROTOCOLVERSION", FALSE },
   [OPT_CHANNEL_BINDING] = { "channel_binding", "PGCHANNELBINDING", FALSE },
   [OPT_REQUIRE_AUTH] = { "require_auth", "PGREQUIREAUTH", FALSE },
   [OPT_TARGET_SESSION_ATTRS] = { "target_session_attrs", "PGTARGETSESSIONATTRS", FALSE },
@@ -811,6 +813,7 @@ build_identity (const Options *opts, FraiseConninfo *info)
   info->sslkey = dup_nonempty (v[OPT_SSLKEY]);
   info->sslpassword = dup_nonempty (v[OPT_SSLPASSWORD]);
   info->sslcrl = dup_nonempty (v[OPT_SSLCRL]);
+  info->sslcrldir = dup_nonempty (v[OPT_SSLCRLDIR]);
 }
 
 /* One require_auth element, already stripped of its "!". */
@@ -860,25 +863,38 @@ parse_require_auth (const char *text, guint *mask, GError **error)
   return TRUE;
 }
 
-/* libpq accepts the names case-insensitively; an empty value means "no
- * minimum", reported here as TLSv1, the lowest version libpq knows. */
+/* libpq accepts the names case-insensitively. @keyword is
+ * ssl_min_protocol_version (unset: TLSv1.2; empty: no minimum, reported as
+ * TLSv1, the lowest version libpq knows) or ssl_max_protocol_version (unset
+ * or empty: no maximum, NULL). */
 static gboolean
-parse_tls_version (const char *text, char **result, GError **error)
+parse_tls_version (const char *keyword, const char *text, char **result, GError **error)
 {
-  if (text == NULL)
-    text = DEFAULT_SSL_MIN_PROTOCOL;
-  else if (text[0] == '\0')
-    text = tls_versions[0];
+  gboolean min = g_str_equal (keyword, "ssl_min_protocol_version");
+
+  if (text == NULL || text[0] == '\0')
+    {
+      *result = min ? g_strdup (text == NULL ? DEFAULT_SSL_MIN_PROTOCOL : tls_versions[0]) : NULL;
+      return TRUE;
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (tls_versions); i++)
     if (g_ascii_strcasecmp (text, tls_versions[i]) == 0)
       {
         *result = g_strdup (tls_versions[i]);
         return TRUE;
       }
-  return config_error (
-    error, _("invalid ssl_min_protocol_version value: \"%s\" (expected TLSv1, TLSv1.1, "
-                         "TLSv1.2 or TLSv1.3)"),
-              text);
+  return config_error (error,
+                       _("invalid %s value: \"%s\" (expected TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3)"),
+                          keyword, text);
+}
+
+int
+fraise_conninfo_tls_version_rank (const char *version)
+{
+  for (gsize i = 0; version != NULL && i < G_N_ELEMENTS (tls_versions); i++)
+    if (g_str_equal (version, tls_versions[i]))
+      return (int) i;
+  return -1;
 }
 
 static gboolean
@@ -923,8 +939,18 @@ build_ssl (const Options *opts, FraiseConninfo *info, GError **error)
     return config_error (error, _("weak sslmode \"%s\" may not be used with sslrootcert=system "
                            "(use \"verify-full\")"),
                                    enum_name (sslmode_values, mode));
-  return parse_tls_version (opts->values[OPT_SSL_MIN_PROTOCOL_VERSION],
-                            &info->ssl_min_protocol_version, error);
+  if (!parse_tls_version ("ssl_min_protocol_version", opts->values[OPT_SSL_MIN_PROTOCOL_VERSION],
+                          &info->ssl_min_protocol_version, error) ||
+      !parse_tls_version ("ssl_max_protocol_version", opts->values[OPT_SSL_MAX_PROTOCOL_VERSION],
+                          &info->ssl_max_protocol_version, error))
+    return FALSE;
+  if (info->ssl_max_protocol_version != NULL &&
+      fraise_conninfo_tls_version_rank (info->ssl_min_protocol_version) >
+        fraise_conninfo_tls_version_rank (info->ssl_max_protocol_version))
+    return config_error (error, _("invalid SSL protocol version range: ssl_min_protocol_version "
+                                  "%s is above ssl_max_protocol_version %s"),
+                                   info->ssl_min_protocol_version, info->ssl_max_protocol_version);
+  return TRUE;
 }
 
 static gboolean
@@ -1028,7 +1054,9 @@ fraise_conninfo_free (FraiseConninfo *info)
   g_free (info->sslkey);
   fraise_secure_free_string (info->sslpassword);
   g_free (info->sslcrl);
+  g_free (info->sslcrldir);
   g_free (info->ssl_min_protocol_version);
+  g_free (info->ssl_max_protocol_version);
   g_free (info->default_socket_dir);
   g_free (info);
 }

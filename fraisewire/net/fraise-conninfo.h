@@ -53,11 +53,12 @@ typedef struct {
   char *options;
   guint connect_timeout_s; /* 0 = none; default 10; values 1 are raised to 2 as libpq does */
   FraiseSslMode sslmode;
-  char *sslrootcert, *sslcert, *sslkey, *sslpassword, *sslcrl;
+  char *sslrootcert, *sslcert, *sslkey, *sslpassword, *sslcrl, *sslcrldir;
   gboolean sslnegotiation_direct;
   char *ssl_min_protocol_version; /* "TLSv1", "TLSv1.1", "TLSv1.2" or "TLSv1.3" (canonical case);
                                    * "TLSv1.2" by default; an explicit empty value means no
                                    * minimum and is reported as "TLSv1" */
+  char *ssl_max_protocol_version; /* the same names, or NULL for no maximum */
   FraiseChannelBinding channel_binding;
   guint require_auth; /* FraiseAuthMask of allowed methods; FRAISE_AUTH_ALL if unset */
   FraiseTargetSessionAttrs target_session_attrs;
@@ -81,6 +82,10 @@ typedef struct {
 FraiseConninfo *
 fraise_conninfo_parse (const char *conninfo, const char *const *envp, GError **error);
 void fraise_conninfo_free (FraiseConninfo *info);
+
+/* The order of a TLS version name ("TLSv1" 0 ... "TLSv1.3" 3), -1 for NULL
+ * or an unknown name. */
+int fraise_conninfo_tls_version_rank (const char *version);
 
 /* The password to use for @host: the explicit one if any, else the matching
  * .pgpass line (file must not be group/world accessible: such a file is

@@ -40,48 +40,71 @@ accept_wrong_identity (GTlsConnection *connection,
   return (errors & ~G_TLS_CERTIFICATE_BAD_IDENTITY) == 0;
 }
 
+/* The sslmode in effect: require verifies as verify-ca when a root
+ * certificate file is given or exists at the default path, as libpq does. */
+static FraiseSslMode
+effective_mode (const FraiseConninfo *info, char **root_path)
+{
+  if (g_strcmp0 (info->sslrootcert, "system") == 0)
+    {
+      *root_path = NULL;
+      return info->sslmode;
+    }
+  *root_path = info->sslrootcert != NULL
+                 ? g_strdup (info->sslrootcert)
+                 : g_build_filename (g_get_home_dir (), ".postgresql", "root.crt", NULL);
+  if (info->sslmode == FRAISE_SSL_REQUIRE && g_file_test (*root_path, G_FILE_TEST_EXISTS))
+    return FRAISE_SSL_VERIFY_CA;
+  return info->sslmode;
+}
+
 static gboolean
 configure_tls (const FraiseConninfo *info, GTlsConnection *tls, GError **error)
 {
-  gboolean verify = info->sslmode >= FRAISE_SSL_VERIFY_CA;
+  g_autofree char *root_path = NULL;
+  FraiseSslMode mode = effective_mode (info, &root_path);
+  gboolean verify = mode >= FRAISE_SSL_VERIFY_CA;
 
-  if (info->sslrootcert != NULL && !g_str_equal (info->sslrootcert, "system"))
+  if ((info->sslcrl != NULL || info->sslcrldir != NULL) && !verify)
     {
-      g_autoptr(GTlsDatabase) database = NULL;
-      g_autoptr(GError) local = NULL;
-
-      database = g_tls_file_database_new (info->sslrootcert, &local);
-      if (database == NULL)
-        {
-          if (verify)
-            {
-              *error = fraise_tls_error (_("could not load root certificate file \"%s\": %s"),
-                                            info->sslrootcert, local->message);
-              return FALSE;
-            }
-        }
-      else
-        g_tls_connection_set_database (tls, database);
+      *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                            _("%s is given but sslmode=%s does not verify the server "
+                              "certificate: use sslmode=verify-ca or verify-full (or give "
+                              "sslrootcert)"),
+                               info->sslcrl != NULL ? "sslcrl" : "sslcrldir",
+                               info->sslmode == FRAISE_SSL_REQUIRE  ? "require"
+                               : info->sslmode == FRAISE_SSL_PREFER ? "prefer"
+                               : info->sslmode == FRAISE_SSL_ALLOW  ? "allow"
+                                                                    : "disable");
+      return FALSE;
     }
-  else if (verify && info->sslrootcert == NULL)
+  if (verify && root_path != NULL)
     {
-      g_autofree char *path = g_build_filename (g_get_home_dir (), ".postgresql", "root.crt", NULL);
-      g_autoptr(GTlsDatabase) database = NULL;
-      g_autoptr(GError) local = NULL;
+      g_autoptr (GTlsDatabase) database = NULL;
+      g_autoptr (GError) local = NULL;
 
-      database = g_tls_file_database_new (path, &local);
+      if (info->sslrootcert == NULL && !g_file_test (root_path, G_FILE_TEST_EXISTS))
+        {
+          *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                _("root certificate file \"%s\" does not exist or cannot be "
+                                  "read — either provide the file, use the system's trusted "
+                                  "roots with sslrootcert=system, or change sslmode to disable "
+                                  "server certificate verification"),
+                                   root_path);
+          return FALSE;
+        }
+      database = g_tls_file_database_new (root_path, &local);
       if (database == NULL)
         {
-          *error = fraise_tls_error (_("root certificate file \"%s\" does not exist or cannot "
-                                       "be read — either provide the file, use the system's "
-                                       "trusted roots with sslrootcert=system, or change "
-                                       "sslmode to disable server certificate "
-                                       "verification"),
-                                        path);
+          *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                                _("sslrootcert: could not load root certificate file \"%s\": %s"),
+                                   root_path, local->message);
           return FALSE;
         }
       g_tls_connection_set_database (tls, database);
     }
+  if (!fraise_tls_prepare_checks (info, tls, error))
+    return FALSE;
 
   if (info->sslcert != NULL)
     {
@@ -99,9 +122,9 @@ configure_tls (const FraiseConninfo *info, GTlsConnection *tls, GError **error)
       g_tls_connection_set_certificate (tls, certificate);
     }
 
-  if (info->sslmode < FRAISE_SSL_VERIFY_CA)
+  if (mode < FRAISE_SSL_VERIFY_CA)
     g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
-  else if (info->sslmode == FRAISE_SSL_VERIFY_CA)
+  else if (mode == FRAISE_SSL_VERIFY_CA)
     g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_wrong_identity), NULL);
   return TRUE;
 }
@@ -155,6 +178,16 @@ on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Before the startup packet: nothing is sent on a session outside the
+   * protocol range or with a revoked certificate. */
+  if (!fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
+                                 &error))
+    {
+      g_object_unref (source);
+      fraise_connection_attempt_failed (self, error);
+      g_object_unref (self);
+      return;
+    }
   self->is_tls = TRUE;
   fraise_connection_use_stream (self, G_IO_STREAM (source));
   g_object_unref (source);

@@ -1,0 +1,213 @@
+/* test-tls.c: every verification setting against the harness's TLS server, failing where it must
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The harness makes a CA (ca.crt) that signed the server's certificate
+ * (CN localhost, 127.0.0.1), another CA (other-ca.crt), a CRL of the right
+ * CA revoking the server's certificate (revoked.crl, also in crldir/) and
+ * one revoking nothing (empty.crl), and an empty CRL of the other CA
+ * (other-ca.crl). Each case connects to the real server
+ * with one setting changed and checks the outcome: a test here fails if a
+ * mode accepts a certificate it should refuse.
+ */
+
+#include "fraise-test-utils.h"
+
+#include <string.h>
+
+static const char *tls_dir;
+
+/* host=127.0.0.1 ... sslmode=@mode plus @extra ("sslrootcert=ca.crt ..."),
+ * file names relative to the harness's TLS directory. */
+static char *
+conninfo (const char *mode, const char *extra)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) words = g_strsplit (extra, " ", -1);
+
+  g_string_printf (out,
+                   "host=127.0.0.1 port=%s dbname=fraise_test user=fraise_scram "
+                   "password='%s' sslmode=%s",
+                   g_getenv ("FRAISE_TEST_PORT"), g_getenv ("FRAISE_TEST_SCRAM_PASSWORD"), mode);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *eq = strchr (words[i], '=');
+
+      if (eq == NULL)
+        continue;
+      if (eq[1] != '/' &&
+          (g_str_has_prefix (words[i], "sslrootcert=") || g_str_has_prefix (words[i], "sslcrl") ||
+           g_str_has_prefix (words[i], "sslcrldir=")))
+        g_string_append_printf (out, " %.*s%s/%s", (int) (eq - words[i] + 1), words[i], tls_dir,
+                                eq + 1);
+      else
+        g_string_append_printf (out, " %s", words[i]);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+have_server (void)
+{
+  if (fraise_test_get_uri ("FRAISE_TEST_URI_TLS") == NULL)
+    return FALSE;
+  tls_dir = g_getenv ("FRAISE_TEST_TLS_DIR");
+  g_assert_nonnull (tls_dir);
+  return TRUE;
+}
+
+static void
+connects (const char *mode, const char *extra)
+{
+  g_autofree char *info = conninfo (mode, extra);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseClient) client = fraise_client_new (info, &error);
+
+  g_assert_no_error (error);
+  fraise_client_connect_sync (client, NULL, &error);
+  if (error != NULL)
+    g_error ("sslmode=%s %s: %s", mode, extra, error->message);
+  g_assert_true (fraise_client_get_is_tls (client));
+}
+
+/* Fails with @code; the message contains @needle. */
+static void
+refused (const char *mode, const char *extra, int code, const char *needle)
+{
+  g_autofree char *info = conninfo (mode, extra);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseClient) client = fraise_client_new (info, &error);
+
+  if (client == NULL)
+    {
+      g_assert_error (error, FRAISE_ERROR, code);
+      g_assert_nonnull (strstr (error->message, needle));
+      return;
+    }
+  if (fraise_client_connect_sync (client, NULL, &error))
+    g_error ("sslmode=%s %s connected; it must be refused (%s)", mode, extra, needle);
+  g_test_message ("sslmode=%s %s: %s", mode, extra, error->message);
+  if (!g_error_matches (error, FRAISE_ERROR, code) || strstr (error->message, needle) == NULL)
+    g_error ("sslmode=%s %s: expected code %d with \"%s\", got %s", mode, extra, code, needle,
+             error->message);
+  g_assert_false (fraise_client_is_connected (client));
+}
+
+static void
+test_right_ca (void)
+{
+  if (!have_server ())
+    return;
+  connects ("verify-full", "sslrootcert=ca.crt");
+  connects ("verify-ca", "sslrootcert=ca.crt");
+  connects ("require", "sslrootcert=ca.crt");
+}
+
+/* A CA that did not sign the server's certificate: refused by every mode
+ * that verifies, and by require once a root certificate is given. */
+static void
+test_wrong_ca (void)
+{
+  if (!have_server ())
+    return;
+  refused ("verify-full", "sslrootcert=other-ca.crt", FRAISE_ERROR_TLS, "TLS handshake");
+  refused ("verify-ca", "sslrootcert=other-ca.crt", FRAISE_ERROR_TLS, "TLS handshake");
+  refused ("require", "sslrootcert=other-ca.crt", FRAISE_ERROR_TLS, "TLS handshake");
+  /* require without a root certificate file encrypts without verifying,
+   * as libpq does (HOME has no .postgresql/root.crt under the harness). */
+  connects ("require", "sslrootcert=/nonexistent/root.crt");
+}
+
+/* hostaddr is dialled, host is what the certificate must name. */
+static void
+test_wrong_host (void)
+{
+  if (!have_server ())
+    return;
+  refused ("verify-full", "sslrootcert=ca.crt host=db.other.example hostaddr=127.0.0.1",
+           FRAISE_ERROR_TLS, "TLS handshake");
+  connects ("verify-ca", "sslrootcert=ca.crt host=db.other.example hostaddr=127.0.0.1");
+}
+
+static void
+test_revoked (void)
+{
+  if (!have_server ())
+    return;
+  refused ("verify-full", "sslrootcert=ca.crt sslcrl=revoked.crl", FRAISE_ERROR_TLS,
+           "is revoked by a CRL");
+  refused ("verify-ca", "sslrootcert=ca.crt sslcrl=revoked.crl", FRAISE_ERROR_TLS,
+           "is revoked by a CRL");
+  refused ("verify-full", "sslrootcert=ca.crt sslcrldir=crldir", FRAISE_ERROR_TLS,
+           "is revoked by a CRL");
+  /* require with a root certificate verifies, CRL included. */
+  refused ("require", "sslrootcert=ca.crt sslcrl=revoked.crl", FRAISE_ERROR_TLS,
+           "is revoked by a CRL");
+  connects ("verify-full", "sslrootcert=ca.crt sslcrl=empty.crl");
+  /* A CRL of another CA covers nothing: as OpenSSL's CRL check, refused. */
+  refused ("verify-full", "sslrootcert=ca.crt sslcrl=other-ca.crl", FRAISE_ERROR_TLS,
+           "no valid, unexpired CRL of the issuer");
+}
+
+static void
+test_crl_errors (void)
+{
+  if (!have_server ())
+    return;
+  /* Not a CRL, and no file: CONFIG errors naming the keyword and the file. */
+  refused ("verify-full", "sslrootcert=ca.crt sslcrl=ca.crt", FRAISE_ERROR_CONFIG,
+           "sslcrl: could not read CRL file");
+  refused ("verify-full", "sslrootcert=ca.crt sslcrl=/nonexistent.crl", FRAISE_ERROR_CONFIG,
+           "\"/nonexistent.crl\"");
+  refused ("verify-full", "sslrootcert=ca.crt sslcrldir=/nonexistent-dir", FRAISE_ERROR_CONFIG,
+           "sslcrldir: could not open CRL directory \"/nonexistent-dir\"");
+  /* A CRL cannot be checked without verifying the chain. */
+  refused ("require", "sslrootcert=/nonexistent/root.crt sslcrl=revoked.crl", FRAISE_ERROR_CONFIG,
+           "sslcrl is given but sslmode=require does not verify");
+}
+
+static void
+test_root_errors (void)
+{
+  if (!have_server ())
+    return;
+  refused ("verify-full", "sslrootcert=/nonexistent/root.crt", FRAISE_ERROR_CONFIG,
+           "sslrootcert: could not load root certificate file \"/nonexistent/root.crt\"");
+  /* A directory cannot be read as a file. */
+  refused ("verify-ca", "sslrootcert=crldir", FRAISE_ERROR_CONFIG,
+           "sslrootcert: could not load root certificate file");
+}
+
+/* PostgreSQL 15 with GnuTLS's defaults negotiates TLS 1.3. */
+static void
+test_protocol_range (void)
+{
+  if (!have_server ())
+    return;
+  connects ("verify-full", "sslrootcert=ca.crt ssl_min_protocol_version=TLSv1.3");
+  connects ("verify-full",
+            "sslrootcert=ca.crt ssl_min_protocol_version=TLSv1.2 ssl_max_protocol_version=TLSv1.3");
+  refused ("verify-full", "sslrootcert=ca.crt ssl_max_protocol_version=TLSv1.2", FRAISE_ERROR_TLS,
+           "uses TLSv1.3, outside ssl_min_protocol_version=TLSv1.2 .. ssl_max_protocol_version="
+           "TLSv1.2");
+  refused ("require", "ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2",
+           FRAISE_ERROR_CONFIG, "invalid SSL protocol version range");
+  refused ("require", "ssl_max_protocol_version=TLSv9", FRAISE_ERROR_CONFIG,
+           "invalid ssl_max_protocol_version value: \"TLSv9\"");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tls/right-ca", test_right_ca);
+  g_test_add_func ("/tls/wrong-ca", test_wrong_ca);
+  g_test_add_func ("/tls/wrong-host", test_wrong_host);
+  g_test_add_func ("/tls/revoked", test_revoked);
+  g_test_add_func ("/tls/crl-errors", test_crl_errors);
+  g_test_add_func ("/tls/root-errors", test_root_errors);
+  g_test_add_func ("/tls/protocol-range", test_protocol_range);
+
+  return g_test_run ();
+}
