@@ -196,6 +196,21 @@ test_protocol_range (void)
            "invalid ssl_max_protocol_version value: \"TLSv9\"");
 }
 
+/* PostgreSQL 15 reads the ClientHello as a startup packet and hangs up:
+ * the error says what direct TLS needs. */
+static void
+test_direct (void)
+{
+  if (!have_server ())
+    return;
+  refused ("require", "sslnegotiation=direct", FRAISE_ERROR_TLS,
+           "a server older than PostgreSQL 17 does not support direct TLS");
+  refused ("verify-full", "sslrootcert=ca.crt sslnegotiation=direct", FRAISE_ERROR_TLS,
+           "use sslnegotiation=postgres");
+  refused ("prefer", "sslnegotiation=direct", FRAISE_ERROR_CONFIG,
+           "weak sslmode \"prefer\" may not be used with sslnegotiation=direct");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -208,6 +223,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tls/crl-errors", test_crl_errors);
   g_test_add_func ("/tls/root-errors", test_root_errors);
   g_test_add_func ("/tls/protocol-range", test_protocol_range);
+  g_test_add_func ("/tls/direct", test_direct);
 
   return g_test_run ();
 }

@@ -93,6 +93,8 @@ on_cancel_tls_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error) ||
+      !fraise_tls_check_alpn (self->info, G_TLS_CONNECTION (source), self->peer_description,
+                              &error) ||
       !fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
                                  &error))
     {
@@ -103,12 +105,30 @@ on_cancel_tls_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+start_cancel_tls (GTask *task)
+{
+  FraiseConnection *self = g_task_get_source_object (task);
+  CancelData *data = g_task_get_task_data (task);
+  g_autoptr (GIOStream) tls = NULL;
+  GError *error = NULL;
+
+  tls = fraise_tls_client_new (self->info, fraise_connection_current_host (self),
+                               G_IO_STREAM (data->connection), &error);
+  if (tls == NULL)
+    {
+      cancel_failed (task, error);
+      return;
+    }
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_cancel_tls_ready, task);
+}
+
+static void
 on_cancel_ssl_answer (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   FraiseConnection *self = g_task_get_source_object (task);
   CancelData *data = g_task_get_task_data (task);
-  g_autoptr(GIOStream) tls = NULL;
   GError *error = NULL;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
 
@@ -124,15 +144,7 @@ on_cancel_ssl_answer (GObject *source, GAsyncResult *result, gpointer user_data)
                                                 self->peer_description));
       return;
     }
-  tls = fraise_tls_client_new (self->info, fraise_connection_current_host (self),
-                               G_IO_STREAM (data->connection), &error);
-  if (tls == NULL)
-    {
-      cancel_failed (task, error);
-      return;
-    }
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_cancel_tls_ready, task);
+  start_cancel_tls (task);
 }
 
 static void
@@ -174,6 +186,11 @@ on_cancel_connected (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   /* The main connection is encrypted: so is the cancel request, with the
    * same TLS settings (libpq before 17 sent it in plaintext). */
+  if (self->info->sslnegotiation_direct)
+    {
+      start_cancel_tls (task);
+      return;
+    }
   data->ssl_request = g_byte_array_new ();
   fraise_proto_write_ssl_request (data->ssl_request);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (data->connection)),

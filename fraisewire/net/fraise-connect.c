@@ -298,8 +298,13 @@ on_socket_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   configure_socket (self);
   self->reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
 
-  if (!host->is_unix && self->info->sslmode != FRAISE_SSL_DISABLE &&
-      self->info->sslmode != FRAISE_SSL_ALLOW)
+  /* sslnegotiation=direct needs sslmode require or stronger (checked when
+   * parsing): TLS first, no SSLRequest. A Unix socket never uses TLS, as in
+   * libpq. */
+  if (!host->is_unix && self->info->sslnegotiation_direct)
+    fraise_connection_start_direct_tls (self);
+  else if (!host->is_unix && self->info->sslmode != FRAISE_SSL_DISABLE &&
+           self->info->sslmode != FRAISE_SSL_ALLOW)
     fraise_connection_send_ssl_request (self);
   else
     {

@@ -136,6 +136,14 @@ gboolean fraise_tls_check_session (const FraiseConninfo *info,
                                    GError **error);
 /* Whether bytes follow the one-byte answer to SSLRequest (CVE-2021-23222). */
 gboolean fraise_tls_bytes_after_answer (GSocketConnection *connection);
+/* With sslnegotiation=direct, whether the server chose the "postgresql"
+ * ALPN protocol (TRUE without direct). */
+gboolean fraise_tls_check_alpn (const FraiseConninfo *info,
+                                GTlsConnection *tls,
+                                const char *peer,
+                                GError **error);
+/* sslnegotiation=direct: the handshake at once, no SSLRequest. */
+void fraise_connection_start_direct_tls (FraiseConnection *self);
 /* Sends SSLRequest on the connected socket; on 'S' runs the handshake and
  * then sends the startup packet (or fails the attempt). */
 void fraise_connection_send_ssl_request (FraiseConnection *self);

@@ -140,6 +140,13 @@ fraise_tls_client_new (const FraiseConninfo *info,
 
   if (tls == NULL || !configure_tls (info, G_TLS_CONNECTION (tls), error))
     return NULL;
+  if (info->sslnegotiation_direct)
+    {
+      /* PostgreSQL 17 accepts TLS first only with this ALPN protocol. */
+      static const char *const alpn[] = { "postgresql", NULL };
+
+      g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), alpn);
+    }
   return g_steal_pointer (&tls);
 }
 
@@ -167,10 +174,17 @@ on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (!ok)
     {
-      GError *mapped = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-                         ? g_error_copy (error)
-                         : fraise_tls_error (_("TLS handshake with %s failed: %s"),
-                                                self->peer_description, error->message);
+      GError *mapped =
+        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          ? g_error_copy (error)
+          : self->info->sslnegotiation_direct
+          ? fraise_tls_error (_("direct TLS handshake with %s failed: %s — a server older than "
+                                               "PostgreSQL 17 does not support direct TLS "
+                                               "(sslnegotiation=direct): use "
+                                               "sslnegotiation=postgres"),
+                                 self->peer_description, error->message)
+          : fraise_tls_error (_("TLS handshake with %s failed: %s"), self->peer_description,
+                                 error->message);
       g_error_free (error);
       g_object_unref (source);
       fraise_connection_attempt_failed (self, fraise_connection_take_attempt_error (self, mapped));
@@ -179,8 +193,11 @@ on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   /* Before the startup packet: nothing is sent on a session outside the
-   * protocol range or with a revoked certificate. */
-  if (!fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
+   * protocol range or with a revoked certificate, nor, with direct TLS, on
+   * one whose server did not agree to the postgresql protocol. */
+  if (!fraise_tls_check_alpn (self->info, G_TLS_CONNECTION (source), self->peer_description,
+                              &error) ||
+      !fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
                                  &error))
     {
       g_object_unref (source);
@@ -201,7 +218,7 @@ start_tls (FraiseConnection *self)
   GIOStream *tls;
   GError *error = NULL;
 
-  if (fraise_tls_bytes_after_answer (self->socket_connection))
+  if (!self->info->sslnegotiation_direct && fraise_tls_bytes_after_answer (self->socket_connection))
     {
       error = fraise_tls_error (_("received unencrypted data after the SSL response from %s "
                                   "— possible man-in-the-middle attack"),
@@ -283,6 +300,29 @@ on_ssl_response (GSocket *socket, GIOCondition condition, gpointer user_data)
   if (failure != NULL)
     fraise_connection_attempt_failed (self, failure);
   return G_SOURCE_REMOVE;
+}
+
+gboolean
+fraise_tls_check_alpn (const FraiseConninfo *info,
+                       GTlsConnection *tls,
+                       const char *peer,
+                       GError **error)
+{
+  if (!info->sslnegotiation_direct ||
+      g_strcmp0 (g_tls_connection_get_negotiated_protocol (tls), "postgresql") == 0)
+    return TRUE;
+  *error = fraise_tls_error (_("server %s did not agree to the ALPN protocol \"postgresql\" in "
+                               "direct TLS negotiation (sslnegotiation=direct); it is not a "
+                               "PostgreSQL 17 or later server, or a proxy in between does not "
+                               "pass ALPN"),
+                                peer);
+  return FALSE;
+}
+
+void
+fraise_connection_start_direct_tls (FraiseConnection *self)
+{
+  start_tls (self);
 }
 
 void
