@@ -278,6 +278,20 @@ def test_explain():
     check("no_such_relation" in text(proc.stderr), "stderr: " + text(proc.stderr))
 
 
+def test_debug_hides_password_length():
+    """FRAISE_DEBUG=protocol logs every message sent, but not the size of an
+    authentication answer, which would tell the password's length."""
+    password_uri = os.environ.get("FRAISE_TEST_URI_PASSWORD")
+    uri()  # skips or fails without a server
+    proc = run([LAUNCH, "--uri", password_uri, "query source=v_user ! count-sink"],
+               extra_env={"FRAISE_DEBUG": "protocol", "G_MESSAGES_DEBUG": "all"})
+    check_rc(proc, 0)
+    err = text(proc.stdout) + text(proc.stderr)  # GLib writes debug messages to stdout
+    check("-> p (authentication answer)" in err, "no password message logged:\n" + err)
+    check(re.search(r"-> p \(\d+ bytes\)", err) is None, "a password message size:\n" + err)
+    check(re.search(r"-> Q \(\d+ bytes\)", err) is not None, "other sizes are logged:\n" + err)
+
+
 def harness_env(database):
     socket_dir = os.environ.get("FRAISE_TEST_SOCKET_DIR")
     port = os.environ.get("FRAISE_TEST_PORT")
@@ -555,6 +569,7 @@ TESTS = [
     test_stats,
     test_runtime_error,
     test_explain,
+    test_debug_hides_password_length,
     test_uri_from_environment,
     test_sigint_under_tty,
     test_sigterm_under_tty,

@@ -493,14 +493,12 @@ fraise_connection_send_startup (FraiseConnection *self)
 }
 
 /* Feeds an Authentication message to the authenticator and sends its
- * answer, wiping it from the output buffer once written: it may hold the
- * password. */
+ * answer, marked secret: it may hold the password. */
 static GError *
 handle_auth (FraiseConnection *self, const FraiseProtoFrame *frame)
 {
   GError *error = NULL;
   guint before = self->outbuf->len;
-  gsize message_len;
 
   self->auth_seen = TRUE;
   switch (fraise_authenticator_handle (self->authenticator, frame, self->outbuf, &error))
@@ -518,9 +516,10 @@ handle_auth (FraiseConnection *self, const FraiseProtoFrame *frame)
     }
   if (self->outbuf->len == before)
     return NULL;
-  message_len = self->outbuf->len;
-  if (fraise_connection_send (self) && self->outbuf->len == 0)
-    fraise_secure_wipe (self->outbuf->data, message_len);
+  /* Wiped by the connection once written, now or when the socket is
+   * writable again, or when the connection closes first. */
+  self->outbuf_secret = TRUE;
+  fraise_connection_send (self);
   return NULL;
 }
 

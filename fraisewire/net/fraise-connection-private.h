@@ -54,6 +54,7 @@ struct _FraiseConnection {
   FraiseProtoReader *reader;
   GByteArray *outbuf;
   gsize out_pos;
+  gboolean outbuf_secret; /* outbuf holds a password message: wiped once written or dropped */
   char *peer_description;
   GSocketAddress *peer_address; /* for CancelRequest */
 

@@ -37,6 +37,19 @@ stop_cancel_timer (FraiseConnection *self)
     }
 }
 
+/* Empties the output buffer, wiping it first when it held a password
+ * message: whether it was written at once, later from the main loop, or
+ * never (the connection closed first). */
+static void
+clear_output (FraiseConnection *self)
+{
+  if (self->outbuf_secret)
+    fraise_secure_wipe (self->outbuf->data, self->outbuf->len);
+  self->outbuf_secret = FALSE;
+  g_byte_array_set_size (self->outbuf, 0);
+  self->out_pos = 0;
+}
+
 void
 fraise_connection_teardown (FraiseConnection *self)
 {
@@ -67,8 +80,7 @@ fraise_connection_teardown (FraiseConnection *self)
   self->raw_fd = -1;
   g_clear_object (&self->stream);
   g_clear_object (&self->socket_connection);
-  g_byte_array_set_size (self->outbuf, 0);
-  self->out_pos = 0;
+  clear_output (self);
   g_clear_pointer (&self->reader, fraise_proto_reader_free);
   g_clear_pointer (&self->authenticator, fraise_authenticator_free);
 }
@@ -334,15 +346,17 @@ flush_output (FraiseConnection *self)
         }
       self->out_pos += n;
     }
-  g_byte_array_set_size (self->outbuf, 0);
-  self->out_pos = 0;
+  clear_output (self);
   return TRUE;
 }
 
 gboolean
 fraise_connection_send (FraiseConnection *self)
 {
-  if (FRAISE_NOTE_ENABLED (PROTOCOL) && self->outbuf->len > self->out_pos)
+  /* The size of a password message would tell the password's length. */
+  if (FRAISE_NOTE_ENABLED (PROTOCOL) && self->outbuf->len > self->out_pos && self->outbuf_secret)
+    FRAISE_NOTE (PROTOCOL, "-> %c (authentication answer)", self->outbuf->data[self->out_pos]);
+  else if (FRAISE_NOTE_ENABLED (PROTOCOL) && self->outbuf->len > self->out_pos)
     FRAISE_NOTE (PROTOCOL, "-> %c (%u bytes)", self->outbuf->data[self->out_pos],
                  self->outbuf->len - (guint) self->out_pos);
   return flush_output (self);
