@@ -13,6 +13,7 @@ PACKAGES=(
   libgnutls28-dev
   glib-networking
   gnutls-bin
+  openssl
   gobject-introspection
   libgirepository1.0-dev
   gettext

@@ -22,7 +22,9 @@
 # FRAISE_TEST_MD5_PASSWORD, FRAISE_TEST_PASSWORD_PASSWORD) and
 # FRAISE_TEST_TLS_CA_FILE and FRAISE_TEST_TLS_DIR (ca.crt, other-ca.crt,
 # revoked.crl revoking the server's certificate, empty.crl, other-ca.crl
-# from the other CA, crldir/).
+# from the other CA, crldir/, client.crt for the role fraise_cert with
+# client.key, client-pkcs8.key and client-legacy.key, the last two encrypted
+# with FRAISE_TEST_CLIENT_KEY_PASSWORD).
 #
 # Also read: FRAISE_PG_BIN (server binaries, default /usr/lib/postgresql/15/bin)
 # and FRAISE_PG_KEEP (when set, `stop` keeps the directory and its server.log).
@@ -38,6 +40,7 @@ PG_SUPERUSER=postgres          # database superuser created by initdb
 MARKER=.fraise-pg-harness      # only directories holding this file are ever removed
 
 SCRAM_PASSWORD='scram-secret-Ω'
+CLIENT_KEY_PASSWORD='key-secret-ä'
 MD5_PASSWORD='md5-secret'
 CLEAR_PASSWORD='clear-secret'
 
@@ -184,7 +187,25 @@ EOF
         --outfile "$tls/other-ca.crl" &&
       mkdir -p "$tls/crldir" && cp "$tls/revoked.crl" "$tls/crldir/revoked.crl"
   } >>"$tls/certtool.log" 2>&1 || { log "certtool failed (see $tls/certtool.log): TLS disabled"; return 1; }
-  chmod 0600 "$tls/server.key" "$tls/ca.key" "$tls/other-ca.key"
+  # A client certificate for the role fraise_cert (the `cert` method), its
+  # key in the clear, as encrypted PKCS#8 and as legacy encrypted PEM
+  # (Proc-Type: 4,ENCRYPTED), both with the password $CLIENT_KEY_PASSWORD.
+  printf '%s\n' 'cn = "fraise_cert"' tls_www_client signing_key 'expiration_days = 2' \
+    >"$tls/client.tmpl"
+  {
+    certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$tls/client.key" &&
+      certtool --generate-certificate --load-privkey "$tls/client.key" \
+        --load-ca-certificate "$tls/ca.crt" --load-ca-privkey "$tls/ca.key" \
+        --template "$tls/client.tmpl" --outfile "$tls/client.crt" &&
+      certtool --to-p8 --load-privkey "$tls/client.key" --password "$CLIENT_KEY_PASSWORD" \
+        --outfile "$tls/client-pkcs8.key" &&
+      openssl ec -in "$tls/client.key" -aes256 -passout "pass:$CLIENT_KEY_PASSWORD" \
+        -out "$tls/client-legacy.key"
+  } >>"$tls/certtool.log" 2>&1 || { log "client certificates failed (see $tls/certtool.log): TLS disabled"; return 1; }
+  grep -q 'Proc-Type: 4,ENCRYPTED' "$tls/client-legacy.key" ||
+    { log "openssl wrote no legacy encrypted key: TLS disabled"; return 1; }
+  chmod 0600 "$tls/server.key" "$tls/ca.key" "$tls/other-ca.key" "$tls/client.key" \
+    "$tls/client-pkcs8.key" "$tls/client-legacy.key"
   chmod 0644 "$tls/ca.crt" "$tls/server.crt" "$tls/other-ca.crt" "$tls/revoked.crl" \
     "$tls/empty.crl" "$tls/other-ca.crl" "$tls/crldir/revoked.crl"
   return 0
@@ -205,6 +226,7 @@ write_config() {
       echo "ssl = on"
       echo "ssl_cert_file = '$PG_DIR/tls/server.crt'"
       echo "ssl_key_file = '$PG_DIR/tls/server.key'"
+      echo "ssl_ca_file = '$PG_DIR/tls/ca.crt'"
     fi
   } >>"$conf"
   cat >"$PG_DIR/data/pg_hba.conf" <<'EOF'
@@ -215,6 +237,11 @@ host    all       fraise_md5       127.0.0.1/32   md5
 host    all       fraise_password  127.0.0.1/32   password
 host    all       all              127.0.0.1/32   scram-sha-256
 EOF
+  # Only with TLS: the client certificate is the credential.
+  if [ "$TLS" = 1 ]; then
+    sed -i '/^host    all       all /i hostssl all       fraise_cert      127.0.0.1/32   cert' \
+      "$PG_DIR/data/pg_hba.conf"
+  fi
 }
 
 start_server() {
@@ -245,6 +272,7 @@ CREATE ROLE fraise_trust LOGIN;
 CREATE ROLE fraise_scram LOGIN;
 CREATE ROLE fraise_md5 LOGIN;
 CREATE ROLE fraise_password LOGIN;
+CREATE ROLE fraise_cert LOGIN;
 SET password_encryption = 'scram-sha-256';
 ALTER ROLE fraise_scram PASSWORD $quoted_scram;
 ALTER ROLE fraise_password PASSWORD $quoted_clear;
@@ -254,7 +282,7 @@ RESET password_encryption;
 CREATE DATABASE fraise_test OWNER fraise_trust;
 CREATE DATABASE demo OWNER fraise_trust;
 REVOKE CONNECT ON DATABASE fraise_test, demo FROM PUBLIC;
-GRANT CONNECT ON DATABASE fraise_test, demo TO fraise_trust, fraise_scram, fraise_md5, fraise_password;
+GRANT CONNECT ON DATABASE fraise_test, demo TO fraise_trust, fraise_scram, fraise_md5, fraise_password, fraise_cert;
 EOF
   # Fixtures are owned by the database owner; the other roles get read access.
   run_psql fraise_trust fraise_test -f "$DATA_SRC/fixtures.sql" >/dev/null || return 1
@@ -301,6 +329,7 @@ write_env() {
       echo "export FRAISE_TEST_URI_TLS=$(sq "$uri_tls")"
       echo "export FRAISE_TEST_TLS_CA_FILE=$(sq "$PG_DIR/tls/ca.crt")"
       echo "export FRAISE_TEST_TLS_DIR=$(sq "$PG_DIR/tls")"
+      echo "export FRAISE_TEST_CLIENT_KEY_PASSWORD=$(sq "$CLIENT_KEY_PASSWORD")"
     fi
   } >"$PG_DIR/env.sh"
   chmod 0644 "$PG_DIR/env.sh"

@@ -37,7 +37,7 @@ conninfo (const char *mode, const char *extra)
         continue;
       if (eq[1] != '/' &&
           (g_str_has_prefix (words[i], "sslrootcert=") || g_str_has_prefix (words[i], "sslcrl") ||
-           g_str_has_prefix (words[i], "sslcrldir=")))
+           g_str_has_prefix (words[i], "sslcert=") || g_str_has_prefix (words[i], "sslkey=")))
         g_string_append_printf (out, " %.*s%s/%s", (int) (eq - words[i] + 1), words[i], tls_dir,
                                 eq + 1);
       else
@@ -211,6 +211,45 @@ test_direct (void)
            "weak sslmode \"prefer\" may not be used with sslnegotiation=direct");
 }
 
+/* The `cert` method: the role fraise_cert logs in with its certificate
+ * alone; its key in the clear, as encrypted PKCS#8 and as legacy encrypted
+ * PEM, the last two opened with sslpassword. */
+static void
+test_client_certificate (void)
+{
+  g_autofree char *with_password = NULL;
+  g_autofree char *wrong_password = NULL;
+  const char *password = g_getenv ("FRAISE_TEST_CLIENT_KEY_PASSWORD");
+  const char *keys[] = { "client-pkcs8.key", "client-legacy.key" };
+
+  if (!have_server ())
+    return;
+  g_assert_nonnull (password);
+  connects ("verify-full", "sslrootcert=ca.crt user=fraise_cert sslcert=client.crt "
+                           "sslkey=client.key");
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *ok = g_strdup_printf ("sslrootcert=ca.crt user=fraise_cert "
+                                             "sslcert=client.crt sslkey=%s sslpassword='%s'",
+                                             keys[i], password);
+      g_autofree char *wrong = g_strdup_printf ("sslrootcert=ca.crt user=fraise_cert "
+                                                "sslcert=client.crt sslkey=%s sslpassword=nope",
+                                                keys[i]);
+      g_autofree char *none = g_strdup_printf ("sslrootcert=ca.crt user=fraise_cert "
+                                               "sslcert=client.crt sslkey=%s",
+                                               keys[i]);
+
+      connects ("verify-full", ok);
+      refused ("verify-full", wrong, FRAISE_ERROR_CONFIG, "sslpassword does not decrypt");
+      refused ("verify-full", none, FRAISE_ERROR_CONFIG, "is encrypted: give its password");
+    }
+  /* Without the certificate the server refuses the role. */
+  refused ("verify-full", "sslrootcert=ca.crt user=fraise_cert", FRAISE_ERROR_AUTHENTICATION,
+           "requires a valid client certificate");
+  refused ("verify-full", "sslrootcert=ca.crt user=fraise_cert sslcert=/nonexistent.crt",
+           FRAISE_ERROR_CONFIG, "sslcert: could not read the client certificate");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -224,6 +263,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tls/root-errors", test_root_errors);
   g_test_add_func ("/tls/protocol-range", test_protocol_range);
   g_test_add_func ("/tls/direct", test_direct);
+  g_test_add_func ("/tls/client-certificate", test_client_certificate);
 
   return g_test_run ();
 }

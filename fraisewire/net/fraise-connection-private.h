@@ -137,6 +137,10 @@ gboolean fraise_tls_check_session (const FraiseConninfo *info,
                                    GError **error);
 /* Whether bytes follow the one-byte answer to SSLRequest (CVE-2021-23222). */
 gboolean fraise_tls_bytes_after_answer (GSocketConnection *connection);
+/* fraise-tls-client-cert.c: sslcert with its key (sslkey, else the sslcert
+ * file), decrypted with sslpassword when encrypted; a CONFIG error naming
+ * the keyword and the file otherwise. */
+GTlsCertificate *fraise_tls_load_client_certificate (const FraiseConninfo *info, GError **error);
 /* With sslnegotiation=direct, whether the server chose the "postgresql"
  * ALPN protocol (TRUE without direct). */
 gboolean fraise_tls_check_alpn (const FraiseConninfo *info,

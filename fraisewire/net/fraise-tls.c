@@ -108,17 +108,10 @@ configure_tls (const FraiseConninfo *info, GTlsConnection *tls, GError **error)
 
   if (info->sslcert != NULL)
     {
-      g_autoptr(GTlsCertificate) certificate = NULL;
-      g_autoptr(GError) local = NULL;
+      g_autoptr (GTlsCertificate) certificate = fraise_tls_load_client_certificate (info, error);
 
-      certificate = g_tls_certificate_new_from_files (
-        info->sslcert, info->sslkey ? info->sslkey : info->sslcert, &local);
       if (certificate == NULL)
-        {
-          *error = fraise_tls_error (_("could not load client certificate \"%s\": %s"),
-                                        info->sslcert, local->message);
-          return FALSE;
-        }
+        return FALSE;
       g_tls_connection_set_certificate (tls, certificate);
     }
 
