@@ -629,7 +629,9 @@ test_require_auth (Fixture *f, gconstpointer data)
     { "require_auth=scram-sha-256,none", FRAISE_AUTH_SCRAM | FRAISE_AUTH_NONE },
     { "require_auth=!password,!md5", FRAISE_AUTH_ALL & ~(FRAISE_AUTH_PASSWORD | FRAISE_AUTH_MD5) },
     { "require_auth=!none", FRAISE_AUTH_ALL & ~FRAISE_AUTH_NONE },
-    { "require_auth=gss,sspi,none,scram-sha-256,md5,password", FRAISE_AUTH_ALL },
+    { "require_auth=none,scram-sha-256,md5,password",
+      FRAISE_AUTH_ALL & ~(FRAISE_AUTH_GSS | FRAISE_AUTH_SSPI) },
+    { "require_auth=!gss,!sspi", FRAISE_AUTH_ALL & ~(FRAISE_AUTH_GSS | FRAISE_AUTH_SSPI) },
     { "require_auth=", FRAISE_AUTH_ALL },
   };
   static const char *const invalid[][2] = {
@@ -643,6 +645,8 @@ test_require_auth (Fixture *f, gconstpointer data)
     { "require_auth=!none,!none", "require_auth method \"!none\" is specified more than once" },
     { "require_auth=md5,,password", "invalid require_auth value: \"\"" },
     { "require_auth=MD5", "invalid require_auth value: \"MD5\"" },
+    { "require_auth=gss", "require_auth method \"gss\" is not supported" },
+    { "require_auth=scram-sha-256,sspi", "require_auth method \"sspi\" is not supported" },
     { "require_auth=!", "invalid require_auth value: \"\"" },
     { "require_auth='md5, password'", "invalid require_auth value: \" password\"" },
   };

@@ -35,7 +35,7 @@ conninfo (const char *mode, const char *extra)
 
       if (eq == NULL)
         continue;
-      if (eq[1] != '/' &&
+      if (eq[1] != '/' && !g_str_equal (eq + 1, "system") &&
           (g_str_has_prefix (words[i], "sslrootcert=") || g_str_has_prefix (words[i], "sslcrl") ||
            g_str_has_prefix (words[i], "sslcert=") || g_str_has_prefix (words[i], "sslkey=")))
         g_string_append_printf (out, " %.*s%s/%s", (int) (eq - words[i] + 1), words[i], tls_dir,
@@ -113,6 +113,10 @@ test_wrong_ca (void)
   refused ("verify-full", "sslrootcert=other-ca.crt", FRAISE_ERROR_TLS, "TLS handshake");
   refused ("verify-ca", "sslrootcert=other-ca.crt", FRAISE_ERROR_TLS, "TLS handshake");
   refused ("require", "sslrootcert=other-ca.crt", FRAISE_ERROR_TLS, "TLS handshake");
+  /* The system store does not hold the harness's CA. */
+  refused ("verify-full", "sslrootcert=system", FRAISE_ERROR_TLS, "TLS handshake");
+  refused ("require", "sslrootcert=system", FRAISE_ERROR_CONFIG,
+           "weak sslmode \"require\" may not be used with sslrootcert=system");
   /* require without a root certificate file encrypts without verifying,
    * as libpq does (HOME has no .postgresql/root.crt under the harness). */
   connects ("require", "sslrootcert=/nonexistent/root.crt");

@@ -855,6 +855,12 @@ parse_require_auth (const char *text, guint *mask, GError **error)
           error, _("require_auth method \"%s\" cannot be mixed with negative methods"), parts[i]);
       if (!require_auth_bit (parts[i] + (negated ? 1 : 0), &bit, error))
         return FALSE;
+      /* Allowing a method the library cannot use would accept a setting
+       * that can never take effect; refusing one is fine. */
+      if (!negated && (bit == FRAISE_AUTH_GSS || bit == FRAISE_AUTH_SSPI))
+        return config_error (error, _("require_auth method \"%s\" is not supported: this library "
+                                      "has no GSSAPI or SSPI authentication"),
+                                       parts[i]);
       if (negated ? (*mask & bit) == 0 : (*mask & bit) != 0)
         return config_error (error, _("require_auth method \"%s\" is specified more than once"),
                                        parts[i]);
