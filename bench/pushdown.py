@@ -95,6 +95,22 @@ def drop_indexes(args, names):
         superuser_sql(args, f"DROP INDEX IF EXISTS {index}")
 
 
+def with_advised(args, problems, description, advice, name, work):
+    """Creates the indexes advised for @description, checks that its plan
+    then uses them, returns work() and drops them again."""
+    if not advice:
+        problems.append(f"--explain gave no index advice for {description}")
+    created = []
+    try:
+        created = create_advised(args, advice, name)
+        _, left, plan = explain(args, description)
+        if left or "Seq Scan" in plan:
+            problems.append("the plan does not use the advised index:\n" + plan)
+        return work()
+    finally:
+        drop_indexes(args, created)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -139,35 +155,18 @@ def main():
         return results
 
     phases = {"no index": measure("no index")}
-    if not advice:
-        problems.append(f"--explain gave no index advice for {EXPR}")
-    created = []
-    try:
-        created = create_advised(args, advice, "fraise_bench_range")
-        _, left, plan = explain(args, pushed)
-        if left or "Seq Scan" in plan:
-            problems.append("the plan does not use the advised index:\n" + plan)
-        phases["advised index"] = measure("advised index")
-    finally:
-        drop_indexes(args, created)
+    phases["advised index"] = with_advised(args, problems, pushed, advice, "fraise_bench_range",
+                                           lambda: measure("advised index"))
 
     equality = f"query source={VIEW} ! filter expr='{EQUALITY}' ! signal-sink"
     latency = {}
     _, eq_advice, _ = explain(args, equality)
     log("first row without an index")
     latency["no index"] = first_row(args, equality, max(3, args.latency_iterations // 4))
-    if not eq_advice:
-        problems.append("--explain gave no index advice for the equality filter")
-    created = []
-    try:
-        created = create_advised(args, eq_advice, "fraise_bench_gin")
-        _, left, plan = explain(args, equality)
-        if left or "Seq Scan" in plan:
-            problems.append("the plan does not use the advised index:\n" + plan)
-        log("first row with the advised index")
-        latency["advised index"] = first_row(args, equality, args.latency_iterations)
-    finally:
-        drop_indexes(args, created)
+    log("first row with the advised index")
+    latency["advised index"] = with_advised(
+        args, problems, equality, eq_advice, "fraise_bench_gin",
+        lambda: first_row(args, equality, args.latency_iterations))
 
     kept = {v[0] for v in digests.values()}
     same = len(digests) == 2 * len(entries) and len(set(digests.values())) == 1
