@@ -254,6 +254,42 @@ test_client_certificate (void)
            FRAISE_ERROR_CONFIG, "sslcert: could not read the client certificate");
 }
 
+/* channel_binding and require_auth against the real server's methods. */
+static void
+test_auth_requirements (void)
+{
+  g_autofree char *md5 = NULL;
+  g_autofree char *md5_bound = NULL;
+  g_autofree char *clear = NULL;
+  g_autofree char *clear_wrong = NULL;
+
+  if (!have_server ())
+    return;
+  md5 = g_strdup_printf ("user=fraise_md5 password='%s'", g_getenv ("FRAISE_TEST_MD5_PASSWORD"));
+  md5_bound = g_strdup_printf ("%s channel_binding=require sslrootcert=ca.crt", md5);
+  clear = g_strdup_printf ("user=fraise_password password='%s' require_auth=password",
+                           g_getenv ("FRAISE_TEST_PASSWORD_PASSWORD"));
+  clear_wrong = g_strdup_printf ("user=fraise_password password='%s' require_auth=!password",
+                                 g_getenv ("FRAISE_TEST_PASSWORD_PASSWORD"));
+
+  /* SCRAM-SHA-256-PLUS over TLS: bound. */
+  connects ("verify-full", "sslrootcert=ca.crt channel_binding=require");
+  /* Binding is impossible in plaintext, and with MD5. */
+  refused ("disable", "channel_binding=require", FRAISE_ERROR_AUTHENTICATION, "channel binding");
+  refused ("verify-full", md5_bound, FRAISE_ERROR_AUTHENTICATION, "channel binding");
+  /* require_auth: the method the server asks for must be allowed. */
+  connects ("require", "require_auth=scram-sha-256");
+  refused ("require", "require_auth=md5,password", FRAISE_ERROR_AUTHENTICATION,
+           "which require_auth does not allow");
+  refused ("require", "require_auth=!scram-sha-256", FRAISE_ERROR_AUTHENTICATION,
+           "which require_auth does not allow");
+  refused ("require", "require_auth=none", FRAISE_ERROR_AUTHENTICATION,
+           "which require_auth does not allow");
+  connects ("require", clear);
+  refused ("require", clear_wrong, FRAISE_ERROR_AUTHENTICATION,
+           "which require_auth does not allow");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -268,6 +304,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tls/protocol-range", test_protocol_range);
   g_test_add_func ("/tls/direct", test_direct);
   g_test_add_func ("/tls/client-certificate", test_client_certificate);
+  g_test_add_func ("/tls/auth-requirements", test_auth_requirements);
 
   return g_test_run ();
 }
