@@ -241,6 +241,12 @@ EOF
   if [ "$TLS" = 1 ]; then
     sed -i '/^host    all       all /i hostssl all       fraise_cert      127.0.0.1/32   cert' \
       "$PG_DIR/data/pg_hba.conf"
+    # One role the server takes only over TLS, one only in plaintext: the
+    # sslmode retries of allow and prefer.
+    sed -i '/^host    all       all /i hostssl all       fraise_sslonly   127.0.0.1/32   trust' \
+      "$PG_DIR/data/pg_hba.conf"
+    sed -i '/^host    all       all /i hostnossl all     fraise_nossl     127.0.0.1/32   trust' \
+      "$PG_DIR/data/pg_hba.conf"
   fi
 }
 
@@ -273,6 +279,8 @@ CREATE ROLE fraise_scram LOGIN;
 CREATE ROLE fraise_md5 LOGIN;
 CREATE ROLE fraise_password LOGIN;
 CREATE ROLE fraise_cert LOGIN;
+CREATE ROLE fraise_sslonly LOGIN;
+CREATE ROLE fraise_nossl LOGIN;
 SET password_encryption = 'scram-sha-256';
 ALTER ROLE fraise_scram PASSWORD $quoted_scram;
 ALTER ROLE fraise_password PASSWORD $quoted_clear;
@@ -282,7 +290,7 @@ RESET password_encryption;
 CREATE DATABASE fraise_test OWNER fraise_trust;
 CREATE DATABASE demo OWNER fraise_trust;
 REVOKE CONNECT ON DATABASE fraise_test, demo FROM PUBLIC;
-GRANT CONNECT ON DATABASE fraise_test, demo TO fraise_trust, fraise_scram, fraise_md5, fraise_password, fraise_cert;
+GRANT CONNECT ON DATABASE fraise_test, demo TO fraise_trust, fraise_scram, fraise_md5, fraise_password, fraise_cert, fraise_sslonly, fraise_nossl;
 EOF
   # Fixtures are owned by the database owner; the other roles get read access.
   run_psql fraise_trust fraise_test -f "$DATA_SRC/fixtures.sql" >/dev/null || return 1

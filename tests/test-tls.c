@@ -12,6 +12,8 @@
  */
 
 #include "fraise-test-utils.h"
+#include "fraise-client-private.h"
+#include "fraise-connection-private.h"
 
 #include <string.h>
 
@@ -290,6 +292,63 @@ test_auth_requirements (void)
            "which require_auth does not allow");
 }
 
+/* sslmode against a role the server takes only over TLS (hostssl) and one
+ * it takes only in plaintext (hostnossl): outcome, encryption and the
+ * attempts made, in the style of libpq's 005_negotiate_encryption. */
+static void
+test_sslmode_retries (void)
+{
+  static const struct {
+    const char *mode;
+    const char *user;
+    const char *extra;
+    gboolean ok;
+    gboolean tls;
+    const char *attempts;
+  } cases[] = {
+    { "disable", "fraise_nossl", "", TRUE, FALSE, "plaintext" },
+    { "disable", "fraise_sslonly", "", FALSE, FALSE, "plaintext" },
+    { "allow", "fraise_nossl", "", TRUE, FALSE, "plaintext" },
+    { "allow", "fraise_sslonly", "", TRUE, TRUE, "plaintext,TLS" },
+    { "prefer", "fraise_nossl", "", TRUE, FALSE, "TLS,plaintext" },
+    { "prefer", "fraise_sslonly", "", TRUE, TRUE, "TLS" },
+    { "require", "fraise_nossl", "", FALSE, FALSE, "TLS" },
+    { "require", "fraise_sslonly", "", TRUE, TRUE, "TLS" },
+    { "verify-full", "fraise_sslonly", "sslrootcert=ca.crt", TRUE, TRUE, "TLS" },
+    { "verify-full", "fraise_nossl", "sslrootcert=ca.crt", FALSE, FALSE, "TLS" },
+    /* A TLS session the client refuses (outside the version range): prefer
+     * falls back to plaintext, which this role is refused. */
+    { "prefer", "fraise_sslonly", "ssl_max_protocol_version=TLSv1.2", FALSE, FALSE,
+      "TLS,plaintext" },
+    { "prefer", "fraise_nossl", "ssl_max_protocol_version=TLSv1.2", TRUE, FALSE, "TLS,plaintext" },
+    /* A refused TLS session is not retried by allow: it tried plaintext first. */
+    { "allow", "fraise_sslonly", "ssl_max_protocol_version=TLSv1.2", FALSE, FALSE,
+      "plaintext,TLS" },
+  };
+
+  if (!have_server ())
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *extra = g_strdup_printf ("user=%s %s", cases[i].user, cases[i].extra);
+      g_autofree char *info = conninfo (cases[i].mode, extra);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FraiseClient) client = fraise_client_new (info, &error);
+      gboolean ok;
+
+      g_assert_no_error (error);
+      ok = fraise_client_connect_sync (client, NULL, &error);
+      g_test_message ("sslmode=%s %s: %s, %s (%s)", cases[i].mode, extra, ok ? "ok" : "refused",
+                      fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
+                      error != NULL ? error->message : "");
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpint (fraise_client_get_is_tls (client), ==, cases[i].tls);
+      g_assert_cmpstr (fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
+                       ==, cases[i].attempts);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -305,6 +364,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tls/direct", test_direct);
   g_test_add_func ("/tls/client-certificate", test_client_certificate);
   g_test_add_func ("/tls/auth-requirements", test_auth_requirements);
+  g_test_add_func ("/tls/sslmode-retries", test_sslmode_retries);
 
   return g_test_run ();
 }

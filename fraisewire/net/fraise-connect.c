@@ -56,6 +56,7 @@ finish_connect (FraiseConnection *self, GError *error)
     }
   g_clear_error (&self->last_error);
   g_ptr_array_set_size (self->failures, 0);
+  self->encryption_flipped = FALSE;
 
   if (error != NULL)
     {
@@ -85,7 +86,11 @@ combined_failure (FraiseConnection *self, GError *last)
     return last;
 
   text = g_string_new (NULL);
-  g_string_printf (text, _("could not connect to any of %u hosts:"), self->failures->len);
+  /* More failures than hosts: allow or prefer also tried the other encryption. */
+  if (self->failures->len == self->host_order->len)
+    g_string_printf (text, _("could not connect to any of %u hosts:"), self->failures->len);
+  else
+    g_string_printf (text, _("could not connect after %u attempts:"), self->failures->len);
   for (i = 0; i < self->failures->len; i++)
     g_string_append_printf (text, "\n  %s", (const char *) g_ptr_array_index (self->failures, i));
   error = _fraise_error_new_with_message (last->code, fraise_error_get_server_message (last), "%s",
@@ -114,6 +119,17 @@ fraise_connection_attempt_failed (FraiseConnection *self, GError *error)
       finish_connect (self, combined_failure (self, error));
       return;
     }
+  if (self->retry_allowed && !self->encryption_flipped)
+    {
+      FRAISE_NOTE (CONNECTION, "attempt %u failed (%s), trying the other encryption (sslmode=%s)",
+                   self->attempt, error->message,
+                   self->info->sslmode == FRAISE_SSL_ALLOW ? "allow" : "prefer");
+      g_error_free (error);
+      self->encryption_flipped = TRUE;
+      start_attempt (self);
+      return;
+    }
+  self->encryption_flipped = FALSE;
   if (self->attempt + 1 >= self->host_order->len)
     {
       /* prefer-standby: no standby anywhere, so any server will do (libpq's
@@ -265,6 +281,47 @@ configure_socket (FraiseConnection *self)
     set_tcp_option (socket, TCP_USER_TIMEOUT, (int) self->info->tcp_user_timeout_ms);
 }
 
+/* Whether this attempt starts with SSLRequest: allow tries plaintext
+ * first, prefer TLS first, each the other one on its retry. */
+static gboolean
+tls_first (FraiseConnection *self)
+{
+  switch (self->info->sslmode)
+    {
+    case FRAISE_SSL_DISABLE:
+      return FALSE;
+    case FRAISE_SSL_ALLOW:
+      return self->encryption_flipped;
+    case FRAISE_SSL_PREFER:
+      return !self->encryption_flipped;
+    default:
+      return TRUE;
+    }
+}
+
+static void
+log_attempt (FraiseConnection *self, const char *what)
+{
+  if (self->attempt_log->len > 0)
+    g_string_append_c (self->attempt_log, ',');
+  g_string_append (self->attempt_log, what);
+}
+
+const char *
+fraise_connection_get_attempt_log (FraiseConnection *self)
+{
+  return self->attempt_log->str;
+}
+
+void
+fraise_connection_allow_encryption_retry (FraiseConnection *self)
+{
+  /* allow after a plaintext attempt, prefer after a TLS one. */
+  if ((self->info->sslmode == FRAISE_SSL_ALLOW && !self->is_tls) ||
+      (self->info->sslmode == FRAISE_SSL_PREFER && !self->encryption_flipped))
+    self->retry_allowed = TRUE;
+}
+
 static void
 on_socket_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -302,12 +359,18 @@ on_socket_connected (GObject *source, GAsyncResult *result, gpointer user_data)
    * parsing): TLS first, no SSLRequest. A Unix socket never uses TLS, as in
    * libpq. */
   if (!host->is_unix && self->info->sslnegotiation_direct)
-    fraise_connection_start_direct_tls (self);
-  else if (!host->is_unix && self->info->sslmode != FRAISE_SSL_DISABLE &&
-           self->info->sslmode != FRAISE_SSL_ALLOW)
-    fraise_connection_send_ssl_request (self);
+    {
+      log_attempt (self, "direct TLS");
+      fraise_connection_start_direct_tls (self);
+    }
+  else if (!host->is_unix && tls_first (self))
+    {
+      log_attempt (self, "TLS");
+      fraise_connection_send_ssl_request (self);
+    }
   else
     {
+      log_attempt (self, "plaintext");
       fraise_connection_use_stream (self, G_IO_STREAM (connection));
       fraise_connection_send_startup (self);
     }
@@ -329,6 +392,7 @@ start_attempt (FraiseConnection *self)
   self->has_cancel_key = FALSE;
   self->is_tls = FALSE;
   self->channel_bound = FALSE;
+  self->retry_allowed = FALSE;
   g_hash_table_remove_all (self->parameters);
   self->attempt_cancellable = g_cancellable_new ();
 
@@ -396,6 +460,8 @@ fraise_connection_connect_async (FraiseConnection *self,
         g_array_index (self->host_order, guint, j) = tmp;
       }
   self->attempt = 0;
+  self->encryption_flipped = FALSE;
+  g_string_truncate (self->attempt_log, 0);
 
   if (cancellable != NULL)
     {
@@ -640,6 +706,9 @@ fraise_connection_handle_startup_frame (FraiseConnection *self, const FraiseProt
       error = handle_auth (self, frame);
       break;
     case 'E':
+      /* The server refused this encryption (a hostssl or hostnossl line):
+       * allow and prefer try the other one, as libpq does. */
+      fraise_connection_allow_encryption_retry (self);
       error = startup_error (self, frame);
       break;
     case 'K':

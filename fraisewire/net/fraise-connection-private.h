@@ -69,6 +69,12 @@ struct _FraiseConnection {
   GError *last_error;
   ConnectPhase phase;
   gboolean any_server_will_do; /* prefer-standby found no standby: second pass */
+  /* sslmode allow and prefer, as libpq: the other encryption is tried on
+   * the same host once when the first attempt failed in a way that allows
+   * it (retry_allowed, set where such a failure happens). */
+  gboolean encryption_flipped; /* this attempt uses the other encryption */
+  gboolean retry_allowed;
+  GString *attempt_log; /* "plaintext", "TLS", "direct TLS", comma-separated (tests) */
 
   /* authentication */
   FraiseAuthenticator *authenticator; /* from the startup packet to AuthenticationOk */
@@ -117,6 +123,12 @@ GError *fraise_connection_take_attempt_error (FraiseConnection *self, GError *er
 void fraise_connection_send_startup (FraiseConnection *self);
 /* Every frame but N, S and A while connecting. */
 void fraise_connection_handle_startup_frame (FraiseConnection *self, const FraiseProtoFrame *frame);
+
+/* The encryptions tried by the last connect, in order ("TLS,plaintext"). */
+const char *fraise_connection_get_attempt_log (FraiseConnection *self);
+/* Marks the current attempt's failure as one after which sslmode allow or
+ * prefer tries the other encryption on the same host. */
+void fraise_connection_allow_encryption_retry (FraiseConnection *self);
 
 /* fraise-tls.c */
 GError *fraise_tls_error (const char *format, ...) G_GNUC_PRINTF (1, 2);

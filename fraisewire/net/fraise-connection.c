@@ -103,6 +103,8 @@ fraise_connection_finalize (GObject *object)
   g_clear_pointer (&self->parameters, g_hash_table_unref);
   g_clear_pointer (&self->host_order, g_array_unref);
   g_clear_pointer (&self->failures, g_ptr_array_unref);
+  if (self->attempt_log != NULL)
+    g_string_free (g_steal_pointer (&self->attempt_log), TRUE);
   g_clear_pointer (&self->queued_query, g_byte_array_unref);
   g_clear_error (&self->last_error);
   g_clear_object (&self->peer_address);
@@ -132,6 +134,7 @@ fraise_connection_init (FraiseConnection *self)
   self->outbuf = g_byte_array_sized_new (512);
   self->parameters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->failures = g_ptr_array_new_with_free_func (g_free);
+  self->attempt_log = g_string_new (NULL);
   self->auth_method = "trust";
   self->reading = TRUE;
   self->raw_fd = -1;

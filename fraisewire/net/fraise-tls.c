@@ -180,6 +180,10 @@ on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
                                  error->message);
       g_error_free (error);
       g_object_unref (source);
+      /* prefer: a failed handshake falls back to plaintext (not an answer
+       * other than S or N, nor bytes after S: those are attacks). */
+      if (!g_error_matches (mapped, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fraise_connection_allow_encryption_retry (self);
       fraise_connection_attempt_failed (self, fraise_connection_take_attempt_error (self, mapped));
       g_object_unref (self);
       return;
@@ -193,6 +197,7 @@ on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
       !fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
                                  &error))
     {
+      fraise_connection_allow_encryption_retry (self);
       g_object_unref (source);
       fraise_connection_attempt_failed (self, error);
       g_object_unref (self);
