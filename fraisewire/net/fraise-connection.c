@@ -356,12 +356,20 @@ flush_output (FraiseConnection *self)
 gboolean
 fraise_connection_send (FraiseConnection *self)
 {
-  /* The size of a password message would tell the password's length. */
-  if (FRAISE_NOTE_ENABLED (PROTOCOL) && self->outbuf->len > self->out_pos && self->outbuf_secret)
-    FRAISE_NOTE (PROTOCOL, "-> %c (authentication answer)", self->outbuf->data[self->out_pos]);
-  else if (FRAISE_NOTE_ENABLED (PROTOCOL) && self->outbuf->len > self->out_pos)
-    FRAISE_NOTE (PROTOCOL, "-> %c (%u bytes)", self->outbuf->data[self->out_pos],
-                 self->outbuf->len - (guint) self->out_pos);
+  /* The size of a password message would tell the password's length. The
+   * startup packet and SSLRequest have no type byte. */
+  if (FRAISE_NOTE_ENABLED (PROTOCOL) && self->outbuf->len > self->out_pos)
+    {
+      char type = (char) self->outbuf->data[self->out_pos];
+
+      if (self->outbuf_secret)
+        FRAISE_NOTE (PROTOCOL, "-> %c (authentication answer)", type);
+      else if (type == '\0')
+        FRAISE_NOTE (PROTOCOL, "-> startup packet (%u bytes)",
+                     self->outbuf->len - (guint) self->out_pos);
+      else
+        FRAISE_NOTE (PROTOCOL, "-> %c (%u bytes)", type, self->outbuf->len - (guint) self->out_pos);
+    }
   return flush_output (self);
 }
 
