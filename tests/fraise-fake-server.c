@@ -192,13 +192,16 @@ peer_close (Peer *peer)
   if (peer->closed)
     return;
   peer->closed = TRUE;
-  g_io_stream_close (G_IO_STREAM (peer->connection), NULL, NULL);
+  g_io_stream_close (peer->stream, NULL, NULL);
+  if (peer->stream != G_IO_STREAM (peer->connection))
+    g_io_stream_close (G_IO_STREAM (peer->connection), NULL, NULL);
 }
 
 static void
 peer_free (Peer *peer)
 {
   peer_close (peer);
+  g_object_unref (peer->stream);
   g_object_unref (peer->connection);
   g_byte_array_unref (peer->in);
   g_byte_array_unref (peer->out);
@@ -232,9 +235,8 @@ peer_flush (Peer *peer)
       return;
     }
   peer->writing = TRUE;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (peer->connection)),
-                                   peer->out->data, peer->out->len, G_PRIORITY_DEFAULT, NULL,
-                                   on_peer_written, peer);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (peer->stream), peer->out->data,
+                                   peer->out->len, G_PRIORITY_DEFAULT, NULL, on_peer_written, peer);
 }
 
 /* Queues @data in one write, so a reply can share a segment with what follows. */
@@ -282,6 +284,33 @@ record_startup (Fake *fake, const guint8 *body, gsize len)
   g_assert_cmpuint (i + 1, ==, len);
 }
 
+/* Answers S in the clear, then speaks TLS: GIO runs the handshake on the
+ * first read of the TLS stream. */
+static void
+peer_start_tls (Peer *peer)
+{
+  g_autoptr (GError) error = NULL;
+  GIOStream *tls;
+
+  if (!peer->fake->direct_tls)
+    g_assert_true (g_output_stream_write_all (
+      g_io_stream_get_output_stream (G_IO_STREAM (peer->connection)), "S", 1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  tls = g_tls_server_connection_new (G_IO_STREAM (peer->connection), peer->fake->tls_certificate,
+                                     &error);
+  g_assert_no_error (error);
+  if (peer->fake->alpn != NULL)
+    {
+      const char *protocols[] = { peer->fake->alpn, NULL };
+
+      g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), protocols);
+    }
+  g_object_unref (peer->stream);
+  peer->stream = tls;
+  peer->started = FALSE; /* the startup or cancel packet follows, untyped */
+  trace (peer->fake, "tls");
+}
+
 static void
 peer_dispatch (Peer *peer, int type, const guint8 *body, gsize len)
 {
@@ -292,12 +321,23 @@ peer_dispatch (Peer *peer, int type, const guint8 *body, gsize len)
     {
     case MSG_SSL_REQUEST:
       trace (fake, "ssl");
+      if (fake->tls_certificate != NULL)
+        {
+          peer_start_tls (peer);
+          return;
+        }
       break;
     case MSG_STARTUP:
       trace (fake, "startup");
       record_startup (fake, body, len);
       break;
     case MSG_CANCEL:
+      if (fake->tls_certificate != NULL && peer->stream == G_IO_STREAM (peer->connection))
+        {
+          trace (fake, "plaintext-cancel");
+          peer_close (peer);
+          return;
+        }
       trace (fake, "cancel");
       g_assert_cmpuint (len, ==, 12);
       fake->cancel_pid = get_u32 (body + 4);
@@ -372,9 +412,8 @@ peer_read (Peer *peer)
 {
   if (peer->closed)
     return;
-  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (peer->connection)),
-                             peer->buffer, sizeof peer->buffer, G_PRIORITY_DEFAULT, NULL,
-                             on_peer_read, peer);
+  g_input_stream_read_async (g_io_stream_get_input_stream (peer->stream), peer->buffer,
+                             sizeof peer->buffer, G_PRIORITY_DEFAULT, NULL, on_peer_read, peer);
 }
 
 static gboolean
@@ -388,10 +427,13 @@ on_incoming (GSocketService *service,
 
   peer->fake = fake;
   peer->connection = g_object_ref (connection);
+  peer->stream = g_object_ref (G_IO_STREAM (connection));
   peer->in = g_byte_array_new ();
   peer->out = g_byte_array_new ();
   g_ptr_array_add (fake->peers, peer);
   trace (fake, "accept");
+  if (fake->tls_certificate != NULL && fake->direct_tls)
+    peer_start_tls (peer);
   peer_read (peer);
   return TRUE;
 }
@@ -448,6 +490,7 @@ fake_free (Fake *fake)
   g_string_free (fake->trace, TRUE);
   g_string_free (fake->startup, TRUE);
   g_clear_pointer (&fake->queries, g_byte_array_unref);
+  g_clear_object (&fake->tls_certificate);
   g_clear_pointer (&fake->queries2, g_byte_array_unref);
   g_clear_pointer (&fake->final_reply, g_byte_array_unref);
   g_clear_handle_id (&fake->dribble, g_source_remove);

@@ -33,6 +33,7 @@ typedef void (*FakeScript) (Peer *peer, int type, const guint8 *body, gsize len)
 struct _Peer {
   Fake *fake;
   GSocketConnection *connection;
+  GIOStream *stream; /* the connection, or the TLS session over it */
   GByteArray *in;
   GByteArray *out; /* queued replies */
   gboolean writing;
@@ -62,6 +63,14 @@ struct _Fake {
   GByteArray *final_reply; /* reply to the SCRAM client-final */
   guint dribble;           /* slowloris timer */
   gboolean close_cancel;   /* close a CancelRequest's connection, as a real server does */
+  /* Set: an SSLRequest is answered S and the peer speaks TLS from then on
+   * (traced "tls"); a CancelRequest in plaintext is then refused (traced
+   * "plaintext-cancel", connection closed, nothing cancelled). */
+  GTlsCertificate *tls_certificate;
+  /* With tls_certificate: TLS from the first byte, as PostgreSQL 17's
+   * direct negotiation; alpn (nullable) is the protocol the server accepts. */
+  gboolean direct_tls;
+  const char *alpn;
 };
 
 typedef struct {

@@ -1057,6 +1057,101 @@ test_cancel (void)
   g_assert_true (fraise_client_is_connected (client));
 }
 
+static GTlsCertificate *
+harness_server_certificate (void)
+{
+  const char *dir = g_getenv ("FRAISE_TEST_TLS_DIR");
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr (GError) error = NULL;
+  GTlsCertificate *certificate;
+
+  if (fraise_test_get_uri ("FRAISE_TEST_URI_TLS") == NULL) /* the harness made the files */
+    return NULL;
+  g_assert_nonnull (dir);
+  cert = g_build_filename (dir, "server.crt", NULL);
+  key = g_build_filename (dir, "server.key", NULL);
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  return certificate;
+}
+
+/* sslnegotiation=direct against a server that speaks TLS from the first
+ * byte: it connects when the server agrees to ALPN "postgresql" (no
+ * SSLRequest is sent), and is refused, before the startup packet, when the
+ * server offers no ALPN protocol. So is the cancel request. */
+static void
+test_direct_tls (void)
+{
+  g_autoptr (Fake) fake = fake_new (script_cancel, 0);
+  g_autoptr (Fake) no_alpn = fake_new (script_trust, 0);
+  g_autoptr (FraiseClient) client = NULL;
+  g_autoptr (FraiseStream) stream = NULL;
+  g_autoptr (FraiseRow) row = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if ((fake->tls_certificate = harness_server_certificate ()) == NULL)
+    return;
+  fake->direct_tls = TRUE;
+  fake->alpn = "postgresql";
+  client = connect_fake (fake, "sslmode=require sslnegotiation=direct", &error);
+  g_assert_no_error (error);
+  g_assert_true (fraise_client_get_is_tls (client));
+  stream = execute (client, &error);
+  g_assert_no_error (error);
+  row = next_row (stream, &error);
+  g_assert_no_error (error);
+  fraise_stream_cancel (stream);
+  g_assert_null (next_row (stream, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("trace: %s", fake->trace->str);
+  g_assert_nonnull (strstr (fake->trace->str, "accept tls startup Q accept tls cancel"));
+  g_assert_null (strstr (fake->trace->str, "ssl"));
+  g_clear_error (&error);
+
+  no_alpn->tls_certificate = g_object_ref (fake->tls_certificate);
+  no_alpn->direct_tls = TRUE;
+  g_clear_error (&error);
+  g_clear_object (&client);
+  client = connect_fake (no_alpn, "sslmode=require sslnegotiation=direct", &error);
+  g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "did not agree to the ALPN protocol \"postgresql\""));
+  g_assert_null (strstr (no_alpn->trace->str, "startup"));
+}
+
+/* A server that takes the CancelRequest only over TLS (a plaintext one is
+ * refused, nothing cancelled): the client's cancel of a TLS session is
+ * encrypted, so the query ends. A plaintext cancel would leave it running
+ * and the stream would time out. */
+static void
+test_cancel_over_tls (void)
+{
+  g_autoptr (Fake) fake = fake_new (script_cancel, 0);
+  g_autoptr (FraiseClient) client = NULL;
+  g_autoptr (FraiseStream) stream = NULL;
+  g_autoptr (FraiseRow) row = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if ((fake->tls_certificate = harness_server_certificate ()) == NULL)
+    return;
+  client = connect_fake (fake, "sslmode=require", &error);
+  g_assert_no_error (error);
+  g_assert_true (fraise_client_get_is_tls (client));
+
+  stream = execute (client, &error);
+  g_assert_no_error (error);
+  row = next_row (stream, &error);
+  g_assert_no_error (error);
+  fraise_stream_cancel (stream);
+  g_assert_null (next_row (stream, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_test_message ("trace: %s", fake->trace->str);
+  g_assert_nonnull (strstr (fake->trace->str, "accept ssl tls startup Q accept ssl tls cancel"));
+  g_assert_null (strstr (fake->trace->str, "plaintext-cancel"));
+  g_assert_cmpuint (fake->cancel_pid, ==, FAKE_PID);
+  g_assert_cmpuint (fake->cancel_secret, ==, FAKE_SECRET);
+}
+
 /* An abandoned query drains with no sink: the connection itself refuses a
  * start-up message then. */
 static void
@@ -1120,6 +1215,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/fault/query/unknown-message", test_query_unknown_message);
   g_test_add_func ("/fault/query/copy-in", test_query_copy_in);
   g_test_add_func ("/fault/query/cancel", test_cancel);
+  g_test_add_func ("/fault/query/cancel-over-tls", test_cancel_over_tls);
+  g_test_add_func ("/fault/connect/direct-tls", test_direct_tls);
   g_test_add_func ("/fault/query/cancel-drain-refuses-key", test_cancel_drain_refuses_key);
   g_test_add_func ("/fault/startup/hostile", test_startup_hostile);
   g_test_add_func ("/fault/startup/silent-after-ssl", test_silent_after_ssl);
