@@ -1058,7 +1058,7 @@ test_cancel (void)
 }
 
 static GTlsCertificate *
-harness_server_certificate (void)
+harness_certificate (const char *name)
 {
   const char *dir = g_getenv ("FRAISE_TEST_TLS_DIR");
   g_autofree char *cert = NULL;
@@ -1069,7 +1069,7 @@ harness_server_certificate (void)
   if (fraise_test_get_uri ("FRAISE_TEST_URI_TLS") == NULL) /* the harness made the files */
     return NULL;
   g_assert_nonnull (dir);
-  cert = g_build_filename (dir, "server.crt", NULL);
+  cert = g_build_filename (dir, name, NULL);
   key = g_build_filename (dir, "server.key", NULL);
   certificate = g_tls_certificate_new_from_files (cert, key, &error);
   g_assert_no_error (error);
@@ -1090,7 +1090,7 @@ test_direct_tls (void)
   g_autoptr (FraiseRow) row = NULL;
   g_autoptr (GError) error = NULL;
 
-  if ((fake->tls_certificate = harness_server_certificate ()) == NULL)
+  if ((fake->tls_certificate = harness_certificate ("server.crt")) == NULL)
     return;
   fake->direct_tls = TRUE;
   fake->alpn = "postgresql";
@@ -1119,6 +1119,43 @@ test_direct_tls (void)
   g_assert_null (strstr (no_alpn->trace->str, "startup"));
 }
 
+/* A certificate of the right CA and name, but expired: refused by the modes
+ * that verify, accepted by require without a root certificate, as libpq. */
+static void
+test_expired_certificate (void)
+{
+  const char *dir = g_getenv ("FRAISE_TEST_TLS_DIR");
+  g_autoptr (Fake) fake = fake_new (script_trust, 0);
+  g_autoptr (Fake) control = fake_new (script_trust, 0);
+  g_autofree char *verify_full = NULL;
+  g_autofree char *verify_ca = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseClient) client = NULL;
+
+  if ((fake->tls_certificate = harness_certificate ("expired.crt")) == NULL)
+    return;
+  verify_full = g_strdup_printf ("sslmode=verify-full sslrootcert=%s/ca.crt", dir);
+  verify_ca = g_strdup_printf ("sslmode=verify-ca sslrootcert=%s/ca.crt", dir);
+  g_clear_error (&error);
+  error = connect_fails (fake, verify_full, FRAISE_ERROR_TLS);
+  g_assert_nonnull (strstr (error->message, "TLS handshake"));
+  g_clear_error (&error);
+  error = connect_fails (fake, verify_ca, FRAISE_ERROR_TLS);
+  g_clear_error (&error);
+  g_assert_null (strstr (fake->trace->str, "startup"));
+  client = connect_fake (fake, "sslmode=require sslrootcert=/nonexistent", &error);
+  g_assert_no_error (error);
+  g_assert_true (fraise_client_get_is_tls (client));
+
+  /* The control: the same fake with the valid certificate passes verify-full. */
+  g_clear_object (&client);
+  g_clear_object (&control->tls_certificate);
+  control->tls_certificate = harness_certificate ("server.crt");
+  client = connect_fake (control, verify_full, &error);
+  g_assert_no_error (error);
+  g_assert_true (fraise_client_get_is_tls (client));
+}
+
 /* A server that takes the CancelRequest only over TLS (a plaintext one is
  * refused, nothing cancelled): the client's cancel of a TLS session is
  * encrypted, so the query ends. A plaintext cancel would leave it running
@@ -1132,7 +1169,7 @@ test_cancel_over_tls (void)
   g_autoptr (FraiseRow) row = NULL;
   g_autoptr (GError) error = NULL;
 
-  if ((fake->tls_certificate = harness_server_certificate ()) == NULL)
+  if ((fake->tls_certificate = harness_certificate ("server.crt")) == NULL)
     return;
   client = connect_fake (fake, "sslmode=require", &error);
   g_assert_no_error (error);
@@ -1217,6 +1254,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fault/query/cancel", test_cancel);
   g_test_add_func ("/fault/query/cancel-over-tls", test_cancel_over_tls);
   g_test_add_func ("/fault/connect/direct-tls", test_direct_tls);
+  g_test_add_func ("/fault/connect/expired-certificate", test_expired_certificate);
   g_test_add_func ("/fault/query/cancel-drain-refuses-key", test_cancel_drain_refuses_key);
   g_test_add_func ("/fault/startup/hostile", test_startup_hostile);
   g_test_add_func ("/fault/startup/silent-after-ssl", test_silent_after_ssl);
