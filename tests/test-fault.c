@@ -10,6 +10,8 @@
  */
 
 #include "fraise-fake-server.h"
+#include "fraise-client-private.h"
+#include "fraise-connection-private.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -93,6 +95,59 @@ test_ssl_required_refused (void)
   assert_message (error, "does not support SSL");
   settle ();
   g_assert_cmpstr (fake->trace->str, ==, "accept ssl eof"); /* one accept */
+}
+
+/* A server with ssl off: N to SSLRequest, then trust. */
+static void
+script_no_ssl (Peer *peer, int type, const guint8 *body, gsize len)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+
+  if (type != MSG_SSL_REQUEST)
+    {
+      script_trust (peer, type, body, len);
+      return;
+    }
+  g_byte_array_append (out, (const guint8 *) "N", 1);
+  peer_send (peer, out);
+}
+
+/* Each sslmode against a server with ssl off (a real one cannot be both on
+ * and off for the live table in test-tls): outcome, attempts and what the
+ * server saw. */
+static void
+test_sslmode_ssl_off (void)
+{
+  static const struct {
+    const char *extra;
+    gboolean ok;
+    const char *attempts;
+    const char *trace;
+  } cases[] = {
+    { "sslmode=disable", TRUE, "plaintext", "accept startup" },
+    { "sslmode=allow", TRUE, "plaintext", "accept startup" },
+    { "sslmode=prefer", TRUE, "TLS,plaintext", "accept ssl startup" }, /* one socket */
+    { "sslmode=require", FALSE, "TLS", "accept ssl" },
+    { "sslmode=verify-full sslrootcert=/nonexistent", FALSE, "TLS", "accept ssl" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (Fake) fake = fake_new (script_no_ssl, 0);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FraiseClient) client = connect_fake (fake, cases[i].extra, &error);
+
+      settle ();
+      g_test_message ("%s: %s, %s, server: %s", cases[i].extra, error ? error->message : "ok",
+                      fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
+                      fake->trace->str);
+      g_assert_cmpint (error == NULL, ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_false (fraise_client_get_is_tls (client));
+      g_assert_cmpstr (fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
+                       ==, cases[i].attempts);
+      g_assert_true (g_str_has_prefix (fake->trace->str, cases[i].trace));
+    }
 }
 
 /* ---- start-up and authentication ----------------------------------------------- */
@@ -1254,6 +1309,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fault/query/cancel", test_cancel);
   g_test_add_func ("/fault/query/cancel-over-tls", test_cancel_over_tls);
   g_test_add_func ("/fault/connect/direct-tls", test_direct_tls);
+  g_test_add_func ("/fault/connect/sslmode-ssl-off", test_sslmode_ssl_off);
   g_test_add_func ("/fault/connect/expired-certificate", test_expired_certificate);
   g_test_add_func ("/fault/query/cancel-drain-refuses-key", test_cancel_drain_refuses_key);
   g_test_add_func ("/fault/startup/hostile", test_startup_hostile);

@@ -299,8 +299,8 @@ tls_first (FraiseConnection *self)
     }
 }
 
-static void
-log_attempt (FraiseConnection *self, const char *what)
+void
+fraise_connection_log_attempt (FraiseConnection *self, const char *what)
 {
   if (self->attempt_log->len > 0)
     g_string_append_c (self->attempt_log, ',');
@@ -360,17 +360,17 @@ on_socket_connected (GObject *source, GAsyncResult *result, gpointer user_data)
    * libpq. */
   if (!host->is_unix && self->info->sslnegotiation_direct)
     {
-      log_attempt (self, "direct TLS");
+      fraise_connection_log_attempt (self, "direct TLS");
       fraise_connection_start_direct_tls (self);
     }
   else if (!host->is_unix && tls_first (self))
     {
-      log_attempt (self, "TLS");
+      fraise_connection_log_attempt (self, "TLS");
       fraise_connection_send_ssl_request (self);
     }
   else
     {
-      log_attempt (self, "plaintext");
+      fraise_connection_log_attempt (self, "plaintext");
       fraise_connection_use_stream (self, G_IO_STREAM (connection));
       fraise_connection_send_startup (self);
     }

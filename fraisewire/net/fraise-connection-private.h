@@ -124,8 +124,10 @@ void fraise_connection_send_startup (FraiseConnection *self);
 /* Every frame but N, S and A while connecting. */
 void fraise_connection_handle_startup_frame (FraiseConnection *self, const FraiseProtoFrame *frame);
 
-/* The encryptions tried by the last connect, in order ("TLS,plaintext"). */
+/* The encryptions tried by the last connect, in order ("TLS,plaintext");
+ * a server answering N to SSLRequest adds "plaintext" on the same socket. */
 const char *fraise_connection_get_attempt_log (FraiseConnection *self);
+void fraise_connection_log_attempt (FraiseConnection *self, const char *what);
 /* Marks the current attempt's failure as one after which sslmode allow or
  * prefer tries the other encryption on the same host. */
 void fraise_connection_allow_encryption_retry (FraiseConnection *self);

@@ -284,6 +284,7 @@ on_ssl_response (GSocket *socket, GIOCondition condition, gpointer user_data)
                                                                                  : "verify-full");
   else if (byte == 'N')
     {
+      fraise_connection_log_attempt (self, "plaintext");
       fraise_connection_use_stream (self, G_IO_STREAM (self->socket_connection));
       fraise_connection_send_startup (self);
     }
