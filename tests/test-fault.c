@@ -203,6 +203,52 @@ test_auth_unknown_method (void)
   assert_message (error, "unsupported authentication method 99");
 }
 
+/* Cleartext password requested; any password is accepted. */
+static void
+script_any_password (Peer *peer, int type, const guint8 *body, gsize len)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+
+  if (type == MSG_STARTUP)
+    msg_auth (out, 3, NULL, 0);
+  else if (type == 'p')
+    msg_trust_ok (out);
+  else
+    return;
+  peer_send (peer, out);
+}
+
+/* A password too big for the socket buffers is written from the main loop,
+ * after the first write would block: once it is written, the output buffer
+ * (whose memory is kept for the next message) holds none of it. */
+static void
+test_password_wiped_after_async_write (void)
+{
+  const gsize n = 8 * 1024 * 1024;
+  g_autoptr (Fake) fake = fake_new (script_any_password, 0);
+  g_autofree char *password = g_malloc (n + 1);
+  g_autofree char *extra = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseClient) client = NULL;
+  FraiseConnection *connection;
+  gsize left = 0;
+
+  memset (password, 'Z', n);
+  password[n] = '\0';
+  extra = g_strdup_printf ("sslmode=disable password=%s", password);
+  client = connect_fake (fake, extra, &error);
+  g_assert_no_error (error);
+  g_assert_true (fake->got_password);
+  connection = _fraise_client_get_connection (client);
+  g_assert_cmpuint (connection->outbuf->len, ==, 0);
+  /* Look at the buffer's memory again, as far as the password went. */
+  g_byte_array_set_size (connection->outbuf, (guint) n);
+  for (gsize i = 0; i < n; i++)
+    left += connection->outbuf->data[i] == 'Z';
+  g_byte_array_set_size (connection->outbuf, 0);
+  g_assert_cmpuint (left, ==, 0);
+}
+
 static void
 check_no_password_sent (int code)
 {
@@ -1310,6 +1356,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/fault/query/cancel-over-tls", test_cancel_over_tls);
   g_test_add_func ("/fault/connect/direct-tls", test_direct_tls);
   g_test_add_func ("/fault/connect/sslmode-ssl-off", test_sslmode_ssl_off);
+  g_test_add_func ("/fault/auth/password-wiped-after-async-write",
+                   test_password_wiped_after_async_write);
   g_test_add_func ("/fault/connect/expired-certificate", test_expired_certificate);
   g_test_add_func ("/fault/query/cancel-drain-refuses-key", test_cancel_drain_refuses_key);
   g_test_add_func ("/fault/startup/hostile", test_startup_hostile);
