@@ -24,8 +24,8 @@
 # revoked.crl revoking the server's certificate, empty.crl, other-ca.crl
 # from the other CA, crldir/, client.crt for the role fraise_cert with
 # client.key, client-pkcs8.key and client-legacy.key, the last two encrypted
-# with FRAISE_TEST_CLIENT_KEY_PASSWORD, and expired.crt, the server's name
-# and key, expired).
+# with FRAISE_TEST_CLIENT_KEY_PASSWORD, expired.crt, the server's name and
+# key, expired, and other-name.crt, its key for db.other.example).
 #
 # Also read: FRAISE_PG_BIN (server binaries, default /usr/lib/postgresql/15/bin)
 # and FRAISE_PG_KEEP (when set, `stop` keeps the directory and its server.log).
@@ -203,6 +203,13 @@ EOF
       openssl ec -in "$tls/client.key" -aes256 -passout "pass:$CLIENT_KEY_PASSWORD" \
         -out "$tls/client-legacy.key"
   } >>"$tls/certtool.log" 2>&1 || { log "client certificates failed (see $tls/certtool.log): TLS disabled"; return 1; }
+  # The server's key with another name (for the fake TLS server).
+  printf '%s\n' 'cn = "db.other.example"' 'dns_name = "db.other.example"' tls_www_server \
+    signing_key encryption_key 'expiration_days = 2' >"$tls/other-name.tmpl"
+  certtool --generate-certificate --load-privkey "$tls/server.key" \
+    --load-ca-certificate "$tls/ca.crt" --load-ca-privkey "$tls/ca.key" \
+    --template "$tls/other-name.tmpl" --outfile "$tls/other-name.crt" >>"$tls/certtool.log" 2>&1 ||
+    { log "certtool failed (see $tls/certtool.log): TLS disabled"; return 1; }
   # The server's name and key, but expired (for the fake TLS server).
   printf '%s\n' 'cn = "localhost"' 'dns_name = "localhost"' 'ip_address = "127.0.0.1"' \
     tls_www_server signing_key encryption_key 'activation_date = "2020-01-01 00:00:00"' \

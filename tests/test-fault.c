@@ -1257,6 +1257,37 @@ test_expired_certificate (void)
   g_assert_true (fraise_client_get_is_tls (client));
 }
 
+/* A certificate of the right CA for another name: verify-full refuses it
+ * when dialling 127.0.0.1, and accepts it when host names it (hostaddr
+ * dials); verify-ca accepts it. */
+static void
+test_other_name_certificate (void)
+{
+  const char *dir = g_getenv ("FRAISE_TEST_TLS_DIR");
+  g_autoptr (Fake) fake = fake_new (script_trust, 0);
+  g_autofree char *verify_full = NULL;
+  g_autofree char *named = NULL;
+  g_autofree char *verify_ca = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseClient) client = NULL;
+  g_autoptr (FraiseClient) named_client = NULL;
+
+  if ((fake->tls_certificate = harness_certificate ("other-name.crt")) == NULL)
+    return;
+  verify_full = g_strdup_printf ("sslmode=verify-full sslrootcert=%s/ca.crt", dir);
+  named = g_strdup_printf ("sslmode=verify-full sslrootcert=%s/ca.crt host=db.other.example "
+                           "hostaddr=127.0.0.1",
+                           dir);
+  verify_ca = g_strdup_printf ("sslmode=verify-ca sslrootcert=%s/ca.crt", dir);
+  error = connect_fails (fake, verify_full, FRAISE_ERROR_TLS);
+  g_clear_error (&error);
+  named_client = connect_fake (fake, named, &error);
+  g_assert_no_error (error);
+  client = connect_fake (fake, verify_ca, &error);
+  g_assert_no_error (error);
+  g_assert_true (fraise_client_get_is_tls (client));
+}
+
 /* A server that takes the CancelRequest only over TLS (a plaintext one is
  * refused, nothing cancelled): the client's cancel of a TLS session is
  * encrypted, so the query ends. A plaintext cancel would leave it running
@@ -1359,6 +1390,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/fault/auth/password-wiped-after-async-write",
                    test_password_wiped_after_async_write);
   g_test_add_func ("/fault/connect/expired-certificate", test_expired_certificate);
+  g_test_add_func ("/fault/connect/other-name-certificate", test_other_name_certificate);
   g_test_add_func ("/fault/query/cancel-drain-refuses-key", test_cancel_drain_refuses_key);
   g_test_add_func ("/fault/startup/hostile", test_startup_hostile);
   g_test_add_func ("/fault/startup/silent-after-ssl", test_silent_after_ssl);
