@@ -1177,25 +1177,17 @@ harness_certificate (const char *name)
   return certificate;
 }
 
-/* sslnegotiation=direct against a server that speaks TLS from the first
- * byte: it connects when the server agrees to ALPN "postgresql" (no
- * SSLRequest is sent), and is refused, before the startup packet, when the
- * server offers no ALPN protocol. So is the cancel request. */
+/* Connects to @fake over TLS with @extra, starts a query, reads its first
+ * row and cancels it: the query must end as cancelled. */
 static void
-test_direct_tls (void)
+cancel_over_tls (Fake *fake, const char *extra)
 {
-  g_autoptr (Fake) fake = fake_new (script_cancel, 0);
-  g_autoptr (Fake) no_alpn = fake_new (script_trust, 0);
   g_autoptr (FraiseClient) client = NULL;
   g_autoptr (FraiseStream) stream = NULL;
   g_autoptr (FraiseRow) row = NULL;
   g_autoptr (GError) error = NULL;
 
-  if ((fake->tls_certificate = harness_certificate ("server.crt")) == NULL)
-    return;
-  fake->direct_tls = TRUE;
-  fake->alpn = "postgresql";
-  client = connect_fake (fake, "sslmode=require sslnegotiation=direct", &error);
+  client = connect_fake (fake, extra, &error);
   g_assert_no_error (error);
   g_assert_true (fraise_client_get_is_tls (client));
   stream = execute (client, &error);
@@ -1206,14 +1198,30 @@ test_direct_tls (void)
   g_assert_null (next_row (stream, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_test_message ("trace: %s", fake->trace->str);
+}
+
+/* sslnegotiation=direct against a server that speaks TLS from the first
+ * byte: it connects when the server agrees to ALPN "postgresql" (no
+ * SSLRequest is sent), and is refused, before the startup packet, when the
+ * server offers no ALPN protocol. So is the cancel request. */
+static void
+test_direct_tls (void)
+{
+  g_autoptr (Fake) fake = fake_new (script_cancel, 0);
+  g_autoptr (Fake) no_alpn = fake_new (script_trust, 0);
+  g_autoptr (FraiseClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if ((fake->tls_certificate = harness_certificate ("server.crt")) == NULL)
+    return;
+  fake->direct_tls = TRUE;
+  fake->alpn = "postgresql";
+  cancel_over_tls (fake, "sslmode=require sslnegotiation=direct");
   g_assert_nonnull (strstr (fake->trace->str, "accept tls startup Q accept tls cancel"));
   g_assert_null (strstr (fake->trace->str, "ssl"));
-  g_clear_error (&error);
 
   no_alpn->tls_certificate = g_object_ref (fake->tls_certificate);
   no_alpn->direct_tls = TRUE;
-  g_clear_error (&error);
-  g_clear_object (&client);
   client = connect_fake (no_alpn, "sslmode=require sslnegotiation=direct", &error);
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_TLS);
   g_assert_nonnull (strstr (error->message, "did not agree to the ALPN protocol \"postgresql\""));
@@ -1296,25 +1304,10 @@ static void
 test_cancel_over_tls (void)
 {
   g_autoptr (Fake) fake = fake_new (script_cancel, 0);
-  g_autoptr (FraiseClient) client = NULL;
-  g_autoptr (FraiseStream) stream = NULL;
-  g_autoptr (FraiseRow) row = NULL;
-  g_autoptr (GError) error = NULL;
 
   if ((fake->tls_certificate = harness_certificate ("server.crt")) == NULL)
     return;
-  client = connect_fake (fake, "sslmode=require", &error);
-  g_assert_no_error (error);
-  g_assert_true (fraise_client_get_is_tls (client));
-
-  stream = execute (client, &error);
-  g_assert_no_error (error);
-  row = next_row (stream, &error);
-  g_assert_no_error (error);
-  fraise_stream_cancel (stream);
-  g_assert_null (next_row (stream, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_test_message ("trace: %s", fake->trace->str);
+  cancel_over_tls (fake, "sslmode=require");
   g_assert_nonnull (strstr (fake->trace->str, "accept ssl tls startup Q accept ssl tls cancel"));
   g_assert_null (strstr (fake->trace->str, "plaintext-cancel"));
   g_assert_cmpuint (fake->cancel_pid, ==, FAKE_PID);
