@@ -103,6 +103,14 @@ script_no_ssl (Peer *peer, int type, const guint8 *body, gsize len)
 {
   g_autoptr (GByteArray) out = g_byte_array_new ();
 
+  if (type == MSG_STARTUP && peer->fake->variant == 'E')
+    {
+      msg_error (out, 'E', "28000", "no pg_hba.conf entry");
+      peer_send (peer, out);
+      peer->close_when_flushed = TRUE;
+      peer_flush (peer);
+      return;
+    }
   if (type != MSG_SSL_REQUEST)
     {
       script_trust (peer, type, body, len);
@@ -130,6 +138,17 @@ test_sslmode_ssl_off (void)
     { "sslmode=require", FALSE, "TLS", "accept ssl" },
     { "sslmode=verify-full sslrootcert=/nonexistent", FALSE, "TLS", "accept ssl" },
   };
+  /* The same server refusing the role: prefer does not try plaintext
+   * again after N (one socket), allow does not try TLS the server lacks
+   * more than once. */
+  static const struct {
+    const char *extra;
+    const char *attempts;
+    const char *trace;
+  } refusing[] = {
+    { "sslmode=prefer", "TLS,plaintext", "accept ssl startup" },
+    { "sslmode=allow", "plaintext,TLS,plaintext", "accept startup accept ssl startup" },
+  };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -147,6 +166,27 @@ test_sslmode_ssl_off (void)
       g_assert_cmpstr (fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
                        ==, cases[i].attempts);
       g_assert_true (g_str_has_prefix (fake->trace->str, cases[i].trace));
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (refusing); i++)
+    {
+      g_autoptr (Fake) fake = fake_new (script_no_ssl, 'E');
+      g_autoptr (GError) error = NULL;
+      g_autoptr (FraiseClient) client = connect_fake (fake, refusing[i].extra, &error);
+
+      settle ();
+      g_test_message ("%s: %s, server: %s", refusing[i].extra,
+                      fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
+                      fake->trace->str);
+      g_assert_nonnull (error);
+      g_assert_cmpstr (fraise_connection_get_attempt_log (_fraise_client_get_connection (client)),
+                       ==, refusing[i].attempts);
+      {
+        /* What the server saw, its end-of-file events aside. */
+        g_autoptr (GString) seen = g_string_new (fake->trace->str);
+
+        g_string_replace (seen, " eof", "", 0);
+        g_assert_cmpstr (seen->str, ==, refusing[i].trace);
+      }
     }
 }
 

@@ -316,9 +316,10 @@ fraise_connection_get_attempt_log (FraiseConnection *self)
 void
 fraise_connection_allow_encryption_retry (FraiseConnection *self)
 {
-  /* allow after a plaintext attempt, prefer after a TLS one. */
-  if ((self->info->sslmode == FRAISE_SSL_ALLOW && !self->is_tls) ||
-      (self->info->sslmode == FRAISE_SSL_PREFER && !self->encryption_flipped))
+  /* allow after a plaintext attempt, prefer after a TLS one (not after a
+   * server that answered N: that attempt was plaintext already). */
+  if ((self->info->sslmode == FRAISE_SSL_ALLOW && !self->tls_started) ||
+      (self->info->sslmode == FRAISE_SSL_PREFER && self->tls_started))
     self->retry_allowed = TRUE;
 }
 
@@ -391,6 +392,7 @@ start_attempt (FraiseConnection *self)
   self->auth_method = "trust";
   self->has_cancel_key = FALSE;
   self->is_tls = FALSE;
+  self->tls_started = FALSE;
   self->channel_bound = FALSE;
   self->retry_allowed = FALSE;
   g_hash_table_remove_all (self->parameters);

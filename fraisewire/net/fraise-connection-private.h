@@ -87,6 +87,7 @@ struct _FraiseConnection {
   guint32 cancel_secret;
   gboolean has_cancel_key;
   gboolean is_tls;
+  gboolean tls_started; /* this attempt began a TLS handshake (S, or direct) */
   gboolean channel_bound;
 
   /* query */

@@ -216,6 +216,7 @@ start_tls (FraiseConnection *self)
   GIOStream *tls;
   GError *error = NULL;
 
+  self->tls_started = TRUE;
   if (!self->info->sslnegotiation_direct && fraise_tls_bytes_after_answer (self->socket_connection))
     {
       error = fraise_tls_error (_("received unencrypted data after the SSL response from %s "
