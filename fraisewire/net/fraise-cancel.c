@@ -93,8 +93,6 @@ on_cancel_tls_ready (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error) ||
-      !fraise_tls_check_alpn (self->info, G_TLS_CONNECTION (source), self->peer_description,
-                              &error) ||
       !fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
                                  &error))
     {

@@ -56,7 +56,6 @@ finish_connect (FraiseConnection *self, GError *error)
     }
   g_clear_error (&self->last_error);
   g_ptr_array_set_size (self->failures, 0);
-  self->encryption_flipped = FALSE;
 
   if (error != NULL)
     {

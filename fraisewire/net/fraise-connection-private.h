@@ -142,8 +142,9 @@ GIOStream *fraise_tls_client_new (const FraiseConninfo *info,
                                   GIOStream *base,
                                   GError **error);
 /* fraise-tls-verify.c: reads the CRLs of @info for @tls (CONFIG error
- * naming an unreadable file), then, after the handshake, checks the
- * negotiated protocol version and the server chain's revocation. */
+ * naming an unreadable file), then, after the handshake, checks the ALPN
+ * protocol of direct TLS, the negotiated protocol version and the server
+ * chain's revocation. */
 gboolean
 fraise_tls_prepare_checks (const FraiseConninfo *info, GTlsConnection *tls, GError **error);
 gboolean fraise_tls_check_session (const FraiseConninfo *info,
@@ -156,12 +157,6 @@ gboolean fraise_tls_bytes_after_answer (GSocketConnection *connection);
  * file), decrypted with sslpassword when encrypted; a CONFIG error naming
  * the keyword and the file otherwise. */
 GTlsCertificate *fraise_tls_load_client_certificate (const FraiseConninfo *info, GError **error);
-/* With sslnegotiation=direct, whether the server chose the "postgresql"
- * ALPN protocol (TRUE without direct). */
-gboolean fraise_tls_check_alpn (const FraiseConninfo *info,
-                                GTlsConnection *tls,
-                                const char *peer,
-                                GError **error);
 /* sslnegotiation=direct: the handshake at once, no SSLRequest. */
 void fraise_connection_start_direct_tls (FraiseConnection *self);
 /* Sends SSLRequest on the connected socket; on 'S' runs the handshake and

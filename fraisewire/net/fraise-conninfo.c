@@ -894,6 +894,12 @@ parse_tls_version (const char *keyword, const char *text, char **result, GError 
                           keyword, text);
 }
 
+const char *
+fraise_conninfo_sslmode_name (FraiseSslMode mode)
+{
+  return enum_name (sslmode_values, mode);
+}
+
 int
 fraise_conninfo_tls_version_rank (const char *version)
 {

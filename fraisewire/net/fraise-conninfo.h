@@ -83,6 +83,9 @@ FraiseConninfo *
 fraise_conninfo_parse (const char *conninfo, const char *const *envp, GError **error);
 void fraise_conninfo_free (FraiseConninfo *info);
 
+/* "disable" ... "verify-full". */
+const char *fraise_conninfo_sslmode_name (FraiseSslMode mode);
+
 /* The order of a TLS version name ("TLSv1" 0 ... "TLSv1.3" 3), -1 for NULL
  * or an unknown name. */
 int fraise_conninfo_tls_version_rank (const char *version);

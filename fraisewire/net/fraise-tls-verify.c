@@ -7,6 +7,8 @@
  * done and before a byte of the startup packet (let alone a password) is
  * sent, the session is checked here:
  *
+ * - with sslnegotiation=direct, the server must have chosen the ALPN
+ *   protocol "postgresql";
  * - the negotiated protocol version must lie within ssl_min_protocol_version
  *   (TLSv1.2 by default) and ssl_max_protocol_version. GIO cannot narrow
  *   what the handshake offers, so a version outside the range ends the
@@ -337,11 +339,26 @@ check_revocation (const FraiseConninfo *info, GTlsConnection *tls, const char *p
   return ok;
 }
 
+static gboolean
+check_alpn (const FraiseConninfo *info, GTlsConnection *tls, const char *peer, GError **error)
+{
+  if (!info->sslnegotiation_direct ||
+      g_strcmp0 (g_tls_connection_get_negotiated_protocol (tls), "postgresql") == 0)
+    return TRUE;
+  *error = fraise_tls_error (_("server %s did not agree to the ALPN protocol \"postgresql\" in "
+                               "direct TLS negotiation (sslnegotiation=direct); it is not a "
+                               "PostgreSQL 17 or later server, or a proxy in between does not "
+                               "pass ALPN"),
+                                peer);
+  return FALSE;
+}
+
 gboolean
 fraise_tls_check_session (const FraiseConninfo *info,
                           GTlsConnection *tls,
                           const char *peer,
                           GError **error)
 {
-  return check_version (info, tls, peer, error) && check_revocation (info, tls, peer, error);
+  return check_alpn (info, tls, peer, error) && check_version (info, tls, peer, error) &&
+         check_revocation (info, tls, peer, error);
 }

@@ -72,10 +72,7 @@ configure_tls (const FraiseConninfo *info, GTlsConnection *tls, GError **error)
                               "certificate: use sslmode=verify-ca or verify-full (or give "
                               "sslrootcert)"),
                                info->sslcrl != NULL ? "sslcrl" : "sslcrldir",
-                               info->sslmode == FRAISE_SSL_REQUIRE  ? "require"
-                               : info->sslmode == FRAISE_SSL_PREFER ? "prefer"
-                               : info->sslmode == FRAISE_SSL_ALLOW  ? "allow"
-                                                                    : "disable");
+                               fraise_conninfo_sslmode_name (info->sslmode));
       return FALSE;
     }
   if (verify && root_path != NULL)
@@ -192,9 +189,7 @@ on_tls_handshake (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Before the startup packet: nothing is sent on a session outside the
    * protocol range or with a revoked certificate, nor, with direct TLS, on
    * one whose server did not agree to the postgresql protocol. */
-  if (!fraise_tls_check_alpn (self->info, G_TLS_CONNECTION (source), self->peer_description,
-                              &error) ||
-      !fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
+  if (!fraise_tls_check_session (self->info, G_TLS_CONNECTION (source), self->peer_description,
                                  &error))
     {
       fraise_connection_allow_encryption_retry (self);
@@ -280,9 +275,7 @@ on_ssl_response (GSocket *socket, GIOCondition condition, gpointer user_data)
     failure = fraise_tls_error (_("server %s does not support SSL, but SSL was required "
                                   "(sslmode=%s) — enable ssl on the server or lower sslmode"),
                                    self->peer_description,
-                                   self->info->sslmode == FRAISE_SSL_REQUIRE     ? "require"
-                                   : self->info->sslmode == FRAISE_SSL_VERIFY_CA ? "verify-ca"
-                                                                                 : "verify-full");
+                                   fraise_conninfo_sslmode_name (self->info->sslmode));
   else if (byte == 'N')
     {
       fraise_connection_log_attempt (self, "plaintext");
@@ -300,23 +293,6 @@ on_ssl_response (GSocket *socket, GIOCondition condition, gpointer user_data)
   if (failure != NULL)
     fraise_connection_attempt_failed (self, failure);
   return G_SOURCE_REMOVE;
-}
-
-gboolean
-fraise_tls_check_alpn (const FraiseConninfo *info,
-                       GTlsConnection *tls,
-                       const char *peer,
-                       GError **error)
-{
-  if (!info->sslnegotiation_direct ||
-      g_strcmp0 (g_tls_connection_get_negotiated_protocol (tls), "postgresql") == 0)
-    return TRUE;
-  *error = fraise_tls_error (_("server %s did not agree to the ALPN protocol \"postgresql\" in "
-                               "direct TLS negotiation (sslnegotiation=direct); it is not a "
-                               "PostgreSQL 17 or later server, or a proxy in between does not "
-                               "pass ALPN"),
-                                peer);
-  return FALSE;
 }
 
 void
