@@ -1143,6 +1143,27 @@ test_enum_values (void)
   g_assert_cmpint (FRAISE_NULLS_LAST, ==, 2);
 }
 
+/* Names as the server reports them, written back as identifiers. */
+static void
+test_identifiers (void)
+{
+  static const char *const cases[][2] = {
+    { "tv_user", "tv_user" },   { "_t9", "_t9" },
+    { "TvUser", "\"TvUser\"" },                                         /* would fold to tvuser */
+    { "9lives", "\"9lives\"" },                                         /* not a plain identifier */
+    { "a b", "\"a b\"" },       { "say \"hi\"", "\"say \"\"hi\"\"\"" }, /* quotes doubled */
+    { "café", "\"café\"" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GString) out = g_string_new (NULL);
+
+      fraise_sql_append_identifier (out, cases[i][0]);
+      g_assert_cmpstr (out->str, ==, cases[i][1]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1176,6 +1197,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sql/select/trusted-comments", test_select_trusted_comments);
   g_test_add_func ("/sql/select/errors", test_select_errors);
   g_test_add_func ("/sql/enum-values", test_enum_values);
+  g_test_add_func ("/sql/identifiers", test_identifiers);
 
   return g_test_run ();
 }

@@ -25,20 +25,6 @@ wipe_free (char *data, gsize len)
   g_free (data);
 }
 
-static GError *key_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-
-static GError *
-key_error (const char *format, ...)
-{
-  GError *error;
-  va_list args;
-
-  va_start (args, format);
-  error = g_error_new_valist (FRAISE_ERROR, FRAISE_ERROR_CONFIG, format, args);
-  va_end (args);
-  return error;
-}
-
 /* The key of @path in the clear, as PEM (wipe it), or NULL with @error. */
 static char *
 decrypt_key (const char *path, const char *password, gsize *pem_len, GError **error)
@@ -54,13 +40,15 @@ decrypt_key (const char *path, const char *password, gsize *pem_len, GError **er
   if (!g_file_get_contents (path, &contents, &len, &local))
     {
       *error =
-        key_error (_("sslkey: could not read the private key \"%s\": %s"), path, local->message);
+        g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                     _("sslkey: could not read the private key \"%s\": %s"), path, local->message);
       return NULL;
     }
   if (gnutls_x509_privkey_init (&key) < 0)
     {
       wipe_free (contents, len);
-      *error = key_error (_("sslkey: out of memory reading \"%s\""), path);
+      *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                            _("sslkey: out of memory reading \"%s\""), path);
       return NULL;
     }
   {
@@ -72,17 +60,21 @@ decrypt_key (const char *path, const char *password, gsize *pem_len, GError **er
   }
   wipe_free (contents, len);
   if (rc == GNUTLS_E_DECRYPTION_FAILED && password == NULL)
-    *error = key_error (_("sslkey: the private key \"%s\" is encrypted: give its password with "
+    *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                          _("sslkey: the private key \"%s\" is encrypted: give its password with "
                           "sslpassword"),
-                           path);
+                             path);
   else if (rc == GNUTLS_E_DECRYPTION_FAILED)
-    *error = key_error (_("sslpassword does not decrypt the private key \"%s\""), path);
+    *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                          _("sslpassword does not decrypt the private key \"%s\""), path);
   else if (rc < 0)
-    *error = key_error (_("sslkey: could not read the private key \"%s\": %s"), path,
-                           gnutls_strerror (rc));
+    *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                          _("sslkey: could not read the private key \"%s\": %s"), path,
+                             gnutls_strerror (rc));
   else if ((rc = gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &out)) < 0)
-    *error = key_error (_("sslkey: could not use the private key \"%s\": %s"), path,
-                           gnutls_strerror (rc));
+    *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                          _("sslkey: could not use the private key \"%s\": %s"), path,
+                             gnutls_strerror (rc));
   else
     {
       pem = g_malloc (out.size + 1);
@@ -108,8 +100,9 @@ fraise_tls_load_client_certificate (const FraiseConninfo *info, GError **error)
 
   if (!g_file_get_contents (info->sslcert, &cert_pem, &cert_len, &local))
     {
-      *error = key_error (_("sslcert: could not read the client certificate \"%s\": %s"),
-                             info->sslcert, local->message);
+      *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                            _("sslcert: could not read the client certificate \"%s\": %s"),
+                               info->sslcert, local->message);
       return NULL;
     }
   key_pem = decrypt_key (key_path, info->sslpassword, &key_len, error);
@@ -121,8 +114,9 @@ fraise_tls_load_client_certificate (const FraiseConninfo *info, GError **error)
   certificate = g_tls_certificate_new_from_pem (both, (gssize) both_len, &local);
   wipe_free (both, both_len);
   if (certificate == NULL)
-    *error = key_error (_("sslcert: could not load the client certificate \"%s\" with the key "
+    *error = g_error_new (FRAISE_ERROR, FRAISE_ERROR_CONFIG,
+                          _("sslcert: could not load the client certificate \"%s\" with the key "
                           "\"%s\": %s"),
-                           info->sslcert, key_path, local->message);
+                             info->sslcert, key_path, local->message);
   return certificate;
 }

@@ -13,6 +13,7 @@
 
 #include "fraise-explanation-private.h"
 #include "fraise-expr-sql-private.h"
+#include "fraise-sql.h"
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -99,24 +100,6 @@ is_plain_identifier (const char *s, gsize len)
     if (!(g_ascii_islower (s[i]) || g_ascii_isdigit (s[i]) || s[i] == '_'))
       return FALSE;
   return TRUE;
-}
-
-static void
-append_identifier (GString *out, const char *name)
-{
-  if (is_plain_identifier (name, strlen (name)))
-    {
-      g_string_append (out, name);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = name; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
 }
 
 static gboolean
@@ -235,10 +218,10 @@ read_scan (Reader *reader, JsonObject *node)
     alias = name;
   if (schema != NULL)
     {
-      append_identifier (relation, schema);
+      fraise_sql_append_identifier (relation, schema);
       g_string_append_c (relation, '.');
     }
-  append_identifier (relation, name);
+  fraise_sql_append_identifier (relation, name);
   column = filtered_column (filter, alias);
   if (column == NULL || !advise (reader, relation->str, filter, alias, column))
     add_distinct (reader->notes,
@@ -275,17 +258,17 @@ read_node (Reader *reader, JsonObject *node, guint depth)
   if (index != NULL)
     {
       g_string_append (out, " using ");
-      append_identifier (out, index);
+      fraise_sql_append_identifier (out, index);
     }
   if (name != NULL)
     {
       g_string_append (out, " on ");
       if (schema != NULL)
         {
-          append_identifier (out, schema);
+          fraise_sql_append_identifier (out, schema);
           g_string_append_c (out, '.');
         }
-      append_identifier (out, name);
+      fraise_sql_append_identifier (out, name);
     }
   if (json_object_has_member (node, "Total Cost") && json_object_has_member (node, "Plan Rows"))
     g_string_append_printf (out, "  (cost=%.2f..%.2f rows=%" G_GINT64_FORMAT ")",

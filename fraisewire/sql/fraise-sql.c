@@ -213,6 +213,32 @@ fraise_sql_validate_source (const char *source, GError **error)
 /* ---- trusted SQL ------------------------------------------------------- */
 
 /* Appends caller-supplied SQL; a newline after it ends any line comment. */
+void
+fraise_sql_append_identifier (GString *out, const char *name)
+{
+  const char *p = name;
+
+  /* Plain when PostgreSQL would fold it to itself: [a-z_][a-z0-9_]*. */
+  if ((g_ascii_islower (*p) || *p == '_'))
+    {
+      while (g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_')
+        p++;
+      if (*p == '\0')
+        {
+          g_string_append (out, name);
+          return;
+        }
+    }
+  g_string_append_c (out, '"');
+  for (p = name; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 static void
 append_trusted (GString *out, const char *sql)
 {

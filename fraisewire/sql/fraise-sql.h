@@ -86,6 +86,11 @@ char *fraise_sql_render_order_item_full (const char *base,
                                          FraiseNulls nulls,
                                          GError **error);
 
+/* @name (a relation, schema or index name as the server reports it) as an
+ * SQL identifier: plain when it folds to itself, else double-quoted with
+ * "" for a quote. */
+void fraise_sql_append_identifier (GString *out, const char *name);
+
 /* A name usable in SET LOCAL: [a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?, at most
  * 63 bytes. */
 gboolean fraise_sql_validate_setting_name (const char *name, GError **error);
