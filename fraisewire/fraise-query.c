@@ -241,9 +241,13 @@ fraise_query_class_init (FraiseQueryClass *klass)
   /**
    * FraiseQuery:max-memory:
    *
-   * The byte bound of the stream's buffer: reading stops when buffered row
-   * data reaches it. A single row larger than this fails the stream with
-   * %FRAISE_ERROR_MEMORY_LIMIT; rows are never dropped.
+   * The byte bound of what the stream holds: the memory its buffered rows
+   * really take (their allocation sizes) plus the connection's read buffer.
+   * A row that would cross it waits, unread, until the consumer has taken
+   * rows; reading stops meanwhile. A single row larger than this is refused
+   * from its message header, before it is read into memory: the stream
+   * delivers the rows before it, then fails with %FRAISE_ERROR_MEMORY_LIMIT,
+   * and the connection is drained and stays usable. Rows are never dropped.
    *
    * Since: 1.0
    */

@@ -20,17 +20,18 @@ typedef struct {
   guint capacity; /* a power of two, or 0 */
   guint head;
   guint len;
-  guint64 bytes; /* the JSON text the buffered rows hold */
+  guint64 bytes; /* the memory the buffered rows hold, allocation sizes */
 } FraiseRowBuffer;
 
 /* Doubles the ring's capacity (at least 16), keeping the order. */
 void _fraise_row_buffer_grow (FraiseRowBuffer *buffer);
 
-/* Takes @row (transfer full); @size is _fraise_row_get_size (@row), which
- * the caller has at hand. */
+/* Takes @row (transfer full). */
 static inline void
-_fraise_row_buffer_push (FraiseRowBuffer *buffer, FraiseRow *row, gsize size)
+_fraise_row_buffer_push (FraiseRowBuffer *buffer, FraiseRow *row)
 {
+  gsize size = _fraise_row_get_allocated_size (row);
+
   if (G_UNLIKELY (buffer->len == buffer->capacity))
     _fraise_row_buffer_grow (buffer);
   buffer->rows[(buffer->head + buffer->len) & (buffer->capacity - 1)] = row;
@@ -46,7 +47,7 @@ _fraise_row_buffer_pop (FraiseRowBuffer *buffer)
 
   buffer->head = (buffer->head + 1) & (buffer->capacity - 1);
   buffer->len--;
-  buffer->bytes -= _fraise_row_get_size (row);
+  buffer->bytes -= _fraise_row_get_allocated_size (row);
   return row;
 }
 

@@ -13,7 +13,11 @@ G_BEGIN_DECLS
 
 /* The one copy of a row's bytes out of the socket buffer. */
 FraiseRow *_fraise_row_new (const char *text, gsize len, gboolean is_null, guint64 index);
-gsize _fraise_row_get_size (FraiseRow *row);
+/* The bytes @row's block holds in memory, malloc's own overhead included
+ * (not a parsed tree: rows are buffered unparsed). */
+gsize _fraise_row_get_allocated_size (FraiseRow *row);
+/* The same for a new row of @len bytes of text, before it exists. */
+gsize _fraise_row_estimate_allocated_size (gsize len);
 void _fraise_row_set_object_type (FraiseRow *row, GType object_type);
 
 G_END_DECLS

@@ -84,6 +84,24 @@ row_cache_get (void)
   return thread_row_cache;
 }
 
+/* Powers of two from 256 bytes: rows of similar size share blocks. */
+static gsize
+row_capacity_for (gsize len)
+{
+  guint bits = g_bit_storage (MAX (len, ROW_MIN_CAPACITY - 1));
+
+  return bits < G_N_ELEMENTS (row_sizes) ? row_sizes[bits] : len + 1;
+}
+
+/* What malloc adds to each block: its chunk header, rounded up. */
+#define MALLOC_OVERHEAD (2 * sizeof (gpointer))
+
+gsize
+_fraise_row_estimate_allocated_size (gsize len)
+{
+  return sizeof (FraiseRow) + row_capacity_for (len) + MALLOC_OVERHEAD;
+}
+
 static FraiseRow *
 row_block_take (gsize len)
 {
@@ -92,10 +110,7 @@ row_block_take (gsize len)
 
   if (cache->n > 0 && cache->blocks[cache->n - 1]->capacity > len)
     return cache->blocks[--cache->n];
-  /* Powers of two from 256 bytes: rows of similar size share blocks. */
-  capacity = g_bit_storage (MAX (len, ROW_MIN_CAPACITY - 1)) < G_N_ELEMENTS (row_sizes)
-               ? row_sizes[g_bit_storage (MAX (len, ROW_MIN_CAPACITY - 1))]
-               : len + 1;
+  capacity = row_capacity_for (len);
   {
     FraiseRow *row = g_malloc (sizeof (FraiseRow) + capacity);
     row->capacity = capacity;
@@ -265,9 +280,9 @@ fraise_row_get_object_type (FraiseRow *row)
 }
 
 gsize
-_fraise_row_get_size (FraiseRow *row)
+_fraise_row_get_allocated_size (FraiseRow *row)
 {
-  return row->len;
+  return sizeof (FraiseRow) + row->capacity + MALLOC_OVERHEAD;
 }
 
 /**

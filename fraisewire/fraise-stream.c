@@ -320,10 +320,17 @@ _fraise_stream_set_reading (FraiseStream *self, gboolean reading)
   fraise_connection_set_reading (self->connection, reading);
 }
 
+/* What the stream holds: its buffered rows and the connection's read buffer. */
+static guint64
+memory_in_use (FraiseStream *self)
+{
+  return self->buffer.bytes + fraise_connection_get_read_buffer_size (self->connection);
+}
+
 static gboolean
 above_high_water (FraiseStream *self)
 {
-  return self->buffer.len >= self->high_rows || self->buffer.bytes >= self->plan->max_memory;
+  return self->buffer.len >= self->high_rows || memory_in_use (self) >= self->plan->max_memory;
 }
 
 static void
@@ -353,11 +360,12 @@ _fraise_stream_adapt_chunk_size (FraiseStream *self)
 
 /* ---- ending ---------------------------------------------------------------- */
 
-/* Stops the query: buffered rows are dropped, the server cancels it, and
- * the stream ends with @error (or as cancelled when @error is NULL) once the
- * connection is back to ReadyForQuery. */
+/* Stops the query: the server cancels it, and the stream ends with @error
+ * (or as cancelled when @error is NULL) once the connection is back to
+ * ReadyForQuery. The rows already buffered are delivered first when
+ * @keep_rows is set, dropped otherwise. */
 static void
-abort_stream (FraiseStream *self, GError *error)
+stop_query (FraiseStream *self, GError *error, gboolean keep_rows)
 {
   if (self->finished || self->aborting)
     {
@@ -370,7 +378,8 @@ abort_stream (FraiseStream *self, GError *error)
   else if (self->pending_error == NULL)
     self->pending_error = g_steal_pointer (&error);
   g_clear_error (&error);
-  drop_buffered_rows (self);
+  if (!keep_rows)
+    drop_buffered_rows (self);
   destroy_source (&self->pause_timer);
   self->paused = FALSE;
 
@@ -383,6 +392,12 @@ abort_stream (FraiseStream *self, GError *error)
       self->reading = TRUE;
     }
   _fraise_stream_schedule_delivery (self);
+}
+
+static void
+abort_stream (FraiseStream *self, GError *error)
+{
+  stop_query (self, error, FALSE);
 }
 
 static GError *
@@ -546,8 +561,24 @@ stop_at_high_water (FraiseStream *self)
     _fraise_stream_schedule_delivery (self);
 }
 
+/* A row that would take the stream past max-memory waits in the read
+ * buffer until the consumer made room; an empty buffer always takes one. */
+static gboolean
+defer_row (FraiseStream *self, const FraiseProtoFrame *frame, gsize len)
+{
+  if (self->buffer.len == 0 ||
+      memory_in_use (self) + _fraise_row_estimate_allocated_size (len) <= self->plan->max_memory)
+    return FALSE;
+  fraise_connection_unread_frame (self->connection, frame);
+  self->reading = FALSE;
+  self->stats.pauses++;
+  if (self->push_mode || self->next_task != NULL)
+    _fraise_stream_schedule_delivery (self);
+  return TRUE;
+}
+
 static void
-on_data_row (FraiseStream *self, const FraiseProtoField *field)
+on_data_row (FraiseStream *self, const FraiseProtoFrame *frame, const FraiseProtoField *field)
 {
   GError *filter_error = NULL;
   FraiseRow *row;
@@ -556,15 +587,8 @@ on_data_row (FraiseStream *self, const FraiseProtoField *field)
   if (self->aborting)
     return;
   len = field->len < 0 ? 4 : (gsize) field->len;
-  if (len > self->plan->max_memory)
-    {
-      abort_stream (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_MEMORY_LIMIT,
-                                       _("row %llu is %lu bytes, more than max-memory "
-                                         "(%llu bytes) — raise max-memory"),
-                                          (unsigned long long) self->next_index, (gulong) len,
-                                          (unsigned long long) self->plan->max_memory));
-      return;
-    }
+  if (defer_row (self, frame, len))
+    return;
 
   row = _fraise_row_new ((const char *) field->value, len, field->len < 0, self->next_index++);
   if (self->plan->row_type != G_TYPE_NONE)
@@ -591,7 +615,7 @@ on_data_row (FraiseStream *self, const FraiseProtoField *field)
       return;
     }
 
-  _fraise_row_buffer_push (&self->buffer, row, len);
+  _fraise_row_buffer_push (&self->buffer, row);
   self->stats.peak_bytes_buffered = MAX (self->stats.peak_bytes_buffered, self->buffer.bytes);
 
   if (self->push_mode && !self->paused && self->buffer.len >= self->chunk_size)
@@ -659,6 +683,28 @@ on_ready_for_query (FraiseStream *self, GError *error)
 
 static void on_failed (gpointer user_data, const GError *error);
 
+/* The row's header said it cannot fit in max-memory: refused before any of
+ * it was buffered, and the query is cancelled and drained. The rows before
+ * it are still delivered, then the error. */
+static void
+on_row_skipped (gpointer user_data, gsize len)
+{
+  FraiseStream *self = user_data;
+  /* The DataRow body: a column count (2 bytes) and a length (4) before the text. */
+  gsize text_len = len > 6 ? len - 6 : 0;
+
+  if (self->aborting)
+    return;
+  g_object_ref (self);
+  stop_query (self, g_error_new (FRAISE_ERROR, FRAISE_ERROR_MEMORY_LIMIT,
+                                 _("row %llu is %lu bytes, more than max-memory "
+                             "(%llu bytes) — raise max-memory"),
+                                    (unsigned long long) self->next_index, (gulong) text_len,
+                                    (unsigned long long) self->plan->max_memory),
+                                 TRUE);
+  g_object_unref (self);
+}
+
 static void
 on_frame (gpointer user_data, const FraiseProtoFrame *frame)
 {
@@ -673,7 +719,7 @@ on_frame (gpointer user_data, const FraiseProtoFrame *frame)
    * the application callbacks it runs. */
   if (G_LIKELY (event == FRAISE_RESULT_ROW))
     {
-      on_data_row (self, &field);
+      on_data_row (self, frame, &field);
       return;
     }
 
@@ -745,7 +791,15 @@ static const FraiseQuerySink stream_sink = {
   .frame = on_frame,
   .failed = on_failed,
   .drained = on_drained,
+  .row_skipped = on_row_skipped,
 };
+
+/* The DataRow body a row of max-memory bytes of text makes. */
+static gsize
+row_limit (const FraisePlan *plan)
+{
+  return plan->max_memory > G_MAXSIZE - 6 ? G_MAXSIZE : (gsize) plan->max_memory + 6;
+}
 
 static gboolean
 on_query_timeout (gpointer user_data)
@@ -810,11 +864,21 @@ _fraise_stream_execute (FraiseStream *self, GTask *task)
       return;
     }
 
+  /* Cancelled already: the query is never sent (a CancelRequest right behind
+   * it could reach the server before the query starts, and miss it). */
+  if (g_task_return_error_if_cancelled (task))
+    {
+      self->server_done = TRUE;
+      g_object_unref (task);
+      return;
+    }
+
   self->connection = g_object_ref (connection);
   self->start_time = g_get_monotonic_time ();
   self->execute_task = task;
   if (!fraise_connection_start_query (connection, self->plan->sql, strlen (self->plan->sql),
-                                      self->plan->max_row_size, &stream_sink, self, &error))
+                                      self->plan->max_row_size, row_limit (self->plan),
+                                      &stream_sink, self, &error))
     {
       self->server_done = TRUE;
       self->execute_task = NULL;

@@ -60,8 +60,9 @@ typedef enum {
  * @rows_filtered: rows dropped by the client-side filter
  * @bytes_received: JSON bytes received in rows
  * @rows_buffered: rows waiting in the stream's buffer now
- * @bytes_buffered: JSON bytes waiting in the stream's buffer now
- * @peak_bytes_buffered: the most bytes ever buffered at once
+ * @bytes_buffered: memory the rows waiting in the stream's buffer take now
+ *   (their allocation sizes, which `max-memory` bounds)
+ * @peak_bytes_buffered: the most of that memory ever taken at once
  * @pauses: how many times reading stopped (backpressure or pause())
  * @time_to_first_row_us: microseconds from sending the query to the first
  *   row, or -1 before it

@@ -789,6 +789,99 @@ test_reader_grows_to_message_size (void)
   fraise_proto_reader_free (reader);
 }
 
+/* A DataRow over the row limit is reported from its header and its bytes
+ * are discarded as they come: the buffer never grows for it, and the
+ * messages around it are read intact, whatever the read sizes. */
+static void
+test_reader_skips_rows_over_limit (void)
+{
+  const gsize big = 3 * 1024 * 1024;
+  static const gsize chunks[] = { 1, 7, 4096, 65536, 1000000 };
+  g_autofree char *value = g_malloc0 (big);
+  g_autoptr (GBytes) small = msg_data_row ("{\"a\":1}", 7);
+  g_autoptr (GBytes) huge = msg_data_row (value, big);
+  g_autoptr (GBytes) ready = msg_ready ('I');
+  g_autoptr (GByteArray) stream = g_byte_array_new ();
+  gsize c;
+
+  g_byte_array_append (stream, g_bytes_get_data (small, NULL), g_bytes_get_size (small));
+  g_byte_array_append (stream, g_bytes_get_data (huge, NULL), g_bytes_get_size (huge));
+  g_byte_array_append (stream, g_bytes_get_data (small, NULL), g_bytes_get_size (small));
+  g_byte_array_append (stream, g_bytes_get_data (ready, NULL), g_bytes_get_size (ready));
+
+  for (c = 0; c < G_N_ELEMENTS (chunks); c++)
+    {
+      FraiseProtoReader *reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
+      g_autoptr (GString) seen = g_string_new (NULL);
+      g_autoptr (GError) error = NULL;
+      gsize pos = 0, skipped_len = 0;
+
+      fraise_proto_reader_set_row_limit (reader, 1024 * 1024);
+      while (pos < stream->len)
+        {
+          gsize available = 0;
+          guint8 *space = fraise_proto_reader_get_write_space (reader, &available);
+          gsize n = MIN (MIN (available, chunks[c]), stream->len - pos);
+          FraiseProtoFrame frame;
+          FraiseProtoStatus status;
+
+          g_assert_cmpuint (fraise_proto_reader_get_size (reader), ==, INITIAL_BUFFER);
+          memcpy (space, stream->data + pos, n);
+          fraise_proto_reader_commit (reader, n);
+          pos += n;
+          while ((status = fraise_proto_reader_next_frame (reader, &frame, &error)) !=
+                 FRAISE_PROTO_NEED_MORE)
+            {
+              g_assert_no_error (error);
+              if (status == FRAISE_PROTO_SKIPPED)
+                {
+                  g_assert_null (frame.body);
+                  skipped_len = frame.len;
+                  g_string_append_c (seen, 's');
+                }
+              else
+                {
+                  g_assert_cmpint (status, ==, FRAISE_PROTO_FRAME);
+                  g_string_append_c (seen, (char) frame.type);
+                  if (frame.type == 'D')
+                    g_assert_cmpmem (frame.body + 6, frame.len - 6, "{\"a\":1}", 7);
+                }
+            }
+        }
+      g_assert_cmpstr (seen->str, ==, "DsDZ");
+      g_assert_cmpuint (skipped_len, ==, big + 6);
+      g_assert_cmpuint (fraise_proto_reader_get_pending (reader), ==, 0);
+      fraise_proto_reader_free (reader);
+    }
+}
+
+/* A frame given back is returned again, and nothing after it is lost. */
+static void
+test_reader_unread (void)
+{
+  FraiseProtoReader *reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
+  g_autoptr (GBytes) row = msg_data_row ("[1]", 3);
+  g_autoptr (GBytes) ready = msg_ready ('I');
+  FraiseProtoFrame frame, again;
+  g_autoptr (GError) error = NULL;
+
+  feed_bytes (reader, row);
+  feed_bytes (reader, ready);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+  g_assert_cmpint (frame.type, ==, 'D');
+  fraise_proto_reader_unread (reader, &frame);
+  g_assert_cmpuint (fraise_proto_reader_get_pending (reader), ==,
+                    g_bytes_get_size (row) + g_bytes_get_size (ready));
+  expect_next (reader, &again, &error, FRAISE_PROTO_FRAME);
+  g_assert_true (again.body == frame.body);
+  g_assert_cmpuint (again.len, ==, frame.len);
+  expect_next (reader, &again, &error, FRAISE_PROTO_FRAME);
+  g_assert_cmpint (again.type, ==, 'Z');
+  expect_next (reader, &again, &error, FRAISE_PROTO_NEED_MORE);
+  g_assert_no_error (error);
+  fraise_proto_reader_free (reader);
+}
+
 static void
 test_reader_compacts_instead_of_growing (void)
 {
@@ -1876,6 +1969,8 @@ main (int argc, char **argv)
   g_test_add_func ("/proto/reader/random-splits", test_reader_random_splits);
   g_test_add_func ("/proto/reader/coalesced", test_reader_coalesced);
   g_test_add_func ("/proto/reader/grows-to-message-size", test_reader_grows_to_message_size);
+  g_test_add_func ("/proto/reader/skips-rows-over-limit", test_reader_skips_rows_over_limit);
+  g_test_add_func ("/proto/reader/unread", test_reader_unread);
   g_test_add_func ("/proto/reader/compacts-instead-of-growing",
                    test_reader_compacts_instead_of_growing);
   g_test_add_func ("/proto/reader/undrained-frames", test_reader_undrained_frames);

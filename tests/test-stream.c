@@ -7,6 +7,8 @@
  * end of a slow stream); every other bound is generous.
  */
 
+#include "fraise-client-private.h"
+#include "fraise-connection.h"
 #include "fraise-test-utils.h"
 
 #include <math.h>
@@ -2125,6 +2127,7 @@ test_cancel_execute (void)
   g_autoptr(GError) error = NULL;
   ResultSlot slot = { NULL };
   gint64 start;
+  guint64 sent;
 
   if (client == NULL)
     return;
@@ -2143,11 +2146,15 @@ test_cancel_execute (void)
   g_assert_cmpint (elapsed_ms (start), <, 3000);
   assert_reusable (client);
 
-  /* Already cancelled: nothing is sent. */
+  /* Already cancelled: nothing is sent, so nothing needs cancelling (a
+   * CancelRequest sent right behind the query could miss it). */
   g_clear_error (&error);
+  sent = fraise_connection_get_queries_sent (_fraise_client_get_connection (client));
   stream = fraise_query_execute_sync (query, cancellable, &error);
   g_assert_null (stream);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fraise_connection_get_queries_sent (_fraise_client_get_connection (client)), ==,
+                    sent);
   assert_reusable (client);
 }
 

@@ -103,6 +103,8 @@ struct _FraiseConnection {
   const FraiseQuerySink *queued_sink;
   gpointer queued_sink_data;
   gsize queued_max_row_size;
+  gsize queued_row_limit;
+  guint64 queries_sent;
 };
 
 /* fraise-connection.c: transport */

@@ -395,6 +395,12 @@ dispatch_frames (FraiseConnection *self)
         case FRAISE_PROTO_ERROR:
           transport_failed (self, error);
           return FALSE;
+        case FRAISE_PROTO_SKIPPED:
+          FRAISE_NOTE (PROTOCOL, "<- DataRow (%" G_GSIZE_FORMAT " bytes, skipped)", frame.len);
+          if (self->state == FRAISE_CONNECTION_STATE_QUERY && self->sink != NULL &&
+              self->sink->row_skipped != NULL)
+            self->sink->row_skipped (self->sink_data, frame.len);
+          break;
         case FRAISE_PROTO_FRAME:
         default:
           FRAISE_NOTE (PROTOCOL, "<- %s (%" G_GSIZE_FORMAT " bytes)",
@@ -624,6 +630,26 @@ fraise_connection_set_reading (FraiseConnection *self, gboolean reading)
     fraise_connection_arm_read (self);
 }
 
+void
+fraise_connection_unread_frame (FraiseConnection *self, const FraiseProtoFrame *frame)
+{
+  g_return_if_fail (self->reader != NULL);
+  fraise_proto_reader_unread (self->reader, frame);
+  fraise_connection_set_reading (self, FALSE);
+}
+
+guint64
+fraise_connection_get_queries_sent (FraiseConnection *self)
+{
+  return self->queries_sent;
+}
+
+gsize
+fraise_connection_get_read_buffer_size (FraiseConnection *self)
+{
+  return self->reader != NULL ? fraise_proto_reader_get_size (self->reader) : 0;
+}
+
 /* ---- streams -------------------------------------------------------------- */
 
 void
@@ -824,6 +850,7 @@ queue_query (FraiseConnection *self,
              const char *sql,
              gsize len,
              gsize max_row_size,
+             gsize row_limit,
              const FraiseQuerySink *sink,
              gpointer sink_data,
              GError **error)
@@ -837,6 +864,7 @@ queue_query (FraiseConnection *self,
   self->queued_sink_data = sink_data;
   /* The drain ahead of it keeps the limit of the query being drained. */
   self->queued_max_row_size = max_row_size;
+  self->queued_row_limit = row_limit;
   return TRUE;
 }
 
@@ -848,10 +876,12 @@ start_queued_query (FraiseConnection *self)
     return;
   g_byte_array_append (self->outbuf, self->queued_query->data, self->queued_query->len);
   g_clear_pointer (&self->queued_query, g_byte_array_unref);
+  self->queries_sent++;
   self->state = FRAISE_CONNECTION_STATE_QUERY;
   self->sink = g_steal_pointer (&self->queued_sink);
   self->sink_data = g_steal_pointer (&self->queued_sink_data);
   fraise_proto_reader_set_max_row_size (self->reader, self->queued_max_row_size);
+  fraise_proto_reader_set_row_limit (self->reader, self->queued_row_limit);
   if (fraise_connection_send (self))
     fraise_connection_arm_read (self);
 }
@@ -870,6 +900,7 @@ fraise_connection_start_query (FraiseConnection *self,
                                const char *sql,
                                gsize len,
                                gsize max_row_size,
+                               gsize row_limit,
                                const FraiseQuerySink *sink,
                                gpointer sink_data,
                                GError **error)
@@ -882,13 +913,13 @@ fraise_connection_start_query (FraiseConnection *self,
       if (self->queued_sink != NULL)
         return set_busy_error (error);
       if (self->cancel_in_flight)
-        return queue_query (self, sql, len, max_row_size, sink, sink_data, error);
+        return queue_query (self, sql, len, max_row_size, row_limit, sink, sink_data, error);
       break;
     case FRAISE_CONNECTION_STATE_QUERY:
       /* Behind an abandoned or cancelled query the next one waits for the
        * drain instead of failing: the running one is already on its way out. */
       if ((self->sink == NULL || self->cancelling) && self->queued_sink == NULL)
-        return queue_query (self, sql, len, max_row_size, sink, sink_data, error);
+        return queue_query (self, sql, len, max_row_size, row_limit, sink, sink_data, error);
       return set_busy_error (error);
     case FRAISE_CONNECTION_STATE_CONNECTING:
       g_set_error_literal (error, FRAISE_ERROR, FRAISE_ERROR_BUSY,
@@ -905,11 +936,13 @@ fraise_connection_start_query (FraiseConnection *self,
   if (!fraise_proto_write_query (self->outbuf, sql, len, error))
     return FALSE;
   FRAISE_NOTE (PROTOCOL, "query: %.*s", (int) MIN (len, 512), sql);
+  self->queries_sent++;
   self->state = FRAISE_CONNECTION_STATE_QUERY;
   self->sink = sink;
   self->sink_data = sink_data;
   self->reading = TRUE;
   fraise_proto_reader_set_max_row_size (self->reader, max_row_size);
+  fraise_proto_reader_set_row_limit (self->reader, row_limit);
   if (!fraise_connection_send (self))
     return TRUE; /* the failure was reported to the sink */
   fraise_connection_arm_read (self);

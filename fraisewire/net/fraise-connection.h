@@ -42,6 +42,9 @@ typedef struct {
   void (*failed) (gpointer user_data, const GError *error);
   /* No complete frame is buffered any more: a good moment to deliver rows. */
   void (*drained) (gpointer user_data);
+  /* A DataRow over the query's row limit was skipped from its header; its
+   * body (@len bytes) is discarded without being buffered. */
+  void (*row_skipped) (gpointer user_data, gsize len);
 } FraiseQuerySink;
 
 /* Takes ownership of @info. */
@@ -58,6 +61,13 @@ fraise_connection_connect_finish (FraiseConnection *self, GAsyncResult *result, 
 void fraise_connection_close (FraiseConnection *self);
 
 FraiseConnectionState fraise_connection_get_state (FraiseConnection *self);
+/* Gives back the DataRow the sink is handling and stops reading: the frame
+ * is dispatched again once reading is turned back on. */
+void fraise_connection_unread_frame (FraiseConnection *self, const FraiseProtoFrame *frame);
+/* Query messages written on this connection so far. */
+guint64 fraise_connection_get_queries_sent (FraiseConnection *self);
+/* Bytes the read buffer holds allocated. */
+gsize fraise_connection_get_read_buffer_size (FraiseConnection *self);
 GHashTable *fraise_connection_get_parameters (FraiseConnection *self);
 const char *fraise_connection_get_parameter (FraiseConnection *self, const char *name);
 guint32 fraise_connection_get_backend_pid (FraiseConnection *self);
@@ -65,13 +75,16 @@ const char *fraise_connection_get_auth_method (FraiseConnection *self);
 gboolean fraise_connection_is_tls (FraiseConnection *self);
 gboolean fraise_connection_is_channel_bound (FraiseConnection *self);
 /* Sends one Query message and routes the frames to @sink until ReadyForQuery.
- * A DataRow larger than @max_row_size is refused from its header. Fails with
+ * A DataRow larger than @max_row_size is refused from its header (the
+ * connection closes); one larger than @row_limit is skipped from its header
+ * and reported to the sink's row_skipped(). Fails with
  * BUSY while another query runs, CLOSED when not connected, CONFIG for an
  * invalid query text (nothing is written then). */
 gboolean fraise_connection_start_query (FraiseConnection *self,
                                         const char *sql,
                                         gsize len,
                                         gsize max_row_size,
+                                        gsize row_limit,
                                         const FraiseQuerySink *sink,
                                         gpointer sink_data,
                                         GError **error);

@@ -23,7 +23,9 @@ struct _FraiseProtoReader {
   gsize start;
   gsize end;
   gsize max_row_size;
-  GError *error; /* sticky: set once, returned by every later call */
+  gsize row_limit; /* longer DataRows are skipped */
+  gsize skip;      /* bytes of a skipped DataRow still to discard */
+  GError *error;   /* sticky: set once, returned by every later call */
 };
 
 FraiseProtoReader *
@@ -34,6 +36,7 @@ fraise_proto_reader_new (gsize max_row_size)
   reader->buf = g_malloc (INITIAL_SIZE);
   reader->size = INITIAL_SIZE;
   reader->max_row_size = max_row_size;
+  reader->row_limit = G_MAXSIZE;
   return reader;
 }
 
@@ -54,10 +57,30 @@ fraise_proto_reader_set_max_row_size (FraiseProtoReader *reader, gsize max_row_s
   reader->max_row_size = max_row_size;
 }
 
+void
+fraise_proto_reader_set_row_limit (FraiseProtoReader *reader, gsize row_limit)
+{
+  g_return_if_fail (reader != NULL);
+  reader->row_limit = row_limit;
+}
+
 static gsize
 reader_pending (const FraiseProtoReader *reader)
 {
   return reader->end - reader->start;
+}
+
+/* Discards what is buffered of a skipped DataRow; TRUE when all of it is gone. */
+static gboolean
+reader_skip (FraiseProtoReader *reader)
+{
+  gsize n = MIN (reader->skip, reader_pending (reader));
+
+  reader->start += n;
+  reader->skip -= n;
+  if (reader->start == reader->end)
+    reader->start = reader->end = 0;
+  return reader->skip == 0;
 }
 
 static guint32
@@ -167,6 +190,12 @@ reader_check_current_header (FraiseProtoReader *reader)
   return HEADER_SIZE + body_len; /* body_len < G_MAXINT32: cannot overflow */
 }
 
+static gboolean
+is_skipped_row (const FraiseProtoReader *reader, gsize message_total)
+{
+  return message_total - HEADER_SIZE > reader->row_limit && reader->buf[reader->start] == 'D';
+}
+
 static void
 reader_compact (FraiseProtoReader *reader)
 {
@@ -225,11 +254,16 @@ fraise_proto_reader_get_write_space (FraiseProtoReader *reader, gsize *available
 
   g_return_val_if_fail (reader != NULL && available != NULL, NULL);
 
-  message_total = reader_check_current_header (reader);
+  if (reader->skip > 0 && !reader_skip (reader))
+    message_total = 0;
+  else
+    message_total = reader_check_current_header (reader);
   if (reader->error != NULL)
     reader_discard (reader);
   else
-    reader_make_room (reader, message_total);
+    /* A skipped row is never assembled: its header is enough. */
+    reader_make_room (
+      reader, message_total > 0 && is_skipped_row (reader, message_total) ? 0 : message_total);
 
   *available = reader->size - reader->end;
   return reader->buf + reader->end;
@@ -287,11 +321,22 @@ fraise_proto_reader_next_frame (FraiseProtoReader *reader, FraiseProtoFrame *fra
 
   g_return_val_if_fail (reader != NULL && frame != NULL, FRAISE_PROTO_ERROR);
 
+  if (reader->skip > 0 && !reader_skip (reader))
+    return FRAISE_PROTO_NEED_MORE;
   total = reader_check_current_header (reader);
   if (reader->error != NULL)
     {
       g_propagate_error (error, g_error_copy (reader->error));
       return FRAISE_PROTO_ERROR;
+    }
+  if (total > 0 && is_skipped_row (reader, total))
+    {
+      frame->type = 'D';
+      frame->body = NULL;
+      frame->len = total - HEADER_SIZE;
+      reader->skip = total;
+      reader_skip (reader);
+      return FRAISE_PROTO_SKIPPED;
     }
   if (total == 0 || reader_pending (reader) < total)
     return FRAISE_PROTO_NEED_MORE;
@@ -302,6 +347,22 @@ fraise_proto_reader_next_frame (FraiseProtoReader *reader, FraiseProtoFrame *fra
   frame->len = total - HEADER_SIZE;
   reader->start += total;
   return FRAISE_PROTO_FRAME;
+}
+
+void
+fraise_proto_reader_unread (FraiseProtoReader *reader, const FraiseProtoFrame *frame)
+{
+  g_return_if_fail (reader != NULL && frame != NULL && frame->body != NULL);
+  g_return_if_fail (frame->body == reader->buf + reader->start - frame->len);
+
+  reader->start -= HEADER_SIZE + frame->len;
+}
+
+gsize
+fraise_proto_reader_get_size (FraiseProtoReader *reader)
+{
+  g_return_val_if_fail (reader != NULL, 0);
+  return reader->size;
 }
 
 gsize

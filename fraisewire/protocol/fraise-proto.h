@@ -43,6 +43,9 @@ typedef enum {
   FRAISE_PROTO_NEED_MORE, /* no complete message buffered */
   FRAISE_PROTO_FRAME,     /* *frame is filled */
   FRAISE_PROTO_ERROR,     /* *error is set; the stream is unusable */
+  FRAISE_PROTO_SKIPPED,   /* a DataRow over the row limit: frame->type and
+                           * frame->len are set, frame->body is NULL, and its
+                           * bytes are discarded as they arrive */
 } FraiseProtoStatus;
 
 typedef struct _FraiseProtoReader FraiseProtoReader;
@@ -53,6 +56,16 @@ typedef struct _FraiseProtoReader FraiseProtoReader;
 FraiseProtoReader *fraise_proto_reader_new (gsize max_row_size);
 void fraise_proto_reader_free (FraiseProtoReader *reader);
 void fraise_proto_reader_set_max_row_size (FraiseProtoReader *reader, gsize max_row_size);
+/* DataRows whose body is longer than @row_limit (but within max-row-size)
+ * are not buffered: next_frame() reports them as SKIPPED once their header
+ * is read and the reader then discards their bytes, so the messages after
+ * them are read as usual. G_MAXSIZE (the default) skips nothing. */
+void fraise_proto_reader_set_row_limit (FraiseProtoReader *reader, gsize row_limit);
+/* Gives back @frame, the frame the last next_frame() call returned: the next
+ * call returns it again. Valid only before any other call on @reader. */
+void fraise_proto_reader_unread (FraiseProtoReader *reader, const FraiseProtoFrame *frame);
+/* Bytes the reader's buffer holds allocated (at least 64 KiB). */
+gsize fraise_proto_reader_get_size (FraiseProtoReader *reader);
 
 /* Zero-copy feeding: ask for a writable area, read into it, then commit the
  * number of bytes read. *@available is an output only and is always at least
