@@ -210,6 +210,31 @@ test_cancel_session (void)
   check_cancel (PGB_SESSION_ENV);
 }
 
+/* The client's deadline cancels the query through PgBouncer too. */
+static void
+test_query_timeout (void)
+{
+  g_autoptr(FraiseClient) client = fraise_test_connect (PGB_TX_ENV);
+  g_autoptr(FraiseQuery) query = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start_us, took_ms;
+
+  if (client == NULL)
+    return;
+  query = fraise_client_query (client, "v_sleep");
+  fraise_query_set_timeout (query, 500);
+  start_us = g_get_monotonic_time ();
+  rows = pull_all (query, &error);
+  took_ms = elapsed_ms (start_us);
+  g_test_message ("timeout after %" G_GINT64_FORMAT " ms: %s", took_ms,
+                  error != NULL ? error->message : "(no error)");
+  g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_TIMEOUT);
+  g_assert_cmpuint (rows->len, <, SLEEP_ROWS);
+  g_assert_cmpint (took_ms, <, CANCEL_BOUND_MS);
+  assert_reusable (client);
+}
+
 /* One client of the many-cancels test. */
 typedef struct {
   FraiseClient *client;
@@ -618,6 +643,28 @@ test_startup_default (void)
   assert_reusable (preferring);
 }
 
+/* PgBouncer without client TLS answers N: sslmode=require must not go on
+ * in plaintext. */
+static void
+test_startup_tls_required (void)
+{
+  g_autofree char *uri = g_strdup (fraise_test_get_uri (PGB_TX_ENV));
+  g_autofree char *required = NULL;
+  g_autoptr(FraiseClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (uri == NULL)
+    return;
+  *strchr (uri, '?') = '\0';
+  required = g_strconcat (uri, "?sslmode=require", NULL);
+  client = fraise_client_new (required, &error);
+  g_assert_no_error (error);
+  g_assert_false (fraise_client_connect_sync (client, NULL, &error));
+  g_test_message ("error: %s", error->message);
+  g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_TLS);
+  g_assert_false (fraise_client_is_connected (client));
+}
+
 /* options=-c ... is sent only when set, and PgBouncer refuses it. */
 static void
 test_startup_options (void)
@@ -649,11 +696,13 @@ main (int argc, char **argv)
   g_test_add_func ("/pgbouncer/stream/session", test_stream_session);
   g_test_add_func ("/pgbouncer/cancel/transaction", test_cancel_transaction);
   g_test_add_func ("/pgbouncer/cancel/session", test_cancel_session);
+  g_test_add_func ("/pgbouncer/cancel/query-timeout", test_query_timeout);
   g_test_add_func ("/pgbouncer/cancel/many", test_cancel_many);
   g_test_add_func ("/pgbouncer/pool/exhausted", test_pool_exhausted);
   g_test_add_func ("/pgbouncer/session-state/transaction", test_no_session_state_transaction);
   g_test_add_func ("/pgbouncer/session-state/session", test_no_session_state_session);
   g_test_add_func ("/pgbouncer/startup/default", test_startup_default);
+  g_test_add_func ("/pgbouncer/startup/tls-required", test_startup_tls_required);
   g_test_add_func ("/pgbouncer/startup/options", test_startup_options);
 
   return g_test_run ();
