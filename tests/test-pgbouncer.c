@@ -22,7 +22,7 @@
 #define SLEEP_ROWS 61        /* v_sleep: one row at once, then one every 0.5 s */
 #define N_CANCELLED 100      /* streams cancelled at once */
 #define N_CONTROL 10         /* streams running meanwhile that nobody cancels */
-#define CONTROL_ROWS 11      /* v_sleep LIMIT 11: about 5 s */
+#define CONTROL_ROWS 21      /* v_sleep LIMIT 21: about 10 s */
 #define CANCEL_BOUND_MS 5000 /* a cancel that is not honoured takes 30 s */
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -352,7 +352,7 @@ test_cancel_many (void)
 {
   const char *uri = fraise_test_get_uri (PGB_TX_ENV);
   Slot slots[N_CANCELLED + N_CONTROL] = { 0 };
-  guint pending, i, ok = 0;
+  guint pending, i;
   gint64 cancel_us, slowest_ms = 0, start_us;
   gboolean timed_out = FALSE;
   guint guard;
@@ -430,11 +430,7 @@ test_cancel_many (void)
   g_assert_cmpint (slowest_ms, <, CANCEL_BOUND_MS);
 
   for (i = 0; i < G_N_ELEMENTS (slots); i++)
-    {
-      assert_reusable (slots[i].client);
-      ok++;
-    }
-  g_assert_cmpuint (ok, ==, G_N_ELEMENTS (slots));
+    assert_reusable (slots[i].client);
   for (i = 0; i < G_N_ELEMENTS (slots); i++)
     slot_clear (&slots[i]);
 }
@@ -473,8 +469,8 @@ test_pool_exhausted (void)
   first = fraise_stream_next_sync (stream, NULL, &error);
   g_assert_no_error (error);
 
-  /* B's stream runs on B's own main context iterations: A's stream is not
-   * read meanwhile, which does not matter to the server connection. */
+  /* A's query keeps the only server connection (its rows wait in the
+   * socket meanwhile); B's waits in PgBouncer's queue. */
   start_us = g_get_monotonic_time ();
   waiting = fraise_client_query (b, "v_project");
   rows = pull_all (waiting, &error);
