@@ -31,6 +31,10 @@
 --                    midway (fraise-launch's signal tests)
 --   v_error_mid      10 rows, then ERROR division_by_zero (SQLSTATE 22012)
 --   v_notice         5 rows, each preceded by NOTICE 'fraise notice <i>'
+--   v_sleep          61 rows of ~9 KB: the first at once, then one every
+--                    0.5 s (about 30 s): a long query that shows it runs
+--   v_session        1 row: the backend's pid and session settings, as the
+--                    query sees them (the PgBouncer tests)
 
 SET client_min_messages = warning;
 
@@ -315,6 +319,18 @@ $$;
 
 CREATE VIEW v_notice AS
   SELECT fraise_notice_row(i) AS data FROM generate_series(1, 5) AS i;
+
+CREATE VIEW v_sleep AS
+  SELECT fraise_slow_row(i, CASE WHEN i = 1 THEN 0 ELSE 0.5 END, 9000) AS data
+  FROM generate_series(1, 61) AS i;
+
+CREATE VIEW v_session AS
+  SELECT json_build_object(
+    'pid', pg_backend_pid(),
+    'statement_timeout', current_setting('statement_timeout'),
+    'lock_timeout', current_setting('lock_timeout'),
+    'work_mem', current_setting('work_mem'),
+    'marker', current_setting('fraise.marker', true)) AS data;
 
 -- ---------------------------------------------------------------- pipelines
 

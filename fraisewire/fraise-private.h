@@ -27,6 +27,11 @@ GError *_fraise_error_new_with_message (FraiseError code,
 /* Formats "<message> (SQLSTATE xxxxx)" plus detail/hint, for user-facing errors. */
 char *_fraise_server_message_describe (const FraiseServerMessage *message);
 
+/* What an error that PgBouncer wrote itself means and what to do
+ * (translated), with the code it gets when it ends the start-up; NULL for
+ * any other error (fraise-pooler-error.c). */
+const char *_fraise_pooler_error_advice (const FraiseServerMessage *message, FraiseError *code);
+
 /* Debug flags from FRAISE_DEBUG. */
 typedef enum {
   FRAISE_DEBUG_PROTOCOL = 1 << 0,

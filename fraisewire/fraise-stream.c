@@ -641,6 +641,7 @@ static void
 on_server_error (FraiseStream *self, FraiseServerMessage *message)
 {
   g_autofree char *described = NULL;
+  const char *advice;
   guint64 delivered;
 
   /* The error our own CancelRequest causes is the expected end of an
@@ -657,6 +658,14 @@ on_server_error (FraiseStream *self, FraiseServerMessage *message)
     return;
 
   described = _fraise_server_message_describe (message);
+  advice = _fraise_pooler_error_advice (message, NULL);
+  if (advice != NULL)
+    {
+      char *with_advice = g_strdup_printf ("%s — %s", described, advice);
+
+      g_free (described);
+      described = with_advice;
+    }
   delivered = self->stats.rows_received - self->stats.rows_filtered;
   if (self->stats.rows_received == 0)
     self->pending_error =

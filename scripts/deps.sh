@@ -19,6 +19,7 @@ PACKAGES=(
   gettext
   postgresql-15
   postgresql-client-15
+  pgbouncer
   libpq-dev
   jq
   python3

@@ -27,8 +27,26 @@
 # with FRAISE_TEST_CLIENT_KEY_PASSWORD, expired.crt, the server's name and
 # key, expired, and other-name.crt, its key for db.other.example).
 #
-# Also read: FRAISE_PG_BIN (server binaries, default /usr/lib/postgresql/15/bin)
-# and FRAISE_PG_KEEP (when set, `stop` keeps the directory and its server.log).
+# PgBouncer (when the pgbouncer program is found; otherwise it is skipped with
+# a message, and the pooler tests skip, or fail when CI is set) runs in front
+# of the cluster from PG_DIR/pgbouncer (pgbouncer.ini, userlist.txt,
+# pgbouncer.pid, pgbouncer.log and its Unix socket), on another free loopback
+# port, as the server's OS user when we are root. Its clients authenticate
+# with scram-sha-256 as fraise_scram; it reaches the server over the Unix
+# socket. env.sh then also exports FRAISE_TEST_PGB_PORT,
+# FRAISE_TEST_PGB_SOCKET_DIR, FRAISE_TEST_PGB_QUERY_WAIT_TIMEOUT (seconds,
+# for every database) and the URIs (TCP, sslmode=disable, user fraise_scram):
+# FRAISE_TEST_PGB_URI_TX (db fraise_tx: transaction pooling, pool of 150),
+# FRAISE_TEST_PGB_URI_SESSION (db fraise_session: session pooling, pool of
+# 20), FRAISE_TEST_PGB_URI_SMALL (db fraise_small: transaction pooling, pool
+# of 1, for pool exhaustion and for two clients sharing one server
+# connection), all three on the database fraise_test, and
+# FRAISE_TEST_PGB_ADMIN_URI (the admin console, db pgbouncer).
+#
+# Also read: FRAISE_PG_BIN (server binaries, default /usr/lib/postgresql/15/bin),
+# FRAISE_PGBOUNCER (the pgbouncer program, default: pgbouncer on PATH, then
+# /usr/sbin/pgbouncer) and FRAISE_PG_KEEP (when set, `stop` keeps the
+# directory and its logs).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +62,8 @@ SCRAM_PASSWORD='scram-secret-Ω'
 CLIENT_KEY_PASSWORD='key-secret-ä'
 MD5_PASSWORD='md5-secret'
 CLEAR_PASSWORD='clear-secret'
+
+PGB_QUERY_WAIT_TIMEOUT=2       # seconds a client query waits for a server connection
 
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
@@ -100,9 +120,24 @@ server_log_tail() {
   fi
 }
 
+# Stops the PgBouncer of the cluster in $1, if it runs.
+stop_pgbouncer() {
+  local pidfile=$1/pgbouncer/pgbouncer.pid pid i
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  case "$pid" in '' | *[!0-9]*) return 0 ;; esac
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
 # Stops the server in $1 (if running) and removes the directory (if ours).
 teardown() {
   local dir=$1
+  stop_pgbouncer "$dir"
   if [ -f "$dir/data/postmaster.pid" ]; then
     as_server "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null 2>&1 ||
       as_server "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
@@ -283,6 +318,89 @@ start_server() {
   return 1
 }
 
+find_pgbouncer() {
+  PGBOUNCER=${FRAISE_PGBOUNCER:-}
+  if [ -z "$PGBOUNCER" ]; then
+    PGBOUNCER=$(command -v pgbouncer 2>/dev/null || true)
+    [ -n "$PGBOUNCER" ] || [ ! -x /usr/sbin/pgbouncer ] || PGBOUNCER=/usr/sbin/pgbouncer
+  fi
+  [ -n "$PGBOUNCER" ] && [ -x "$PGBOUNCER" ]
+}
+
+# Per-database pool_mode and pool_size; the server is reached over its Unix
+# socket (trust), as the client's user. server_login_retry is short so that a
+# server restart does not hold clients for the default 15 s.
+write_pgbouncer_config() {
+  local dir=$PG_DIR/pgbouncer
+  local server="host=$SOCKET_DIR port=$PORT dbname=fraise_test"
+  mkdir -p "$dir"
+  # The password has no double quote; PgBouncer takes it in the clear and
+  # runs SCRAM with it.
+  printf '"%s" "%s"\n' fraise_scram "$SCRAM_PASSWORD" >"$dir/userlist.txt"
+  chmod 0600 "$dir/userlist.txt"
+  cat >"$dir/pgbouncer.ini" <<EOF
+; Written by scripts/pg-harness.sh for one test run.
+[databases]
+fraise_tx = $server pool_mode=transaction pool_size=150
+fraise_session = $server pool_mode=session pool_size=20
+fraise_small = $server pool_mode=transaction pool_size=1
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = 0
+unix_socket_dir = $dir
+auth_type = scram-sha-256
+auth_file = $dir/userlist.txt
+admin_users = fraise_scram
+pidfile = $dir/pgbouncer.pid
+logfile = $dir/pgbouncer.log
+max_client_conn = 400
+default_pool_size = 20
+query_wait_timeout = $PGB_QUERY_WAIT_TIMEOUT
+server_idle_timeout = 10
+server_login_retry = 1
+log_connections = 0
+log_disconnections = 0
+EOF
+  if is_root; then
+    chown -R "$PG_OS_USER:" "$dir"
+  fi
+}
+
+pgbouncer_log_tail() {
+  if [ -f "$PG_DIR/pgbouncer/pgbouncer.log" ]; then
+    echo "---- pgbouncer log (last 20 lines): $PG_DIR/pgbouncer/pgbouncer.log" >&2
+    tail -n 20 "$PG_DIR/pgbouncer/pgbouncer.log" >&2 || true
+    echo "----" >&2
+  fi
+}
+
+# Starts PgBouncer on a free port (retrying when another program took it)
+# and waits until it answers.
+start_pgbouncer() {
+  local attempt i ini=$PG_DIR/pgbouncer/pgbouncer.ini
+  for attempt in 1 2 3 4 5; do
+    PGB_PORT=$(free_port)
+    as_server sed -i "s/^listen_port = .*/listen_port = $PGB_PORT/" "$ini"
+    as_server "$PGBOUNCER" -d -q "$ini" || { pgbouncer_log_tail; return 1; }
+    for i in $(seq 1 100); do
+      if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGB_PORT" -d fraise_tx -U fraise_scram -t 1; then
+        return 0
+      fi
+      [ -f "$PG_DIR/pgbouncer/pgbouncer.pid" ] || break
+      sleep 0.1
+    done
+    stop_pgbouncer "$PG_DIR"
+    if grep -q 'Address already in use' "$PG_DIR/pgbouncer/pgbouncer.log" 2>/dev/null; then
+      log "pgbouncer: port $PGB_PORT taken (attempt $attempt), retrying"
+      continue
+    fi
+    pgbouncer_log_tail
+    return 1
+  done
+  return 1
+}
+
 # Called as `load_sql || die`, where set -e does not apply: every step checks.
 load_sql() {
   local quoted_scram quoted_md5 quoted_clear
@@ -349,6 +467,16 @@ write_env() {
     echo "export FRAISE_TEST_SCRAM_PASSWORD=$(sq "$SCRAM_PASSWORD")"
     echo "export FRAISE_TEST_MD5_PASSWORD=$(sq "$MD5_PASSWORD")"
     echo "export FRAISE_TEST_PASSWORD_PASSWORD=$(sq "$CLEAR_PASSWORD")"
+    if [ "$PGB" = 1 ]; then
+      local pgb="fraise_scram:$(urlencode "$SCRAM_PASSWORD")@$host:$PGB_PORT"
+      echo "export FRAISE_TEST_PGB_PORT=$(sq "$PGB_PORT")"
+      echo "export FRAISE_TEST_PGB_SOCKET_DIR=$(sq "$PG_DIR/pgbouncer")"
+      echo "export FRAISE_TEST_PGB_QUERY_WAIT_TIMEOUT=$(sq "$PGB_QUERY_WAIT_TIMEOUT")"
+      echo "export FRAISE_TEST_PGB_URI_TX=$(sq "postgresql://$pgb/fraise_tx?sslmode=disable")"
+      echo "export FRAISE_TEST_PGB_URI_SESSION=$(sq "postgresql://$pgb/fraise_session?sslmode=disable")"
+      echo "export FRAISE_TEST_PGB_URI_SMALL=$(sq "postgresql://$pgb/fraise_small?sslmode=disable")"
+      echo "export FRAISE_TEST_PGB_ADMIN_URI=$(sq "postgresql://$pgb/pgbouncer?sslmode=disable")"
+    fi
     if [ "$TLS" = 1 ]; then
       echo "export FRAISE_TEST_URI_TLS=$(sq "$uri_tls")"
       echo "export FRAISE_TEST_TLS_CA_FILE=$(sq "$PG_DIR/tls/ca.crt")"
@@ -380,6 +508,8 @@ cmd_start() {
   SOCKET_DIR=$PG_DIR/socket
   PORT=0
   TLS=0
+  PGB=0
+  PGB_PORT=0
 
   # From here on, any failure prints the server log and removes the cluster.
   trap on_start_exit EXIT
@@ -403,9 +533,16 @@ cmd_start() {
   "$PG_BIN/pg_isready" -q -h "$SOCKET_DIR" -p "$PORT" -U "$PG_SUPERUSER" -d postgres -t 30 || die "the server is not ready"
 
   load_sql || die "loading the fixtures failed"
+  if find_pgbouncer; then
+    write_pgbouncer_config
+    start_pgbouncer || die "pgbouncer did not start"
+    PGB=1
+  else
+    log "pgbouncer not found (run scripts/deps.sh): the pooler tests will skip, or fail under CI"
+  fi
   write_env
   trap - EXIT
-  log "cluster ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s: $PG_DIR (port $PORT)"
+  log "cluster ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s: $PG_DIR (port $PORT$([ "$PGB" = 1 ] && echo ", pgbouncer $PGB_PORT"))"
   echo "$PG_DIR/env.sh"
 }
 

@@ -633,7 +633,9 @@ startup_error (FraiseConnection *self, const FraiseProtoFrame *frame)
   message = fraise_proto_parse_error_fields (frame, &error);
   if (message == NULL)
     return error;
-  advice = startup_error_advice (fraise_server_message_get_sqlstate (message), &code);
+  advice = _fraise_pooler_error_advice (message, &code);
+  if (advice == NULL)
+    advice = startup_error_advice (fraise_server_message_get_sqlstate (message), &code);
   described = _fraise_server_message_describe (message);
   return _fraise_error_new_with_message (code, message,
                                          _("connection to %s refused: %s — %s"),

@@ -739,10 +739,17 @@ handle_idle_frame (FraiseConnection *self, const FraiseProtoFrame *frame)
   message = fraise_proto_parse_error_fields (frame, &error);
   if (message != NULL)
     {
+      const char *advice = _fraise_pooler_error_advice (message, NULL);
+
       described = _fraise_server_message_describe (message);
-      error = _fraise_error_new_with_message (FRAISE_ERROR_CONNECTION_LOST, message,
-                                              _("server %s closed the connection: %s"),
-                                                 self->peer_description, described);
+      if (advice != NULL)
+        error = _fraise_error_new_with_message (FRAISE_ERROR_CONNECTION_LOST, message,
+                                                _("server %s closed the connection: %s — %s"),
+                                                   self->peer_description, described, advice);
+      else
+        error = _fraise_error_new_with_message (FRAISE_ERROR_CONNECTION_LOST, message,
+                                                _("server %s closed the connection: %s"),
+                                                   self->peer_description, described);
     }
   fraise_connection_fail (self, error);
   g_error_free (error);
