@@ -88,7 +88,7 @@ on_rows (FraiseStream *stream, GPtrArray *batch, Cycle *c)
   guint k;
 
   c->cycles->most_clients =
-    MAX (c->cycles->most_clients, g_type_get_instance_count (FRAISE_TYPE_CLIENT));
+    MAX (c->cycles->most_clients, (guint) g_type_get_instance_count (FRAISE_TYPE_CLIENT));
   for (k = 0; k < batch->len; k++)
     {
       FraiseRow *row = g_ptr_array_index (batch, k);
