@@ -35,6 +35,7 @@
 --                    0.5 s (about 30 s): a long query that shows it runs
 --   v_session        1 row: the backend's pid and session settings, as the
 --                    query sees them (the PgBouncer tests)
+--   v_load_tagged    stream s of n rows {"s": s, "i": 1..n} (WHERE s = .. AND n = ..)
 
 SET client_min_messages = warning;
 
@@ -339,3 +340,16 @@ CREATE VIEW v_session AS
 CREATE VIEW v_gen_1m AS
   SELECT jsonb_build_object('i', i, 'pad', 'strawberry') AS data
   FROM generate_series(1, 1000000) AS i;
+
+-- ---------------------------------------------------------------- load
+
+-- Rows tagged with the stream that asked for them, made on the fly: stream s
+-- of n rows is `WHERE (s = <s>) AND (n = <n>)`, rows {"s": s, "i": 1..n} in
+-- order of i (the load tests, bench/load.sh and bench/soak.sh). Both
+-- predicates are pushed below the row generator, so a query makes only its
+-- own n rows; n is one of the sizes listed.
+CREATE VIEW v_load_tagged AS
+  SELECT t.s, t.n, json_build_object('s', t.s, 'i', t.i) AS data
+  FROM (SELECT s, n, generate_series(1, n) AS i
+        FROM generate_series(1, 1000) AS s,
+             (VALUES (1), (10), (100), (1000), (10000), (100000), (1000000)) AS sizes (n)) AS t;
