@@ -5,6 +5,9 @@
 #                                             prints the path of its env.sh
 #   scripts/pg-harness.sh stop  [PG_DIR]      stop the cluster and remove its directory
 #   scripts/pg-harness.sh env   [PG_DIR]      print the cluster's env.sh
+#   scripts/pg-harness.sh restart fast|immediate [PG_DIR]
+#                                             restart the server (pg_ctl restart -m
+#                                             MODE) and wait until it accepts again
 #
 # Where the cluster lives: $FRAISE_PG_DIR if set; otherwise, as root, a fresh
 # /tmp/fraise-pg.XXXXXX owned by the unprivileged `postgres` user (the server
@@ -567,12 +570,25 @@ cmd_env() {
   cat "$dir/env.sh"
 }
 
+cmd_restart() {
+  local mode=${1:-} dir
+  case "$mode" in
+    fast|immediate) ;;
+    *) die "restart: the mode is fast or immediate" ;;
+  esac
+  dir=$(resolve_dir "${2:-}")
+  [ -f "$dir/$MARKER" ] || die "$dir is not a harness directory"
+  as_server "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "$mode" -w -t 60 -s restart \
+    >/dev/null || die "restart -m $mode failed: see $dir/server.log"
+}
+
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
+  restart) shift; cmd_restart "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   env) shift; cmd_env "$@" ;;
   *)
-    echo "usage: $0 start [BUILD_DIR] | stop [PG_DIR] | env [PG_DIR]" >&2
+    echo "usage: $0 start [BUILD_DIR] | stop [PG_DIR] | env [PG_DIR] | restart fast|immediate [PG_DIR]" >&2
     exit 2
     ;;
 esac
