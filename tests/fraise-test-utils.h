@@ -24,7 +24,18 @@ const char *fraise_test_get_uri (const char *env_name);
  * or NULL when the test was skipped or failed for want of a server. */
 FraiseClient *fraise_test_connect (const char *env_name);
 
-/* Runs the default main context until *@flag becomes TRUE (or 30 s pass: test failure). */
+/* The factor applied to the upper time bounds of the tests: the number in
+ * FRAISE_TEST_TIME_SCALE (at least 1; the valgrind test setup sets it, since
+ * memcheck runs a program many times slower), 1 when unset. A value that is
+ * not such a number ends the program. Lower bounds (a deadline must not fire
+ * early) are never scaled. */
+double fraise_test_time_scale (void);
+
+/* @span (microseconds) multiplied by fraise_test_time_scale(). */
+gint64 fraise_test_scaled (gint64 span);
+
+/* Runs the default main context until *@flag becomes TRUE (or 30 s, scaled,
+ * pass: test failure). */
 void fraise_test_wait_for (gboolean *flag);
 
 /* Runs @sql with psql on @uri (ON_ERROR_STOP), @input (nullable) on its
