@@ -139,9 +139,20 @@ fraise_test_connect (const char *env_name)
   const char *uri = fraise_test_get_uri (env_name);
   g_autoptr(GError) error = NULL;
   g_autoptr(FraiseClient) client = NULL;
+  g_autofree char *scaled_uri = NULL;
 
   if (uri == NULL)
     return NULL;
+  /* Under a time scale, the connection gets that much more time too (the
+   * library's default connect_timeout is 10 s). */
+  if (fraise_test_time_scale () > 1 && strstr (uri, "connect_timeout=") == NULL)
+    {
+      gboolean is_url = g_str_has_prefix (uri, "postgres");
+      char separator = !is_url ? ' ' : strchr (uri, '?') != NULL ? '&' : '?';
+
+      uri = scaled_uri = g_strdup_printf ("%s%cconnect_timeout=%u", uri, separator,
+                                          (guint) (10 * fraise_test_time_scale ()));
+    }
   client = fraise_client_new (uri, &error);
   g_assert_no_error (error);
   fraise_client_connect_sync (client, NULL, &error);

@@ -21,7 +21,9 @@ G_BEGIN_DECLS
 const char *fraise_test_get_uri (const char *env_name);
 
 /* A client connected with the URI from @env_name (see fraise_test_get_uri()),
- * or NULL when the test was skipped or failed for want of a server. */
+ * or NULL when the test was skipped or failed for want of a server. Under a
+ * time scale (fraise_test_time_scale()) a URI without connect_timeout gets
+ * the default 10 s scaled. */
 FraiseClient *fraise_test_connect (const char *env_name);
 
 /* The factor applied to the upper time bounds of the tests: the number in

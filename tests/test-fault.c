@@ -1226,6 +1226,7 @@ cancel_over_tls (Fake *fake, const char *extra)
   g_autoptr (FraiseStream) stream = NULL;
   g_autoptr (FraiseRow) row = NULL;
   g_autoptr (GError) error = NULL;
+  gint64 deadline;
 
   client = connect_fake (fake, extra, &error);
   g_assert_no_error (error);
@@ -1237,6 +1238,13 @@ cancel_over_tls (Fake *fake, const char *extra)
   fraise_stream_cancel (stream);
   g_assert_null (next_row (stream, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* The stream may end (its cancel deadline) before the fake has read the
+   * request from the cancel connection's TLS session: wait for it. */
+  deadline = g_get_monotonic_time () + fraise_test_scaled (10 * G_USEC_PER_SEC);
+  while (!g_str_has_suffix (fake->trace->str, " cancel") &&
+         strstr (fake->trace->str, " cancel ") == NULL && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
   g_test_message ("trace: %s", fake->trace->str);
 }
 
