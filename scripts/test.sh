@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite against a throwaway PostgreSQL 15 cluster.
 #
-#   scripts/test.sh [MESON TEST ARGS...]      e.g. scripts/test.sh --suite unit
+#   scripts/test.sh [MESON TEST ARGS...]      e.g. scripts/test.sh --suite unit,
+#                                             scripts/test.sh --setup valgrind --suite fault
 #
 # Installs missing Debian packages, configures and builds $FRAISE_BUILD_DIR
 # (default: build), starts the test cluster, runs `meson test`, stops the
@@ -41,7 +42,16 @@ PG_ENV=$(scripts/pg-harness.sh start "$BUILD_DIR")
 # shellcheck source=/dev/null
 . "$PG_ENV"
 
+# `--setup NAME` (e.g. valgrind) makes meson write testlog-NAME.json.
 TESTLOG="$BUILD_DIR/meson-logs/testlog.json"
+prev=""
+for arg in "$@"; do
+  case "$prev:$arg" in
+    --setup:*) TESTLOG="$BUILD_DIR/meson-logs/testlog-$arg.json" ;;
+    *:--setup=*) TESTLOG="$BUILD_DIR/meson-logs/testlog-${arg#--setup=}.json" ;;
+  esac
+  prev=$arg
+done
 rm -f "$TESTLOG"
 
 meson_rc=0

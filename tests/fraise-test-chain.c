@@ -5,6 +5,7 @@
 
 #include "fraise-test-chain.h"
 #include "fraise-test-probe.h"
+#include "fraise-test-utils.h"
 #include "fraise-pipeline-private.h"
 
 #include <glib/gstdio.h>
@@ -52,7 +53,7 @@ fraise_test_run_rows_async (FraisePipeline *pipeline,
 void
 fraise_test_wait_result (GAsyncResult **result)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + fraise_test_scaled (60 * G_USEC_PER_SEC);
 
   while (*result == NULL)
     {
@@ -78,7 +79,7 @@ fraise_test_iterate_for (guint ms)
 void
 fraise_test_wait_pending (FraiseElement *element)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + fraise_test_scaled (10 * G_USEC_PER_SEC);
 
   while (!fraise_element_is_pending (element))
     {

@@ -145,7 +145,7 @@ fraise_test_run_rows (FraisePipeline *pipeline,
                       GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + fraise_test_scaled (30 * G_USEC_PER_SEC);
 
   _fraise_pipeline_run_rows_async (pipeline, rows, cancellable, on_run, &result);
   while (result == NULL && g_get_monotonic_time () < deadline)

@@ -28,6 +28,33 @@ fraise_test_get_uri (const char *env_name)
   return NULL;
 }
 
+double
+fraise_test_time_scale (void)
+{
+  static double scale = 0;
+  const char *value;
+  char *end = NULL;
+
+  if (scale != 0)
+    return scale;
+  value = g_getenv ("FRAISE_TEST_TIME_SCALE");
+  if (value == NULL || *value == '\0')
+    {
+      scale = 1;
+      return scale;
+    }
+  scale = g_ascii_strtod (value, &end);
+  if (*end != '\0' || !(scale >= 1 && scale <= 1000))
+    g_error ("FRAISE_TEST_TIME_SCALE=%s is not a number from 1 to 1000", value);
+  return scale;
+}
+
+gint64
+fraise_test_scaled (gint64 span)
+{
+  return (gint64) ((double) span * fraise_test_time_scale ());
+}
+
 static gboolean
 wait_timed_out (gpointer user_data)
 {
@@ -40,7 +67,8 @@ void
 fraise_test_wait_for (gboolean *flag)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (30, wait_timed_out, &timed_out);
+  guint id = g_timeout_add (fraise_test_scaled (30 * G_TIME_SPAN_SECOND) / G_TIME_SPAN_MILLISECOND,
+                            wait_timed_out, &timed_out);
 
   while (!*flag && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -111,9 +139,20 @@ fraise_test_connect (const char *env_name)
   const char *uri = fraise_test_get_uri (env_name);
   g_autoptr(GError) error = NULL;
   g_autoptr(FraiseClient) client = NULL;
+  g_autofree char *scaled_uri = NULL;
 
   if (uri == NULL)
     return NULL;
+  /* Under a time scale, the connection gets that much more time too (the
+   * library's default connect_timeout is 10 s). */
+  if (fraise_test_time_scale () > 1 && strstr (uri, "connect_timeout=") == NULL)
+    {
+      gboolean is_url = g_str_has_prefix (uri, "postgres");
+      char separator = !is_url ? ' ' : strchr (uri, '?') != NULL ? '&' : '?';
+
+      uri = scaled_uri = g_strdup_printf ("%s%cconnect_timeout=%u", uri, separator,
+                                          (guint) (10 * fraise_test_time_scale ()));
+    }
   client = fraise_client_new (uri, &error);
   g_assert_no_error (error);
   fraise_client_connect_sync (client, NULL, &error);

@@ -21,10 +21,23 @@ G_BEGIN_DECLS
 const char *fraise_test_get_uri (const char *env_name);
 
 /* A client connected with the URI from @env_name (see fraise_test_get_uri()),
- * or NULL when the test was skipped or failed for want of a server. */
+ * or NULL when the test was skipped or failed for want of a server. Under a
+ * time scale (fraise_test_time_scale()) a URI without connect_timeout gets
+ * the default 10 s scaled. */
 FraiseClient *fraise_test_connect (const char *env_name);
 
-/* Runs the default main context until *@flag becomes TRUE (or 30 s pass: test failure). */
+/* The factor applied to the upper time bounds of the tests: the number in
+ * FRAISE_TEST_TIME_SCALE (at least 1; the valgrind test setup sets it, since
+ * memcheck runs a program many times slower), 1 when unset. A value that is
+ * not such a number ends the program. Lower bounds (a deadline must not fire
+ * early) are never scaled. */
+double fraise_test_time_scale (void);
+
+/* @span (microseconds) multiplied by fraise_test_time_scale(). */
+gint64 fraise_test_scaled (gint64 span);
+
+/* Runs the default main context until *@flag becomes TRUE (or 30 s, scaled,
+ * pass: test failure). */
 void fraise_test_wait_for (gboolean *flag);
 
 /* Runs @sql with psql on @uri (ON_ERROR_STOP), @input (nullable) on its

@@ -233,7 +233,7 @@ test_unread_pipe_holds_server (void)
   fraise_pipeline_run_async (pipeline, client, NULL, on_run, &result);
 
   /* Nobody reads: the sink turns pending and the rows stop. */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + fraise_test_scaled (10 * G_USEC_PER_SEC);
   while (!fraise_element_is_pending (sink))
     {
       g_main_context_iteration (NULL, FALSE);
@@ -247,7 +247,7 @@ test_unread_pipe_holds_server (void)
   g_assert_null (result);
 
   /* The server waits to write: its backend shows ClientWrite. */
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + fraise_test_scaled (5 * G_USEC_PER_SEC);
   do
     {
       g_free (wait_event);
@@ -261,7 +261,7 @@ test_unread_pipe_holds_server (void)
   g_assert_cmpstr (wait_event, ==, "ClientWrite");
 
   /* Reading lets every row through, as whole lines. */
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + fraise_test_scaled (60 * G_USEC_PER_SEC);
   for (;;)
     {
       char buf[65536];
@@ -320,7 +320,7 @@ test_slow_query_lines_show_up (void)
   pipeline = pipeline_new ("v_slow_stream", limit, sink, NULL);
   fraise_pipeline_run_async (pipeline, client, NULL, on_run, &result);
 
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + fraise_test_scaled (10 * G_USEC_PER_SEC);
   while (fraise_element_get_rows_in (sink) < 2)
     {
       g_main_context_iteration (NULL, FALSE);

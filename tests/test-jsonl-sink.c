@@ -158,7 +158,7 @@ static GString *
 read_fifo (int fd)
 {
   GString *data = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + fraise_test_scaled (30 * G_USEC_PER_SEC);
 
   for (;;)
     {

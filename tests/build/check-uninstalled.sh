@@ -16,11 +16,12 @@ cflags=$(pkg-config --cflags fraisewire-1)
 libs=$(pkg-config --libs fraisewire-1)
 libdir=$(pkg-config --variable=prefix fraisewire-1)/fraisewire
 program="$out/uninstalled-client"
+sanitize=${FRAISE_TEST_SANITIZE:+-fsanitize=$FRAISE_TEST_SANITIZE}
 
 echo "TAP version 13"
 echo "1..2"
 # shellcheck disable=SC2086
-if ${CC:-cc} -Wall -Wextra -Werror -o "$program" "$here/uninstalled-client.c" $cflags $libs; then
+if ${CC:-cc} -Wall -Wextra -Werror $sanitize -o "$program" "$here/uninstalled-client.c" $cflags $libs; then
   echo "ok 1 - compiled and linked with the uninstalled fraisewire-1.pc"
 else
   echo "not ok 1 - compiled and linked with the uninstalled fraisewire-1.pc"

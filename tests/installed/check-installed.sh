@@ -28,8 +28,10 @@ export PKG_CONFIG_PATH="$stage/pkgconfig"
 cflags=$(pkg-config --cflags fraisewire-1)
 libs=$(pkg-config --libs fraisewire-1)
 program="$build_root/tests/installed-stage/check-client"
+# The sanitizers of the library, when it was built with some (set by meson.build).
+sanitize=${FRAISE_TEST_SANITIZE:+-fsanitize=$FRAISE_TEST_SANITIZE}
 # shellcheck disable=SC2086
-cc -Wall -Wextra -Werror -o "$program" "$source_dir/check-client.c" $cflags $libs
+cc -Wall -Wextra -Werror $sanitize -o "$program" "$source_dir/check-client.c" $cflags $libs
 
 wrong_uri=$(printf '%s' "$FRAISE_TEST_URI_SCRAM" | sed -E 's#(://[^:/@]+):[^@]*@#\1:not-the-password@#')
 LD_LIBRARY_PATH="$libdir" "$program" "$FRAISE_TEST_URI" "$FRAISE_TEST_URI_SCRAM" "$wrong_uri"
