@@ -14,6 +14,14 @@
 
 #define MIB (1024 * 1024)
 
+/* AddressSanitizer keeps freed blocks in quarantine: the process's peak RSS
+ * then says nothing of what the stream held, only the stream's own counts do. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RSS_MEANINGFUL FALSE
+#else
+#define RSS_MEANINGFUL TRUE
+#endif
+
 static const char *uri;
 
 static void
@@ -121,7 +129,8 @@ test_row_over_max_memory_not_read (void)
   growth = status_bytes ("VmHWM") - growth;
   g_test_message ("peak RSS growth while refusing a 40 MiB row: %" G_GUINT64_FORMAT " KiB",
                   growth / 1024);
-  g_assert_cmpuint (growth, <, 8 * MIB);
+  if (RSS_MEANINGFUL)
+    g_assert_cmpuint (growth, <, 8 * MIB);
   g_assert_cmpint (fraise_stream_get_state (stream), ==, FRAISE_STREAM_STATE_FAILED);
   g_clear_object (&stream);
   assert_reusable (client);
@@ -249,7 +258,8 @@ test_mib_rows_peak_rss (void)
                   "%" G_GUINT64_FORMAT " KiB",
                   growth / 1024, count.max_buffered / 1024);
   g_assert_cmpuint (count.max_buffered, <=, max_memory);
-  g_assert_cmpuint (growth, <=, 2 * max_memory + 8 * MIB);
+  if (RSS_MEANINGFUL)
+    g_assert_cmpuint (growth, <=, 2 * max_memory + 8 * MIB);
   g_clear_object (&stream);
   assert_reusable (client);
 }
