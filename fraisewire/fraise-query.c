@@ -308,7 +308,10 @@ fraise_query_class_init (FraiseQueryClass *klass)
    *
    * A client-side deadline in milliseconds for the whole query (0: none).
    * When it passes, the query is cancelled on the server and the stream
-   * fails with %FRAISE_ERROR_TIMEOUT.
+   * fails with %FRAISE_ERROR_TIMEOUT once the connection is drained. When
+   * the server can no longer be reached (a silent network), the drain gives
+   * up after the cancel timeout (2 s), the error comes then and the client
+   * is closed.
    *
    * Since: 1.0
    */

@@ -14,6 +14,7 @@ PACKAGES=(
   glib-networking
   gnutls-bin
   openssl
+  nftables
   gobject-introspection
   libgirepository1.0-dev
   gettext

@@ -16,7 +16,8 @@
  *   a connection attempt, able to connect on the next try.
  *
  * Keepalives and tcp_user_timeout are not in this table: the proxy's own
- * kernel acknowledges every segment, so a dead peer cannot be faked here.
+ * kernel acknowledges every segment, so a dead peer cannot be faked here;
+ * test-black-hole.c drops the packets instead.
  */
 
 #include "fraise-fault-proxy.h"
