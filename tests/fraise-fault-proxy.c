@@ -458,6 +458,28 @@ fraise_fault_proxy_get_forwarded (FraiseFaultProxy *proxy)
   return n;
 }
 
+char *
+fraise_fault_proxy_dup_conninfo (FraiseFaultProxy *proxy, const char *options)
+{
+  const char *password = g_getenv ("FRAISE_TEST_SCRAM_PASSWORD");
+  GString *conninfo = g_string_new (NULL);
+  const char *p;
+
+  g_string_printf (conninfo,
+                   "host=127.0.0.1 port=%u dbname=fraise_test user=fraise_scram sslmode=disable "
+                   "%s password='",
+                   proxy->port, options);
+  /* A conninfo value in single quotes: a backslash before ' and \. */
+  for (p = password != NULL ? password : ""; *p != '\0'; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (conninfo, '\\');
+      g_string_append_c (conninfo, *p);
+    }
+  g_string_append_c (conninfo, '\'');
+  return g_string_free (conninfo, FALSE);
+}
+
 void
 fraise_fault_proxy_free (FraiseFaultProxy *proxy)
 {

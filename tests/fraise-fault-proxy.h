@@ -52,6 +52,10 @@ guint fraise_fault_proxy_get_accepted (FraiseFaultProxy *proxy);
 gint64 fraise_fault_proxy_get_fired_at (FraiseFaultProxy *proxy);
 /* Server messages of the rule's type forwarded whole on its connection. */
 guint fraise_fault_proxy_get_forwarded (FraiseFaultProxy *proxy);
+/* A conninfo through @proxy as the test server's SCRAM role (the harness's
+ * FRAISE_TEST_SCRAM_PASSWORD), without TLS, with @options (keyword=value
+ * pairs) added. */
+char *fraise_fault_proxy_dup_conninfo (FraiseFaultProxy *proxy, const char *options);
 /* Stops every thread and closes every socket. */
 void fraise_fault_proxy_free (FraiseFaultProxy *proxy);
 

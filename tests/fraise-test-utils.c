@@ -160,3 +160,33 @@ fraise_test_connect (const char *env_name)
   g_assert_true (fraise_client_is_connected (client));
   return g_steal_pointer (&client);
 }
+
+GPtrArray *
+fraise_test_pull_all (FraiseQuery *query, GError **error)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
+  g_autoptr(FraiseStream) stream = fraise_query_execute_sync (query, NULL, error);
+  FraiseRow *row;
+
+  if (stream == NULL)
+    return rows;
+  while ((row = fraise_stream_next_sync (stream, NULL, error)) != NULL)
+    g_ptr_array_add (rows, row);
+  return rows;
+}
+
+void
+fraise_test_assert_reusable (FraiseClient *client)
+{
+  g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_project");
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  g_assert_true (fraise_client_is_connected (client));
+  rows = fraise_test_pull_all (query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 5);
+  for (i = 0; i < rows->len; i++)
+    g_assert_cmpuint (fraise_row_get_index (g_ptr_array_index (rows, i)), ==, i);
+}

@@ -40,6 +40,14 @@ gint64 fraise_test_scaled (gint64 span);
  * pass: test failure). */
 void fraise_test_wait_for (gboolean *flag);
 
+/* Executes @query and pulls every row with next_sync. Returns the rows
+ * received before the end or the error (set in @error, from execute or from
+ * the stream). */
+GPtrArray *fraise_test_pull_all (FraiseQuery *query, GError **error);
+
+/* The client is connected and streams v_project's 5 rows, indexes 0..4. */
+void fraise_test_assert_reusable (FraiseClient *client);
+
 /* Runs @sql with psql on @uri (ON_ERROR_STOP), @input (nullable) on its
  * stdin; a failure ends the test program with psql's message. */
 void fraise_test_psql (const char *uri, const char *sql, const char *input);

@@ -67,27 +67,6 @@ status_bytes (const char *field)
 }
 
 static void
-assert_reusable (FraiseClient *client)
-{
-  g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_mem_105k");
-  g_autoptr(FraiseStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  FraiseRow *row;
-  guint n = 0;
-
-  fraise_query_set_limit (query, 3);
-  stream = fraise_query_execute_sync (query, NULL, &error);
-  g_assert_no_error (error);
-  while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
-    {
-      g_assert_cmpuint (fraise_row_get_index (row), ==, n++);
-      fraise_row_unref (row);
-    }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 3);
-}
-
-static void
 iterate_for (guint ms)
 {
   gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
@@ -133,7 +112,7 @@ test_row_over_max_memory_not_read (void)
     g_assert_cmpuint (growth, <, 8 * MIB);
   g_assert_cmpint (fraise_stream_get_state (stream), ==, FRAISE_STREAM_STATE_FAILED);
   g_clear_object (&stream);
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
 }
 
 /* With rows of 105 KB the bound holds in bytes: a row waits in the read
@@ -187,7 +166,7 @@ test_large_rows_bounded (void)
   g_assert_cmpuint (end->peak_bytes_buffered, <=, max_memory);
   g_assert_cmpuint (end->rows_received, ==, 40);
   g_clear_object (&stream);
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
 }
 
 typedef struct {
@@ -261,7 +240,7 @@ test_mib_rows_peak_rss (void)
   if (RSS_MEANINGFUL)
     g_assert_cmpuint (growth, <=, 2 * max_memory + 8 * MIB);
   g_clear_object (&stream);
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
 }
 
 int

@@ -58,21 +58,6 @@ uri_with (const char *env_name, const char *params)
   return g_strconcat (uri, "&", params, NULL);
 }
 
-/* Executes @query and pulls every row with next_sync. */
-static GPtrArray *
-pull_all (FraiseQuery *query, GError **error)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
-  g_autoptr(FraiseStream) stream = fraise_query_execute_sync (query, NULL, error);
-  FraiseRow *row;
-
-  if (stream == NULL)
-    return rows;
-  while ((row = fraise_stream_next_sync (stream, NULL, error)) != NULL)
-    g_ptr_array_add (rows, row);
-  return rows;
-}
-
 /* Exactly @n rows, indexes 0..n-1, and @field of row i is i + 1. */
 static void
 assert_numbered (GPtrArray *rows, guint n, const char *field)
@@ -89,19 +74,6 @@ assert_numbered (GPtrArray *rows, guint n, const char *field)
       g_assert_cmpint (fraise_row_get_int (row, field, &error), ==, i + 1);
       g_assert_no_error (error);
     }
-}
-
-static void
-assert_reusable (FraiseClient *client)
-{
-  g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_project");
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (fraise_client_is_connected (client));
-  rows = pull_all (query, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (rows->len, ==, 5);
 }
 
 static void
@@ -138,11 +110,11 @@ check_streaming (const char *env_name)
       g_autoptr(GError) error = NULL;
 
       fraise_query_set_order_by_sql (query, "(data->>'id')::integer");
-      rows = pull_all (query, &error);
+      rows = fraise_test_pull_all (query, &error);
       g_assert_no_error (error);
       assert_numbered (rows, n, "id");
     }
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
 }
 
 static void
@@ -194,7 +166,7 @@ check_cancel (const char *env_name)
   /* The stream ends at once; the connection drains to ReadyForQuery, which
    * comes only if the server cancelled the query (else the connection is
    * closed after the drain timeout, and is not reusable). */
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
   g_test_message ("cancel -> reusable: %" G_GINT64_FORMAT " ms", elapsed_ms (cancel_us));
 }
 
@@ -225,14 +197,14 @@ test_query_timeout (void)
   query = fraise_client_query (client, "v_sleep");
   fraise_query_set_timeout (query, 500);
   start_us = g_get_monotonic_time ();
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   took_ms = elapsed_ms (start_us);
   g_test_message ("timeout after %" G_GINT64_FORMAT " ms: %s", took_ms,
                   error != NULL ? error->message : "(no error)");
   g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_TIMEOUT);
   g_assert_cmpuint (rows->len, <, SLEEP_ROWS);
   g_assert_cmpint (took_ms, <, CANCEL_BOUND_MS);
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
 }
 
 /* One client of the many-cancels test. */
@@ -430,7 +402,7 @@ test_cancel_many (void)
   g_assert_cmpint (slowest_ms, <, CANCEL_BOUND_MS);
 
   for (i = 0; i < G_N_ELEMENTS (slots); i++)
-    assert_reusable (slots[i].client);
+    fraise_test_assert_reusable (slots[i].client);
   for (i = 0; i < G_N_ELEMENTS (slots); i++)
     slot_clear (&slots[i]);
 }
@@ -473,7 +445,7 @@ test_pool_exhausted (void)
    * socket meanwhile); B's waits in PgBouncer's queue. */
   start_us = g_get_monotonic_time ();
   waiting = fraise_client_query (b, "v_project");
-  rows = pull_all (waiting, &error);
+  rows = fraise_test_pull_all (waiting, &error);
   took_ms = elapsed_ms (start_us);
   g_test_message ("waited %" G_GINT64_FORMAT " ms: %s", took_ms,
                   error != NULL ? error->message : "(no error)");
@@ -494,7 +466,7 @@ test_pool_exhausted (void)
   while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
     fraise_row_unref (row);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  assert_reusable (a);
+  fraise_test_assert_reusable (a);
 }
 
 /* ---- 4. no session state ------------------------------------------------------ */
@@ -517,7 +489,7 @@ session_row (FraiseClient *client, gboolean with_settings)
       fraise_query_set_local (query, "fraise.marker", "from-a", &error);
       g_assert_no_error (error);
     }
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 1);
   return fraise_row_ref (g_ptr_array_index (rows, 0));
@@ -629,14 +601,14 @@ test_startup_default (void)
   g_assert_cmpstr (fraise_client_get_parameter (client, "application_name"), ==,
                    "fraise-pgbouncer-test");
   g_assert_nonnull (fraise_client_get_server_version (client));
-  assert_reusable (client);
+  fraise_test_assert_reusable (client);
 
   prefer = g_strdup (fraise_test_get_uri (PGB_TX_ENV));
   g_assert_nonnull (strstr (prefer, "?sslmode=disable"));
   *strchr (prefer, '?') = '\0';
   preferring = connect_uri (prefer);
   g_assert_false (fraise_client_get_is_tls (preferring));
-  assert_reusable (preferring);
+  fraise_test_assert_reusable (preferring);
 }
 
 /* PgBouncer without client TLS answers N: sslmode=require must not go on

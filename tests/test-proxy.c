@@ -157,25 +157,6 @@ typedef struct {
 } Run;
 
 static guint16 upstream_port;
-static const char *password;
-
-static char *
-proxy_conninfo (FraiseFaultProxy *proxy, guint connect_timeout_s)
-{
-  g_autoptr(GString) quoted = g_string_new (NULL);
-  const char *p;
-
-  /* A conninfo value in single quotes: backslash before ' and \. */
-  for (p = password; *p != '\0'; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (quoted, '\\');
-      g_string_append_c (quoted, *p);
-    }
-  return g_strdup_printf ("host=127.0.0.1 port=%u dbname=fraise_test user=fraise_scram "
-                          "password='%s' sslmode=disable connect_timeout=%u",
-                          fraise_fault_proxy_get_port (proxy), quoted->str, connect_timeout_s);
-}
 
 static void
 record_error (Run *run, const GError *error)
@@ -344,7 +325,6 @@ assert_state_after (const ProxyCase *c, FraiseClient *client)
   g_autoptr(FraiseStream) stream = NULL;
   g_autoptr(GError) error = NULL;
   FraiseRow *row;
-  guint n = 0;
 
   if (c->after == AFTER_RECONNECTS)
     {
@@ -352,30 +332,23 @@ assert_state_after (const ProxyCase *c, FraiseClient *client)
       fraise_client_connect_sync (client, NULL, &error);
       g_assert_no_error (error);
     }
-  query = fraise_client_query (client, "v_project");
-  stream = fraise_query_execute_sync (query, NULL, &error);
-  if (c->after == AFTER_CLOSED)
+  if (c->after != AFTER_CLOSED)
     {
-      if (stream != NULL)
-        {
-          row = fraise_stream_next_sync (stream, NULL, &error);
-          g_error ("%s: the client was not closed: the next query gave %s", c->name,
-                   row != NULL     ? "a row"
-                   : error != NULL ? error->message
-                                   : "no row");
-        }
-      g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CLOSED);
-      g_assert_false (fraise_client_is_connected (client));
+      fraise_test_assert_reusable (client);
       return;
     }
-  g_assert_no_error (error);
-  while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
+  query = fraise_client_query (client, "v_project");
+  stream = fraise_query_execute_sync (query, NULL, &error);
+  if (stream != NULL)
     {
-      g_assert_cmpuint (fraise_row_get_index (row), ==, n++);
-      fraise_row_unref (row);
+      row = fraise_stream_next_sync (stream, NULL, &error);
+      g_error ("%s: the client was not closed: the next query gave %s", c->name,
+               row != NULL     ? "a row"
+               : error != NULL ? error->message
+                               : "no row");
     }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 5);
+  g_assert_error (error, FRAISE_ERROR, FRAISE_ERROR_CLOSED);
+  g_assert_false (fraise_client_is_connected (client));
 }
 
 static void
@@ -402,7 +375,11 @@ run_case (gconstpointer data)
     connect_timeout_s = (guint) fraise_test_scaled (connect_timeout_s);
   if (c->code == OK)
     query_timeout_ms = (guint) fraise_test_scaled (query_timeout_ms);
-  conninfo = proxy_conninfo (proxy, connect_timeout_s);
+  {
+    g_autofree char *timeout = g_strdup_printf ("connect_timeout=%u", connect_timeout_s);
+
+    conninfo = fraise_fault_proxy_dup_conninfo (proxy, timeout);
+  }
   client = fraise_client_new (conninfo, &error);
   g_assert_no_error (error);
 
@@ -467,10 +444,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   port = g_getenv ("FRAISE_TEST_PORT");
-  password = g_getenv ("FRAISE_TEST_SCRAM_PASSWORD");
   upstream_port = port != NULL ? (guint16) g_ascii_strtoull (port, NULL, 10) : 0;
-  if (password == NULL)
-    password = "";
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *path = g_strconcat ("/proxy/", cases[i].name, NULL);

@@ -16,32 +16,6 @@
 
 #define END_WITHIN_US (20 * G_TIME_SPAN_SECOND)
 
-typedef struct {
-  guint64 rows;
-  gboolean done;
-  GError *error;
-} Pull;
-
-static void
-assert_streams (FraiseClient *client)
-{
-  g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_project");
-  g_autoptr(FraiseStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  FraiseRow *row;
-  guint n = 0;
-
-  stream = fraise_query_execute_sync (query, NULL, &error);
-  g_assert_no_error (error);
-  while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
-    {
-      g_assert_cmpuint (fraise_row_get_index (row), ==, n++);
-      fraise_row_unref (row);
-    }
-  g_assert_no_error (error);
-  g_assert_cmpuint (n, ==, 5);
-}
-
 /* Connects @client again, retrying while the server is still starting. */
 static void
 reconnect (FraiseClient *client)
@@ -59,7 +33,7 @@ reconnect (FraiseClient *client)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (200 * 1000);
     }
-  assert_streams (client);
+  fraise_test_assert_reusable (client);
 }
 
 /* The error of a backend ended under a stream: the server's FATAL 57P01 when
@@ -256,7 +230,7 @@ test_server_statement_timeout (void)
   g_assert_nonnull (strstr (error->message, "SQLSTATE 57014"));
   g_assert_cmpuint (rows, <, 3000);
   g_clear_object (&stream);
-  assert_streams (client);
+  fraise_test_assert_reusable (client);
 }
 
 int

@@ -66,23 +66,6 @@ elapsed_ms (gint64 since_us)
   return (g_get_monotonic_time () - since_us) / 1000;
 }
 
-/* Executes @query and pulls every row with next_sync. Returns the rows
- * received before the end or the error (set in @error, from execute or from
- * the stream). */
-static GPtrArray *
-pull_all (FraiseQuery *query, GError **error)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fraise_row_unref);
-  g_autoptr(FraiseStream) stream = fraise_query_execute_sync (query, NULL, error);
-  FraiseRow *row;
-
-  if (stream == NULL)
-    return rows;
-  while ((row = fraise_stream_next_sync (stream, NULL, error)) != NULL)
-    g_ptr_array_add (rows, row);
-  return rows;
-}
-
 /* The last three characters of each row's "id" ("101", "203"), comma-joined. */
 static char *
 row_ids (GPtrArray *rows)
@@ -112,7 +95,7 @@ ids_of (FraiseClient *client, const char *source, const char *where)
 
   if (where != NULL)
     fraise_query_add_where_sql (query, where);
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   return row_ids (rows);
 }
@@ -140,7 +123,7 @@ server_texts (FraiseClient *client, const char *source)
   guint i;
 
   fraise_query_set_projection (query, "to_json(data::text)");
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   for (i = 0; i < rows->len; i++)
     {
@@ -184,7 +167,7 @@ backend_state (FraiseClient *admin, guint pid)
   fraise_query_set_projection (query, "jsonb_build_object('pid', pid, 'state', state, "
                                       "'query', query)");
   fraise_query_add_where_sql (query, where);
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 1);
   return fraise_row_get_string (g_ptr_array_index (rows, 0), "state", NULL);
@@ -601,7 +584,7 @@ test_json_and_jsonb (void)
   {
     g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_document");
     texts = server_texts (client, "v_document");
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_no_error (error);
   }
   g_assert_cmpuint (rows->len, ==, 1);
@@ -626,7 +609,7 @@ test_json_and_jsonb (void)
   {
     g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_task");
     fraise_query_set_projection (query, "'{\"b\": 1,  \"a\" : [1,2]}'::json");
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 2);
     g_assert_cmpstr (fraise_row_get_text (g_ptr_array_index (rows, 0), NULL), ==,
@@ -637,7 +620,7 @@ test_json_and_jsonb (void)
   {
     g_autoptr(FraiseQuery) query = fraise_client_query (client, "v_task");
     fraise_query_set_projection (query, "'{\"b\": 1,  \"a\" : [1,2]}'::jsonb");
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 2);
     g_assert_cmpstr (fraise_row_get_text (g_ptr_array_index (rows, 1), NULL), ==,
@@ -663,7 +646,7 @@ test_row_fields (void)
   if (client == NULL)
     return;
   query = fraise_client_query (client, "v_user");
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 3);
   amelie = g_ptr_array_index (rows, 0);
@@ -733,7 +716,7 @@ test_row_typed (void)
   fraise_query_set_projection (query, "CASE WHEN data->>'age' = '51' "
                                       "THEN jsonb_set(data, '{age}', '\"old\"') ELSE data END");
   fraise_query_set_row_type (query, TEST_TYPE_USER);
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 3);
   g_assert_true (fraise_row_get_object_type (g_ptr_array_index (rows, 0)) == TEST_TYPE_USER);
@@ -926,7 +909,7 @@ run_expecting_error (FraiseQuery *query)
   g_autoptr(GPtrArray) rows = NULL;
   GError *error = NULL;
 
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_nonnull (error);
   g_assert_cmpuint (rows->len, ==, 0);
   return error;
@@ -947,7 +930,7 @@ test_schema_errors (void)
     g_autoptr(GPtrArray) rows = NULL;
     g_autoptr(GError) error = NULL;
 
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 3);
     fraise_query_set_projection (both, "data, extra");
@@ -995,7 +978,7 @@ test_schema_errors (void)
     g_autoptr(GError) error = NULL;
 
     fraise_query_set_projection (query, "data->'address'");
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 3);
     g_assert_true (fraise_row_has_path (g_ptr_array_index (rows, 0), "city"));
@@ -1018,7 +1001,7 @@ test_null_and_empty (void)
   if (client == NULL)
     return;
   query = fraise_client_query (client, "v_null_data");
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   assert_rows_in_order (rows, 3);
 
@@ -1038,7 +1021,7 @@ test_null_and_empty (void)
   g_assert_cmpint (fraise_row_get_int (g_ptr_array_index (rows, 2), "n", NULL), ==, 3);
 
   empty = fraise_client_query (client, "v_empty");
-  none = pull_all (empty, &error);
+  none = fraise_test_pull_all (empty, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (none->len, ==, 0);
 }
@@ -1064,7 +1047,7 @@ test_notices (void)
     return;
   g_signal_connect (client, "notice", G_CALLBACK (on_notice), notices);
   query = fraise_client_query (client, "v_notice");
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   assert_rows_in_order (rows, 5);
   g_assert_cmpuint (notices->len, ==, 5);
@@ -1209,7 +1192,7 @@ test_several_statements (void)
     g_assert_cmpstr (sql, ==,
                      "SELECT data FROM v_project WHERE (true); "
                      "SELECT data FROM v_user WHERE (true)");
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     assert_error_mentions (error, FRAISE_ERROR_INVALID_SCHEMA, "several result sets", NULL);
     g_assert_cmpuint (rows->len, <=, 5);
     assert_reusable (client);
@@ -1222,7 +1205,7 @@ test_several_statements (void)
 
     g_assert_true (fraise_query_set_local (query, "work_mem", "8MB", &error));
     g_assert_no_error (error);
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 3);
   }
@@ -1940,7 +1923,7 @@ test_cancel_by_drop (void)
 
   assert_backend_becomes_idle (admin, fraise_client_get_backend_pid (client));
   users = fraise_client_query (client, "v_user");
-  rows = pull_all (users, &error);
+  rows = fraise_test_pull_all (users, &error);
   g_assert_no_error (error);
   ids = row_ids (rows);
   g_assert_cmpstr (ids, ==, "201,202,203");
@@ -1983,7 +1966,7 @@ test_drop_then_query_at_once (void)
     g_autoptr(GPtrArray) rows = NULL;
 
     fraise_query_set_max_row_size (tasks, 300); /* bench rows are ~450 bytes */
-    rows = pull_all (tasks, &error);
+    rows = fraise_test_pull_all (tasks, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rows->len, ==, 2);
   }
@@ -2256,7 +2239,7 @@ test_query_timeout (void)
     g_autoptr(GPtrArray) rows = NULL;
 
     fraise_query_set_statement_timeout (query, 200);
-    rows = pull_all (query, &error);
+    rows = fraise_test_pull_all (query, &error);
     g_assert_cmpuint (rows->len, <, 100);
     assert_error_mentions (error, FRAISE_ERROR_SERVER, "57014", NULL);
     message = fraise_error_get_server_message (error);
@@ -2606,7 +2589,7 @@ run_condition (
   g_assert_no_error (error);
   sql = fraise_query_to_sql (query, &error);
   g_assert_no_error (error);
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   if (error != NULL)
     g_error ("%s: %s", sql, error->message);
   return row_ids (rows);
@@ -2771,7 +2754,7 @@ assert_hostile_path (FraiseClient *client, const char *path)
   g_assert_true (fraise_query_add_condition (query, path, FRAISE_OPERATOR_NE,
                                              g_variant_new_string ("x"), &error));
   g_assert_no_error (error);
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   if (error != NULL)
     g_error ("path \"%s\": %s", path, error->message);
   g_assert_cmpuint (rows->len, ==, 0);
@@ -2885,7 +2868,7 @@ test_invalid_values (void)
   sql = fraise_query_to_sql (query, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sql, ==, "SELECT data FROM v_user");
-  rows = pull_all (query, &error);
+  rows = fraise_test_pull_all (query, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (rows->len, ==, 3);
 
