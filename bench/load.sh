@@ -14,31 +14,17 @@
 # or miscounts.
 set -euo pipefail
 
-SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD_DIR=${FRAISE_BENCH_BUILD_DIR:-$SRC_DIR/build-bench}
+# shellcheck source=bench/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ROUNDS=${1:-3}
 ROWS=100000
-PYTHON=/usr/bin/python3
-[ -x "$PYTHON" ] || PYTHON=python3
 
 log() { echo "load: $*" >&2; }
 
-"$SRC_DIR/scripts/deps.sh"
-if [ -f "$BUILD_DIR/build.ninja" ]; then
-  meson configure "$BUILD_DIR" -Dbuildtype=release -Dbench=true >/dev/null
-else
-  meson setup "$BUILD_DIR" "$SRC_DIR" --buildtype=release -Dbench=true >/dev/null
-fi
-log "building in $BUILD_DIR"
-ninja -C "$BUILD_DIR" bench/bench-load bench/bench-run >/dev/null
-
-ENV_SH=$("$SRC_DIR/scripts/pg-harness.sh" start "$BUILD_DIR")
-# shellcheck source=/dev/null
-. "$ENV_SH"
-trap '"$SRC_DIR/scripts/pg-harness.sh" stop "$FRAISE_PG_DIR"' EXIT
-
+bench_build bench/bench-load bench/bench-run
+bench_cluster
 RESULTS=$(mktemp)
-trap 'rm -f "$RESULTS"; "$SRC_DIR/scripts/pg-harness.sh" stop "$FRAISE_PG_DIR"' EXIT
+bench_on_exit 'rm -f "$RESULTS"'
 LOAD=$BUILD_DIR/bench/bench-load
 for streams in 100 10; do
   for round in $(seq 0 "$ROUNDS"); do

@@ -18,29 +18,16 @@
 # contender fails.
 set -euo pipefail
 
-SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD_DIR=${FRAISE_BENCH_BUILD_DIR:-$SRC_DIR/build-bench}
-PG_BIN=${FRAISE_PG_BIN:-/usr/lib/postgresql/15/bin}
-PYTHON=/usr/bin/python3
-[ -x "$PYTHON" ] || PYTHON=python3
+# shellcheck source=bench/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 log() { echo "memory: $*" >&2; }
 
-"$SRC_DIR/scripts/deps.sh"
-if [ -f "$BUILD_DIR/build.ninja" ]; then
-  meson configure "$BUILD_DIR" -Dbuildtype=release -Dbench=true >/dev/null
-else
-  meson setup "$BUILD_DIR" "$SRC_DIR" --buildtype=release -Dbench=true >/dev/null
-fi
-log "building in $BUILD_DIR"
-ninja -C "$BUILD_DIR" bench/bench-fraise bench/bench-libpq bench/bench-run bench/bench-latency \
-  >/dev/null
+bench_build bench/bench-fraise bench/bench-libpq bench/bench-run bench/bench-latency
 
-ENV_SH=$("$SRC_DIR/scripts/pg-harness.sh" start "$BUILD_DIR")
-# shellcheck source=/dev/null
-. "$ENV_SH"
+bench_cluster
 RESULTS=$(mktemp)
-trap 'rm -f "$RESULTS"; "$SRC_DIR/scripts/pg-harness.sh" stop "$FRAISE_PG_DIR"' EXIT
+bench_on_exit 'rm -f "$RESULTS"'
 
 log "loading bench/setup.sql"
 PGOPTIONS='--client-min-messages=warning' \

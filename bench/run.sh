@@ -12,31 +12,16 @@
 # fails on timing.
 set -euo pipefail
 
-SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD_DIR=${FRAISE_BENCH_BUILD_DIR:-$SRC_DIR/build-bench}
-PG_BIN=${FRAISE_PG_BIN:-/usr/lib/postgresql/15/bin}
-PYTHON=/usr/bin/python3
-[ -x "$PYTHON" ] || PYTHON=python3
+# shellcheck source=bench/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 log() { echo "bench: $*" >&2; }
 
-"$SRC_DIR/scripts/deps.sh"
-
-if [ -f "$BUILD_DIR/build.ninja" ]; then
-  meson configure "$BUILD_DIR" -Dbuildtype=release -Dbench=true >/dev/null
-else
-  meson setup "$BUILD_DIR" "$SRC_DIR" --buildtype=release -Dbench=true >/dev/null
-fi
 # Only the benchmark programs (and the library they link): the rest of the
 # tree is not needed here.
-log "building in $BUILD_DIR"
-ninja -C "$BUILD_DIR" bench/bench-run bench/bench-fraise bench/bench-libpq bench/bench-latency \
-  bench/json-parse-bench >/dev/null
+bench_build bench/bench-run bench/bench-fraise bench/bench-libpq bench/bench-latency bench/json-parse-bench
 
-ENV_SH=$("$SRC_DIR/scripts/pg-harness.sh" start "$BUILD_DIR")
-# shellcheck source=/dev/null
-. "$ENV_SH"
-trap '"$SRC_DIR/scripts/pg-harness.sh" stop "$FRAISE_PG_DIR"' EXIT
+bench_cluster
 
 log "loading bench/setup.sql (1M + 1K large rows)"
 t0=$(date +%s)

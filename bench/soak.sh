@@ -12,24 +12,14 @@
 # miscounted or failed, never because of a figure.
 set -euo pipefail
 
-SRC_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD_DIR=${FRAISE_BENCH_BUILD_DIR:-$SRC_DIR/build-bench}
+# shellcheck source=bench/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 log() { echo "soak: $*" >&2; }
 
-"$SRC_DIR/scripts/deps.sh"
-if [ -f "$BUILD_DIR/build.ninja" ]; then
-  meson configure "$BUILD_DIR" -Dbuildtype=release -Dbench=true >/dev/null
-else
-  meson setup "$BUILD_DIR" "$SRC_DIR" --buildtype=release -Dbench=true >/dev/null
-fi
-log "building in $BUILD_DIR"
-ninja -C "$BUILD_DIR" bench/bench-soak >/dev/null
+bench_build bench/bench-soak
 
-ENV_SH=$("$SRC_DIR/scripts/pg-harness.sh" start "$BUILD_DIR")
-# shellcheck source=/dev/null
-. "$ENV_SH"
-trap '"$SRC_DIR/scripts/pg-harness.sh" stop "$FRAISE_PG_DIR"' EXIT
+bench_cluster
 
 {
   echo "Soak run of $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) cores, PostgreSQL 15, Unix socket"
