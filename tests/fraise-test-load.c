@@ -5,6 +5,7 @@
 
 #include "fraise-test-load.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,27 @@ fraise_test_status_kib (const char *field)
   line = strstr (status, key);
   g_assert_nonnull (line);
   return g_ascii_strtoull (line + strlen (key), NULL, 10);
+}
+
+gboolean
+fraise_test_heap_in_use (guint64 *bytes)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  struct mallinfo2 info;
+
+  /* Free pages go back to the system, so that RSS measured next counts what
+   * is in use rather than where the allocator's free lists happen to lie. */
+  malloc_trim (0);
+  info = mallinfo2 ();
+
+  /* Under a sanitizer or memcheck malloc is not glibc's: nothing counted. */
+  if (info.arena == 0 && info.hblkhd == 0)
+    return FALSE;
+  *bytes = info.uordblks + info.hblkhd;
+  return TRUE;
+#else
+  return FALSE;
+#endif
 }
 
 void

@@ -15,6 +15,11 @@ guint fraise_test_count_fds (void); /* entries of /proc/self/fd */
 char *fraise_test_describe_fds (void);
 guint fraise_test_count_threads (void);             /* entries of /proc/self/task */
 guint64 fraise_test_status_kib (const char *field); /* "VmRSS", "VmHWM", ... of status */
+/* Sets *@bytes to the bytes malloc has handed out and not had back (glibc's
+ * mallinfo2: small blocks in use plus mmapped ones), after giving the free
+ * pages back (malloc_trim). Returns FALSE where that is not known (another
+ * allocator: a sanitizer's, memcheck's). */
+gboolean fraise_test_heap_in_use (guint64 *bytes);
 /* Sets the peak RSS (VmHWM) to the current RSS (/proc/self/clear_refs). */
 void fraise_test_reset_peak_rss (void);
 
