@@ -25,7 +25,9 @@ G_BEGIN_DECLS
  *   every element still gets `finish`.
  * @FRAISE_FLOW_PENDING: the element took the row but is busy: the pipeline
  *   sends it nothing more, and the source stops reading the socket, until
- *   the element calls [method@Fraise.Element.resume].
+ *   the element calls [method@Fraise.Element.resume]. The pipeline keeps
+ *   the row alive until then: the element may push it without a reference
+ *   of its own.
  *
  * What an element's `process` tells the pipeline, and what
  * [method@Fraise.Element.push] returns from downstream.

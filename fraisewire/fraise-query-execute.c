@@ -178,12 +178,18 @@ FraiseStream *
 fraise_query_execute_sync (FraiseQuery *query, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *sql = NULL;
 
   g_return_val_if_fail (FRAISE_IS_QUERY (query), NULL);
 
-  /* Without a client there is no context to run on: fail here. */
-  if ((sql = fraise_query_to_sql (query, error)) == NULL || !check_client (query, error))
+  /* Without a client there is no context to run on: fail here, after an
+   * invalid setting (as the SQL text would). The SQL is built once, by the
+   * execution. */
+  if (_fraise_query_first_invalid (query) != NULL)
+    {
+      g_propagate_error (error, g_error_copy (_fraise_query_first_invalid (query)));
+      return NULL;
+    }
+  if (!check_client (query, error))
     return NULL;
   result = _fraise_client_run_sync (query->client, query,
                                     (FraiseAsyncStart) fraise_query_execute_async, cancellable);

@@ -561,6 +561,20 @@ stop_at_high_water (FraiseStream *self)
     _fraise_stream_schedule_delivery (self);
 }
 
+/* The first row goes to a pull consumer as soon as it is whole: the rows
+ * behind it already in the socket are read once it was taken, not copied
+ * out first (the time to the first row is what a waiting caller sees). */
+static void
+yield_first_row (FraiseStream *self)
+{
+  if (self->push_mode || self->stats.rows_delivered > 0 || self->buffer.len != 1 || !self->reading)
+    return;
+  self->reading = FALSE;
+  fraise_connection_set_reading (self->connection, FALSE);
+  if (self->next_task != NULL || self->execute_task != NULL)
+    _fraise_stream_schedule_delivery (self);
+}
+
 /* A row that would take the stream past max-memory waits in the read
  * buffer until the consumer made room; an empty buffer always takes one. */
 static gboolean
@@ -628,6 +642,7 @@ on_data_row (FraiseStream *self, const FraiseProtoFrame *frame, const FraiseProt
       return;
     }
   stop_at_high_water (self);
+  yield_first_row (self);
 }
 
 static gboolean

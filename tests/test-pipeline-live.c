@@ -5,7 +5,8 @@
  * What needs a server: a held sink stops the socket and the backend waits
  * in ClientWrite; a STOP cancels the query and the client runs the next one
  * at once; cancellation resets elements and leaves the client reusable;
- * errors of the query name the source element.
+ * errors of the query name the source element; a row stays alive while the
+ * element it went to is pending.
  */
 
 #include "fraise-private.h"
@@ -416,6 +417,99 @@ test_sample_count (void)
                     1000);
 }
 
+/* ---- a pending element holding a borrowed row ------------------------------ */
+
+/* Answers PENDING for each row and pushes it from a timeout without taking a
+ * reference, as a binding's wrapper of the borrowed row does. */
+#define TEST_TYPE_LATER (test_later_get_type ())
+G_DECLARE_FINAL_TYPE (TestLater, test_later, TEST, LATER, FraiseElement)
+
+struct _TestLater {
+  FraiseElement parent_instance;
+  FraiseRow *held; /* borrowed */
+  guint pendings;
+};
+
+G_DEFINE_FINAL_TYPE (TestLater, test_later, FRAISE_TYPE_ELEMENT)
+
+static gboolean
+later_resume (gpointer user_data)
+{
+  TestLater *self = user_data;
+  FraiseRow *row = g_steal_pointer (&self->held);
+
+  g_assert_true (fraise_element_is_pending (FRAISE_ELEMENT (self)));
+  fraise_element_resume (FRAISE_ELEMENT (self), fraise_element_push (FRAISE_ELEMENT (self), row));
+  return G_SOURCE_REMOVE;
+}
+
+static FraiseFlow
+later_process (FraiseElement *element, FraiseRow *row, GError **error)
+{
+  TestLater *self = (TestLater *) element;
+
+  self->pendings++;
+  self->held = row;
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 10, later_resume, g_object_ref (self), g_object_unref);
+  return FRAISE_FLOW_PENDING;
+}
+
+static void
+test_later_class_init (TestLaterClass *klass)
+{
+  FRAISE_ELEMENT_CLASS (klass)->process = later_process;
+}
+
+static void
+test_later_init (TestLater *self)
+{
+}
+
+/* The pipeline keeps a row alive while the element it went to is pending:
+ * the first row comes alone in its batch, so the batch is used up when the
+ * element answers PENDING (a freed row would be another's by the resume). */
+static void
+test_pending_borrowed_row (void)
+{
+  g_autoptr (FraiseClient) client = fraise_test_connect (FRAISE_TEST_ENV_URI);
+  g_autoptr (FraisePipeline) p = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FraiseQuery) query = NULL;
+  g_autoptr (FraiseStream) stream = NULL;
+  FraiseTestProbe *sink;
+  TestLater *later;
+  FraiseRow *row;
+  guint i = 0;
+
+  if (client == NULL)
+    return;
+  p = pipeline_on ("v_user");
+  later = g_object_new (TEST_TYPE_LATER, "name", "later", NULL);
+  add (p, FRAISE_ELEMENT (later));
+  sink = fraise_test_probe_new ("sink", TRUE, PROBE_PASS, 0);
+  add (p, FRAISE_ELEMENT (sink));
+  g_assert_true (fraise_pipeline_run_sync (p, client, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (later->pendings, ==, 3);
+
+  /* The sink has the rows a plain stream reads, each once, in order. */
+  query = fraise_client_query (client, "v_user");
+  stream = fraise_query_execute_sync (query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sink->rows->len, ==, 3);
+  while ((row = fraise_stream_next_sync (stream, NULL, &error)) != NULL)
+    {
+      FraiseRow *got = g_ptr_array_index (sink->rows, i);
+
+      g_assert_cmpuint (fraise_row_get_index (got), ==, i);
+      g_assert_cmpstr (fraise_row_get_text (got, NULL), ==, fraise_row_get_text (row, NULL));
+      fraise_row_unref (row);
+      i++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (i, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -427,5 +521,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline-live/stop", test_stop);
   g_test_add_func ("/pipeline-live/query-errors", test_query_errors);
   g_test_add_func ("/pipeline-live/sample-count", test_sample_count);
+  g_test_add_func ("/pipeline-live/pending-borrowed-row", test_pending_borrowed_row);
   return g_test_run ();
 }

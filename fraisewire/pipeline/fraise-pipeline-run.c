@@ -440,11 +440,13 @@ run_batch (FraisePipeline *self)
     _fraise_pipeline_notify_rows (self);
   if (self->task == NULL || self->batch != batch)
     return;
-  if (self->batch_pos >= batch->len)
+  /* A pending element may hold its row without a reference of its own (a
+   * binding's wrapper of a borrowed row): the batch keeps the rows alive
+   * until the element resumes, and continue_run() lets it go then. */
+  if (self->batch_pos >= batch->len && self->n_pending == 0)
     {
       g_clear_pointer (&self->batch, g_ptr_array_unref);
-      if (self->n_pending == 0)
-        pull (self);
+      pull (self);
     }
 }
 
