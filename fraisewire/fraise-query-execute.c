@@ -107,6 +107,8 @@ execute (FraiseQuery *query, gboolean explain, GTask *task)
   plan = _fraise_plan_new (&settings, sql, filter);
   g_clear_pointer (&filter, _fraise_filter_unref);
   stream = _fraise_stream_new (query->client, plan);
+  stream->execute_at_once = query->executing_sync;
+  query->executing_sync = FALSE; /* not for an execution a callback starts */
   _fraise_stream_execute (stream, task);
 }
 
@@ -191,8 +193,10 @@ fraise_query_execute_sync (FraiseQuery *query, GCancellable *cancellable, GError
     }
   if (!check_client (query, error))
     return NULL;
+  query->executing_sync = TRUE;
   result = _fraise_client_run_sync (query->client, query,
                                     (FraiseAsyncStart) fraise_query_execute_async, cancellable);
+  query->executing_sync = FALSE;
   return fraise_query_execute_finish (query, result, error);
 }
 

@@ -33,6 +33,8 @@ struct _FraiseQuery {
   /* An invalid value given to a setter, per property: reported by to_sql
    * and execution until a valid value replaces it. */
   GError *invalid[1 + 12]; /* indexed by property id (fraise-query.c) */
+  gboolean executing_sync; /* inside execute_sync(): its stream completes
+                            * the execution at the RowDescription */
 };
 
 /* The first setting refused by a setter, or NULL. */

@@ -46,9 +46,13 @@ struct _FraiseStream {
   gboolean reading;
 
   FraiseStreamState state;
-  gboolean described;   /* RowDescription accepted */
-  gboolean server_done; /* ReadyForQuery received or the connection failed */
-  gboolean aborting;    /* rows are being discarded: cancel, timeout, limit */
+  gboolean described;         /* RowDescription accepted */
+  gboolean yielded_first_row; /* the first row stopped the connection once */
+  gboolean yielding;          /* ... and it has not read on since */
+  gboolean execute_at_once;   /* a blocking execute: complete it at the
+                               * RowDescription, not from the next iteration */
+  gboolean server_done;       /* ReadyForQuery received or the connection failed */
+  gboolean aborting;          /* rows are being discarded: cancel, timeout, limit */
   gboolean cancelled;
   gboolean finished;
   gboolean push_mode;
@@ -85,6 +89,12 @@ void _fraise_stream_set_reading (FraiseStream *self, gboolean reading);
 static inline void
 _fraise_stream_maybe_resume_reading (FraiseStream *self)
 {
+  if (self->yielding)
+    {
+      self->yielding = FALSE;
+      if (self->reading && !self->paused && !self->server_done && self->connection != NULL)
+        fraise_connection_set_reading (self->connection, TRUE);
+    }
   if (self->reading || self->paused)
     return;
   if (self->aborting ||

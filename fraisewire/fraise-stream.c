@@ -567,9 +567,13 @@ stop_at_high_water (FraiseStream *self)
 static void
 yield_first_row (FraiseStream *self)
 {
-  if (self->push_mode || self->stats.rows_delivered > 0 || self->buffer.len != 1 || !self->reading)
+  if (self->push_mode || self->yielded_first_row || self->buffer.len != 1 || !self->reading ||
+      self->paused)
     return;
-  self->reading = FALSE;
+  /* The connection only: the stream's own reading state (and its pause
+   * count) is the consumer's backpressure. */
+  self->yielded_first_row = TRUE;
+  self->yielding = TRUE;
   fraise_connection_set_reading (self->connection, FALSE);
   if (self->next_task != NULL || self->execute_task != NULL)
     _fraise_stream_schedule_delivery (self);
@@ -752,6 +756,11 @@ on_frame (gpointer user_data, const FraiseProtoFrame *frame)
     {
     case FRAISE_RESULT_DESCRIBED:
       self->described = TRUE;
+      /* The blocking caller's own callback only stores the result: it may
+       * run inside the socket callback, which saves a main-loop iteration
+       * before the first row. */
+      if (self->execute_at_once)
+        complete_execute (self);
       _fraise_stream_schedule_delivery (self);
       break;
     case FRAISE_RESULT_SERVER_ERROR:

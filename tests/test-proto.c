@@ -882,26 +882,32 @@ test_reader_unread (void)
   fraise_proto_reader_free (reader);
 }
 
+/* A partial message at the end of the buffer: with @value_len bytes of row
+ * before it, the 3 bytes of a ReadyForQuery stay where they are when a read
+ * of MIN_READ fits behind them, and move to the front otherwise; the buffer
+ * never grows for them. */
 static void
-test_reader_compacts_instead_of_growing (void)
+check_reader_tail (gsize value_len, gboolean moves)
 {
   FraiseProtoReader *reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
-  g_autofree char *value = g_malloc0 (60000);
-  g_autoptr (GBytes) row = msg_data_row (value, 60000);
+  g_autofree char *value = g_malloc0 (value_len);
+  g_autoptr (GBytes) row = msg_data_row (value, value_len);
   g_autoptr (GBytes) ready = msg_ready ('I');
+  gsize row_len = g_bytes_get_size (row);
   FraiseProtoFrame frame;
   g_autoptr (GError) error = NULL;
   gsize available;
   guint8 *space;
 
-  commit_bytes (reader, g_bytes_get_data (row, NULL), g_bytes_get_size (row));
+  commit_bytes (reader, g_bytes_get_data (row, NULL), row_len);
   commit_bytes (reader, g_bytes_get_data (ready, NULL), 3);
   expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
   expect_next (reader, &frame, &error, FRAISE_PROTO_NEED_MORE);
   g_assert_cmpuint (fraise_proto_reader_get_pending (reader), ==, 3);
 
   space = fraise_proto_reader_get_write_space (reader, &available);
-  g_assert_cmpuint (available, ==, INITIAL_BUFFER - 3);
+  g_assert_cmpuint (available, ==, moves ? INITIAL_BUFFER - 3 : INITIAL_BUFFER - row_len - 3);
+  g_assert_cmpuint (available, >=, 4096);
   memcpy (space, (const guint8 *) g_bytes_get_data (ready, NULL) + 3, 3);
   fraise_proto_reader_commit (reader, 3);
   expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
@@ -909,6 +915,108 @@ test_reader_compacts_instead_of_growing (void)
   g_assert_cmpuint (frame.len, ==, 1);
   g_assert_cmpint (frame.body[0], ==, 'I');
   g_assert_cmpuint (fraise_proto_reader_get_capacity (reader), ==, INITIAL_BUFFER);
+  g_assert_no_error (error);
+  fraise_proto_reader_free (reader);
+}
+
+/* A buffer grown for a message of up to 256 KiB keeps its size for the
+ * next ones (no realloc twice a large row); one grown past that goes back
+ * to the initial size after the message. */
+static void
+test_reader_retains_a_moderate_buffer (void)
+{
+  static const struct {
+    gsize value_len;
+    gboolean kept;
+  } cases[] = { { 100000, TRUE }, { 250000, TRUE }, { 300000, FALSE } };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      FraiseProtoReader *reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
+      g_autofree char *value = g_malloc0 (cases[c].value_len);
+      g_autoptr (GBytes) row = msg_data_row (value, cases[c].value_len);
+      g_autoptr (GBytes) ready = msg_ready ('I');
+      gsize row_len = g_bytes_get_size (row);
+      FraiseProtoFrame frame;
+      g_autoptr (GError) error = NULL;
+      gsize available;
+
+      feed_bytes (reader, row);
+      expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+      g_assert_cmpuint (fraise_proto_reader_get_size (reader), ==, row_len);
+      feed_bytes (reader, ready);
+      expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+      g_assert_cmpint (frame.type, ==, 'Z');
+      expect_next (reader, &frame, &error, FRAISE_PROTO_NEED_MORE);
+      fraise_proto_reader_get_write_space (reader, &available);
+      g_assert_cmpuint (fraise_proto_reader_get_size (reader), ==,
+                        cases[c].kept ? row_len : INITIAL_BUFFER);
+      g_assert_no_error (error);
+      fraise_proto_reader_free (reader);
+    }
+}
+
+static void
+test_reader_compacts_instead_of_growing (void)
+{
+  check_reader_tail (60000, FALSE); /* 5,522 bytes behind: read there */
+  check_reader_tail (62000, TRUE);  /* 3,522 bytes behind: moved */
+}
+
+/* A message whose rest does not fit behind its start moves to the front
+ * (its bytes intact) before the buffer grows; one that fits is not moved. */
+static void
+test_reader_moves_a_message_only_when_needed (void)
+{
+  FraiseProtoReader *reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
+  g_autofree char *small_value = g_malloc0 (30000);
+  g_autofree char *big_value = g_malloc (40000);
+  g_autoptr (GBytes) small = msg_data_row (small_value, 30000);
+  g_autoptr (GBytes) big = NULL;
+  gsize small_len = g_bytes_get_size (small);
+  FraiseProtoFrame frame;
+  g_autoptr (GError) error = NULL;
+  const guint8 *data;
+  gsize available, big_len;
+  guint8 *space;
+
+  for (gsize i = 0; i < 40000; i++)
+    big_value[i] = (char) ('a' + i % 26);
+  big = msg_data_row (big_value, 40000);
+  big_len = g_bytes_get_size (big);
+  data = g_bytes_get_data (big, NULL);
+
+  /* 30 KB consumed, then the first 100 bytes of a 40 KB message: its rest
+   * does not fit behind it (30 KB + 40 KB > 64 KiB), so it is moved. */
+  commit_bytes (reader, g_bytes_get_data (small, NULL), small_len);
+  commit_bytes (reader, data, 100);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_NEED_MORE);
+  space = fraise_proto_reader_get_write_space (reader, &available);
+  g_assert_cmpuint (available, ==, INITIAL_BUFFER - 100);
+  memcpy (space, data + 100, big_len - 100);
+  fraise_proto_reader_commit (reader, big_len - 100);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+  g_assert_cmpuint (frame.len, ==, big_len - 5);
+  g_assert_cmpmem (frame.body, frame.len, data + 5, big_len - 5);
+  g_assert_cmpuint (fraise_proto_reader_get_capacity (reader), ==, INITIAL_BUFFER);
+  fraise_proto_reader_free (reader);
+
+  /* 10 KB consumed, then the same start: the rest fits behind, no move. */
+  reader = fraise_proto_reader_new (FRAISE_PROTO_DEFAULT_MAX_ROW_SIZE);
+  g_clear_pointer (&small, g_bytes_unref);
+  small = msg_data_row (small_value, 10000);
+  small_len = g_bytes_get_size (small);
+  commit_bytes (reader, g_bytes_get_data (small, NULL), small_len);
+  commit_bytes (reader, data, 100);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_NEED_MORE);
+  space = fraise_proto_reader_get_write_space (reader, &available);
+  g_assert_cmpuint (available, ==, INITIAL_BUFFER - small_len - 100);
+  memcpy (space, data + 100, big_len - 100);
+  fraise_proto_reader_commit (reader, big_len - 100);
+  expect_next (reader, &frame, &error, FRAISE_PROTO_FRAME);
+  g_assert_cmpmem (frame.body, frame.len, data + 5, big_len - 5);
   g_assert_no_error (error);
   fraise_proto_reader_free (reader);
 }
@@ -1973,6 +2081,10 @@ main (int argc, char **argv)
   g_test_add_func ("/proto/reader/unread", test_reader_unread);
   g_test_add_func ("/proto/reader/compacts-instead-of-growing",
                    test_reader_compacts_instead_of_growing);
+  g_test_add_func ("/proto/reader/moves-a-message-only-when-needed",
+                   test_reader_moves_a_message_only_when_needed);
+  g_test_add_func ("/proto/reader/retains-a-moderate-buffer",
+                   test_reader_retains_a_moderate_buffer);
   g_test_add_func ("/proto/reader/undrained-frames", test_reader_undrained_frames);
   g_test_add_func ("/proto/reader/bad-header-without-body", test_reader_bad_header_without_body);
   g_test_add_func ("/proto/reader/bad-header-zero-copy", test_reader_bad_header_zero_copy);

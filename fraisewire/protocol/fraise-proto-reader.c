@@ -15,6 +15,10 @@
 
 #define HEADER_SIZE 5
 #define INITIAL_SIZE (64 * 1024)
+/* A buffer grown up to this size stays: a stream of rows of 100 KB (or the
+ * first row of each query) would realloc it twice a row otherwise. Larger
+ * buffers go back to INITIAL_SIZE after the message that needed them. */
+#define RETAINED_SIZE (256 * 1024)
 #define MIN_READ 4096
 
 struct _FraiseProtoReader {
@@ -219,19 +223,34 @@ reader_resize (FraiseProtoReader *reader, gsize new_size)
 static gboolean
 reader_should_shrink (const FraiseProtoReader *reader, gsize message_total)
 {
-  return reader->size > INITIAL_SIZE && message_total <= INITIAL_SIZE &&
+  return reader->size > RETAINED_SIZE && message_total <= INITIAL_SIZE &&
          reader_pending (reader) <= INITIAL_SIZE / 2;
+}
+
+/* Whether the unconsumed bytes must move to the front: only when the rest
+ * of the current message (or, its header not buffered yet, a read of
+ * MIN_READ) does not fit behind them. Moving them costs a copy of up to a
+ * whole partial message. */
+static gboolean
+reader_should_compact (const FraiseProtoReader *reader, gsize message_total)
+{
+  if (reader->start == 0)
+    return FALSE;
+  if (message_total > 0)
+    return reader->size - reader->start < message_total;
+  return reader->size - reader->end < MIN_READ;
 }
 
 /* Makes room after reader->end for the rest of the current message
  * (@message_total bytes in all, 0 if its header is not buffered yet).
- * Unconsumed bytes always move to the front: at most one partial message. */
+ * The unconsumed bytes (at most one partial message) move to the front
+ * when the room is not behind them. */
 static void
 reader_make_room (FraiseProtoReader *reader, gsize message_total)
 {
   if (reader_should_shrink (reader, message_total))
     reader_resize (reader, INITIAL_SIZE);
-  else
+  else if (reader_should_compact (reader, message_total))
     reader_compact (reader);
 
   if (message_total > reader->size)
