@@ -19,5 +19,7 @@ gsize _fraise_row_get_allocated_size (FraiseRow *row);
 /* The same for a new row of @len bytes of text, before it exists. */
 gsize _fraise_row_estimate_allocated_size (gsize len);
 void _fraise_row_set_object_type (FraiseRow *row, GType object_type);
+/* The calling thread's cache of freed row blocks: how many, their bytes. */
+void _fraise_row_cache_get_stats (guint *n_blocks, gsize *bytes);
 
 G_END_DECLS

@@ -42,9 +42,12 @@ struct _FraiseRow {
 /* Freed row blocks kept per thread for the next rows. A stream allocates and
  * frees rows at the same pace in bursts of a socket read (dozens of rows):
  * more than glibc's per-thread cache holds, so without this most rows would
- * take malloc's slow paths. The cache is small and bounded, and freed when
- * the thread exits. */
-#define ROW_CACHE_ENTRIES 64
+ * take malloc's slow paths. A stream buffers up to twice its chunk size
+ * (512 rows by default) between two reads of the consumer, so the cache
+ * holds as many: 1,024 blocks and at most 1 MiB, freed when the thread
+ * exits. */
+#define ROW_CACHE_ENTRIES 1024
+#define ROW_CACHE_MAX_BYTES (1024 * 1024)
 #define ROW_CACHE_MAX_CAPACITY 4096
 #define ROW_MIN_CAPACITY 256
 
@@ -55,6 +58,7 @@ static const gsize row_sizes[] = {
 
 typedef struct {
   guint n;
+  gsize bytes; /* the capacities of the blocks held */
   FraiseRow *blocks[ROW_CACHE_ENTRIES];
 } RowCache;
 
@@ -109,7 +113,12 @@ row_block_take (gsize len)
   gsize capacity;
 
   if (cache->n > 0 && cache->blocks[cache->n - 1]->capacity > len)
-    return cache->blocks[--cache->n];
+    {
+      FraiseRow *row = cache->blocks[--cache->n];
+
+      cache->bytes -= row->capacity;
+      return row;
+    }
   capacity = row_capacity_for (len);
   {
     FraiseRow *row = g_malloc (sizeof (FraiseRow) + capacity);
@@ -126,13 +135,23 @@ row_block_release (FraiseRow *row)
   if (row->capacity <= ROW_CACHE_MAX_CAPACITY)
     {
       cache = row_cache_get ();
-      if (cache->n < ROW_CACHE_ENTRIES)
+      if (cache->n < ROW_CACHE_ENTRIES && cache->bytes + row->capacity <= ROW_CACHE_MAX_BYTES)
         {
           cache->blocks[cache->n++] = row;
+          cache->bytes += row->capacity;
           return;
         }
     }
   g_free (row);
+}
+
+void
+_fraise_row_cache_get_stats (guint *n_blocks, gsize *bytes)
+{
+  RowCache *cache = row_cache_get ();
+
+  *n_blocks = cache->n;
+  *bytes = cache->bytes;
 }
 
 G_DEFINE_BOXED_TYPE (FraiseRow, fraise_row, fraise_row_ref, fraise_row_unref)
