@@ -8,6 +8,8 @@
  *   parsed  fraise_stream_next_sync () loop, fraise_row_get_node () per row
  *   field   fraise_stream_next_sync () loop, fraise_row_get_string (row, "name")
  *   batch   fraise_stream_next_batch_sync () loop, fraise_row_get_text () per row
+ *   signal  fraise_stream_start () and the `rows` signal on a GMainLoop,
+ *           fraise_row_get_text () per row
  *   sql     print the SQL text the query sends, and exit (no connection)
  *
  * The query is fraise_client_query (client, SOURCE) with the default flow
@@ -27,6 +29,7 @@ typedef enum {
   MODE_PARSED,
   MODE_FIELD,
   MODE_BATCH,
+  MODE_SIGNAL,
   MODE_SQL,
 } Mode;
 
@@ -35,6 +38,33 @@ typedef struct {
   unsigned long long bytes;
   unsigned long long check;
 } Totals;
+
+typedef struct {
+  Totals *totals;
+  GMainLoop *loop;
+  GError *error;
+} SignalRun;
+
+static void consume_text (FraiseRow *row, Totals *totals);
+
+static void
+on_rows (FraiseStream *stream, GPtrArray *rows, gpointer user_data)
+{
+  SignalRun *run = user_data;
+
+  for (guint i = 0; i < rows->len; i++)
+    consume_text (g_ptr_array_index (rows, i), run->totals);
+}
+
+static void
+on_finished (FraiseStream *stream, const GError *error, gpointer user_data)
+{
+  SignalRun *run = user_data;
+
+  if (error != NULL)
+    run->error = g_error_copy (error);
+  g_main_loop_quit (run->loop);
+}
 
 static void
 apply_flow_options (FraiseQuery *query)
@@ -114,7 +144,8 @@ main (int argc, char **argv)
 
   if (argc < 4)
     {
-      g_printerr ("usage: bench-fraise raw|parsed|field|batch|sql CONNINFO SOURCE [LIMIT]\n");
+      g_printerr (
+        "usage: bench-fraise raw|parsed|field|batch|signal|sql CONNINFO SOURCE [LIMIT]\n");
       return 2;
     }
   if (strcmp (argv[1], "raw") == 0)
@@ -125,6 +156,8 @@ main (int argc, char **argv)
     mode = MODE_FIELD;
   else if (strcmp (argv[1], "batch") == 0)
     mode = MODE_BATCH;
+  else if (strcmp (argv[1], "signal") == 0)
+    mode = MODE_SIGNAL;
   else if (strcmp (argv[1], "sql") == 0)
     mode = MODE_SQL;
   else
@@ -160,7 +193,19 @@ main (int argc, char **argv)
   if (stream == NULL)
     die ("execute", error);
 
-  if (mode == MODE_BATCH)
+  if (mode == MODE_SIGNAL)
+    {
+      SignalRun run = { &totals, g_main_loop_new (NULL, FALSE), NULL };
+
+      g_signal_connect (stream, "rows", G_CALLBACK (on_rows), &run);
+      g_signal_connect (stream, "finished", G_CALLBACK (on_finished), &run);
+      fraise_stream_start (stream);
+      g_main_loop_run (run.loop);
+      g_main_loop_unref (run.loop);
+      if (run.error != NULL)
+        die ("rows signal", run.error);
+    }
+  else if (mode == MODE_BATCH)
     {
       for (;;)
         {
