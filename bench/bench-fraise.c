@@ -7,6 +7,8 @@
  *   raw     fraise_stream_next_sync () loop, fraise_row_get_text () per row
  *   parsed  fraise_stream_next_sync () loop, fraise_row_get_node () per row
  *   field   fraise_stream_next_sync () loop, fraise_row_get_string (row, "name")
+ *   typed   fraise_stream_next_sync () loop, fraise_row_dup_object () per row into
+ *           a BenchUser (bench-user.h), its name read
  *   batch   fraise_stream_next_batch_sync () loop, fraise_row_get_text () per row
  *   signal  fraise_stream_start () and the `rows` signal on a GMainLoop,
  *           fraise_row_get_text () per row
@@ -23,11 +25,13 @@
 #include <string.h>
 
 #include "bench-common.h"
+#include "bench-user.h"
 
 typedef enum {
   MODE_RAW,
   MODE_PARSED,
   MODE_FIELD,
+  MODE_TYPED,
   MODE_BATCH,
   MODE_SIGNAL,
   MODE_SQL,
@@ -114,6 +118,23 @@ consume_node (FraiseRow *row, Totals *totals)
 }
 
 static void
+consume_object (FraiseRow *row, Totals *totals)
+{
+  GError *error = NULL;
+  gsize len;
+  BenchUser *user;
+
+  fraise_row_get_text (row, &len);
+  user = (BenchUser *) fraise_row_dup_object (row, BENCH_TYPE_USER, &error);
+  if (user == NULL)
+    die ("fraise_row_dup_object", error);
+  totals->rows++;
+  totals->bytes += len;
+  totals->check += strlen (user->name) + (user->address != NULL ? strlen (user->address->city) : 0);
+  g_object_unref (user);
+}
+
+static void
 consume_field (FraiseRow *row, Totals *totals)
 {
   GError *error = NULL;
@@ -145,7 +166,7 @@ main (int argc, char **argv)
   if (argc < 4)
     {
       g_printerr (
-        "usage: bench-fraise raw|parsed|field|batch|signal|sql CONNINFO SOURCE [LIMIT]\n");
+        "usage: bench-fraise raw|parsed|field|typed|batch|signal|sql CONNINFO SOURCE [LIMIT]\n");
       return 2;
     }
   if (strcmp (argv[1], "raw") == 0)
@@ -154,6 +175,8 @@ main (int argc, char **argv)
     mode = MODE_PARSED;
   else if (strcmp (argv[1], "field") == 0)
     mode = MODE_FIELD;
+  else if (strcmp (argv[1], "typed") == 0)
+    mode = MODE_TYPED;
   else if (strcmp (argv[1], "batch") == 0)
     mode = MODE_BATCH;
   else if (strcmp (argv[1], "signal") == 0)
@@ -231,6 +254,8 @@ main (int argc, char **argv)
             consume_text (row, &totals);
           else if (mode == MODE_PARSED)
             consume_node (row, &totals);
+          else if (mode == MODE_TYPED)
+            consume_object (row, &totals);
           else
             consume_field (row, &totals);
           fraise_row_unref (row);

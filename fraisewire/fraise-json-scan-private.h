@@ -536,4 +536,73 @@ scan_literal (Ctx *cx, const guchar *p, const char *word, gsize n)
   return fail (cx, p, N_("invalid literal (expected true, false or null)")), NULL;
 }
 
+/* ---- skimming ----------------------------------------------------------------- */
+
+/* Skimming skips a value without validating strings or the container's
+ * structure (the lookup reads only what a path needs; the object builder
+ * runs after a strict check): only the nesting depth and the bounds. */
+static inline const guchar *skip_value (Ctx *cx, const guchar *p, guint depth);
+
+/* @p is an opening bracket inside @depth containers; returns its end. */
+static inline const guchar *
+skip_container (Ctx *cx, const guchar *p, guint depth)
+{
+  const guchar *end = cx->end;
+  guint level = 0;
+
+  for (;;)
+    {
+      while (p < end && skip_class[*p] == SK_OTHER)
+        p++;
+      if (p >= end)
+        return fail (cx, end, N_("unexpected end of input")), NULL;
+      switch (skip_class[*p])
+        {
+        case SK_QUOTE:
+          if ((p = skip_string (p + 1, end)) == NULL)
+            return fail (cx, end, N_("unexpected end of input")), NULL;
+          p++;
+          break;
+        case SK_OPEN:
+          if (++level + depth > cx->max_depth)
+            return fail_depth (cx, p), NULL;
+          p++;
+          break;
+        default:
+          p++;
+          if (--level == 0)
+            return p;
+          break;
+        }
+    }
+}
+
+/* Skims over the value at @p (p < end) inside @depth containers. */
+static inline const guchar *
+skip_value (Ctx *cx, const guchar *p, guint depth)
+{
+  NumberScan ns;
+
+  switch (*p)
+    {
+    case '"':
+      if ((p = skip_string (p + 1, cx->end)) == NULL)
+        return fail (cx, cx->end, N_("unexpected end of input")), NULL;
+      return p + 1;
+    case '{':
+    case '[':
+      return skip_container (cx, p, depth);
+    case 't':
+      return scan_literal (cx, p, "true", 4);
+    case 'f':
+      return scan_literal (cx, p, "false", 5);
+    case 'n':
+      return scan_literal (cx, p, "null", 4);
+    default:
+      if (*p == '-' || IS_DIGIT (*p))
+        return scan_number (cx, p, &ns) ? ns.end : NULL;
+      return fail (cx, p, N_("expected a value")), NULL;
+    }
+}
+
 G_END_DECLS

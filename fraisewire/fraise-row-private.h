@@ -19,6 +19,12 @@ gsize _fraise_row_get_allocated_size (FraiseRow *row);
 /* The same for a new row of @len bytes of text, before it exists. */
 gsize _fraise_row_estimate_allocated_size (gsize len);
 void _fraise_row_set_object_type (FraiseRow *row, GType object_type);
+/* fraise_row_dup_object() through the JsonNode tree and json-glib, the
+ * reference route. */
+GObject *_fraise_row_dup_object_tree (FraiseRow *row, GType object_type, GError **error);
+/* fraise_row_dup_object() through the scanner, or NULL when the row goes the
+ * tree route (for tests: which route a row takes). */
+GObject *_fraise_row_dup_object_scan (FraiseRow *row, GType object_type);
 /* The calling thread's cache of freed row blocks: how many, their bytes. */
 void _fraise_row_cache_get_stats (guint *n_blocks, gsize *bytes);
 
