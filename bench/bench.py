@@ -48,6 +48,12 @@ def contenders(args, view):
         ("fraisewire field", "next_sync + get_string \"name\"", "program",
          [fraise, "field", uri, view]),
         ("fraisewire parsed", "next_sync + get_node", "program", [fraise, "parsed", uri, view]),
+        ("fraisewire 5 fields", "next_sync + a RowReader of 5 fields", "program",
+         [fraise, "fields", uri, view]),
+        ("fraisewire typed", "next_sync + dup_object (a BenchUser)", "program",
+         [fraise, "typed", uri, view]),
+        ("fraisewire rows signal", "start + rows signal + get_text", "program",
+         [fraise, "signal", uri, view]),
         (LIBPQ_SINGLE, "PQsetSingleRowMode + PQgetvalue", "program",
          [libpq, "single", uri, sql]),
         ("libpq single-row + json-glib", "… + json_parser_load_from_data", "program",
@@ -55,7 +61,10 @@ def contenders(args, view):
         ("libpq PQexec", "whole result buffered", "program", [libpq, "exec", uri, sql]),
         ("psql COPY TO STDOUT", "psql -c \"COPY (…) TO STDOUT\" > /dev/null", "external",
          [args.psql, uri, "-X", "-q", "-c", f"COPY ({sql}) TO STDOUT"]),
-    ]
+    ] + ([
+        ("node-postgres + pg-query-stream", "for await + JSON.parse", "program",
+         ["node", os.path.join(args.node_dir, "stream.js"), uri, view]),
+    ] if args.node_dir else [])
 
 
 class Failed(Exception):
@@ -169,6 +178,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--build", required=True, help="build directory with bench/ programs")
     parser.add_argument("--psql", default="/usr/lib/postgresql/15/bin/psql")
+    parser.add_argument("--node-dir", help="directory with stream.js and its node_modules "
+                        "(the node-postgres contender; left out without it)")
     parser.add_argument("--output", help="markdown file to write (overwritten)")
     parser.add_argument("--latency-iterations", type=int, default=20)
     args = parser.parse_args()

@@ -17,6 +17,7 @@
 #include "fraise-server-message.h"
 #include "fraise-client.h"
 #include "fraise-row.h"
+#include "fraise-row-reader.h"
 #include "fraise-query-types.h"
 #include "fraise-query.h"
 #include "fraise-stream.h"

@@ -179,6 +179,34 @@ test('text and JSON of a row', async () => {
     assertEqual(document.get_number_text('big_integer'), '12345678901234567890123', 'big integer');
 });
 
+test('several fields in one scan (RowReader)', async () => {
+    const client = await connect();
+    const reader = Fraise.RowReader.new(['owner.name', 'tags[1]', 'milestones[0].week',
+        'budget', 'public', 'archived_at', 'owner', 'nope']);
+    assertEqual(reader.get_n_paths(), 8, 'paths');
+    const row = (await collect(await client.query('v_project').execute_async(null)))[0];
+    assert(reader.read(row), 'read');
+    assertEqual(reader.dup_string(0), 'Amélie Durand', 'string');
+    assertEqual(reader.get_variant(1).recursiveUnpack(), 'berries', 'string value');
+    assertEqual(reader.get_int(2), 12, 'integer');
+    assertEqual(reader.get_variant(2).recursiveUnpack(), 12, 'integer value');
+    assertEqual(reader.get_variant(3).recursiveUnpack(), 125000.5, 'number value');
+    assertEqual(reader.get_variant(4).recursiveUnpack(), true, 'boolean value');
+    assert(reader.has_value(5), 'null is a value');
+    assertEqual(reader.get_variant(5).recursiveUnpack(), null, 'null');
+    assertEqual(reader.get_variant(6).recursiveUnpack(),
+        {id: '00000000-0000-4000-8000-000000000201', name: 'Amélie Durand'}, 'object value');
+    assert(!reader.has_value(7), 'missing');
+    let error = null;
+    try {
+        reader.get_variant(7);
+    } catch (e) {
+        error = e;
+    }
+    assert(error instanceof GLib.Error && error.message.includes('has no field "nope"'),
+        'missing field error');
+});
+
 test('rows and finished signals', async () => {
     const client = await connect();
     const stream = await client.query('v_bench_1k').execute_async(null);

@@ -206,6 +206,33 @@ class TestBlocking(FraiseTestCase):
         data = row.get_bytes().get_data()
         self.assertEqual(data.decode('utf-8'), row.get_text())
 
+    def test_row_reader(self):
+        reader = Fraise.RowReader.new(['owner.name', 'tags[1]', 'milestones[0].week',
+                                       'budget', 'public', 'archived_at', 'owner', 'nope'])
+        self.assertEqual(reader.get_n_paths(), 8)
+        self.assertEqual(reader.get_path(2), 'milestones[0].week')
+        stream = self.client.query('v_project').execute_sync(None)
+        row = stream.next_sync(None)
+        self.assertTrue(reader.read(row))
+        self.assertEqual(reader.dup_string(0), 'Amélie Durand')
+        self.assertEqual(reader.get_variant(1).unpack(), 'berries')
+        self.assertEqual(reader.get_int(2), 12)
+        self.assertEqual(reader.get_variant(2).unpack(), 12)
+        self.assertAlmostEqual(reader.get_variant(3).unpack(), 125000.5)
+        self.assertIs(reader.get_variant(4).unpack(), True)
+        self.assertTrue(reader.has_value(5))
+        self.assertIsNone(reader.get_variant(5).unpack())
+        self.assertEqual(reader.get_variant(6).unpack(),
+                         {'id': '00000000-0000-4000-8000-000000000201', 'name': 'Amélie Durand'})
+        self.assertFalse(reader.has_value(7))
+        with self.assertRaises(GLib.Error) as raised:
+            reader.get_variant(7)
+        self.assertIn('has no field "nope"', raised.exception.message)
+        with self.assertRaises(GLib.Error):
+            reader.get_int(0)
+        with self.assertRaises(GLib.Error):
+            Fraise.RowReader.new(['a..b'])
+
     def test_query_builder(self):
         query = self.client.query('v_project')
         query.add_condition('status', Fraise.Operator.EQ, GLib.Variant('s', "active"))
