@@ -36,6 +36,7 @@ def contenders(args, view):
     sql = f"SELECT data FROM {view}"
     fraise = os.path.join(args.build, "bench", "bench-fraise")
     libpq = os.path.join(args.build, "bench", "bench-libpq")
+    pystream = os.path.join(os.path.dirname(os.path.abspath(__file__)), "python-stream.py")
     uri = os.environ["FRAISE_TEST_URI"]
     superuser = os.environ["FRAISE_TEST_SUPERUSER_URI"]
     return [
@@ -61,6 +62,10 @@ def contenders(args, view):
         ("libpq PQexec", "whole result buffered", "program", [libpq, "exec", uri, sql]),
         ("psql COPY TO STDOUT", "psql -c \"COPY (…) TO STDOUT\" > /dev/null", "external",
          [args.psql, uri, "-X", "-q", "-c", f"COPY ({sql}) TO STDOUT"]),
+        ("Python: fraisewire binding", "for row in stream: row.unpack()", "program",
+         [sys.executable, pystream, "fraise", uri, view, "--build", args.build]),
+        ("Python: psycopg 3", "named cursor + json.loads", "program",
+         [sys.executable, pystream, "psycopg", uri, view, "--build", args.build]),
     ] + ([
         ("node-postgres + pg-query-stream", "for await + JSON.parse", "program",
          ["node", os.path.join(args.node_dir, "stream.js"), uri, view]),

@@ -25,6 +25,7 @@ PACKAGES=(
   jq
   python3
   python3-gi
+  python3-psycopg
   gjs
   valac
   util-linux
