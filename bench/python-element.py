@@ -31,6 +31,8 @@ import statistics
 import sys
 import time
 
+from build_env import reexec_with_environment
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(HERE)
 
@@ -45,28 +47,9 @@ def parse_args():
     return parser.parse_args()
 
 
-def reexec_with_environment(args):
-    """Points the dynamic loader, GI and Python at the build tree, then
-    re-executes: LD_LIBRARY_PATH is only read when a process starts."""
-    if os.environ.get('FRAISE_BENCH_PYTHON_ELEMENT') == '1':
-        return
-    build = os.path.abspath(args.build)
-    env = dict(os.environ)
-
-    def prepend(name, value):
-        env[name] = value + (os.pathsep + env[name] if env.get(name) else '')
-
-    prepend('GI_TYPELIB_PATH', os.path.join(build, 'introspection'))
-    prepend('LD_LIBRARY_PATH', os.path.join(build, 'fraisewire'))
-    prepend('PYTHONPATH', os.path.join(SOURCE_ROOT, 'introspection', 'python'))
-    prepend('FRAISE_PLUGIN_PATH', os.path.join(build, 'examples', 'plugin'))
-    env['FRAISE_BENCH_PYTHON_ELEMENT'] = '1'
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
-
-
 def main():
     args = parse_args()
-    reexec_with_environment(args)
+    reexec_with_environment(args.build)
     uri = os.environ.get('FRAISE_TEST_URI')
     if not uri:
         sys.exit('FRAISE_TEST_URI is not set: . "$(scripts/pg-harness.sh start build)" first')

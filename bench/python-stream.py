@@ -19,28 +19,9 @@ SPDX-License-Identifier: LGPL-2.1-or-later
 
 import argparse
 import json
-import os
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE_ROOT = os.path.dirname(HERE)
-
-
-def reexec_with_environment(build):
-    if os.environ.get('FRAISE_BENCH_PYTHON_STREAM') == '1':
-        return
-    env = dict(os.environ)
-
-    def prepend(name, value):
-        env[name] = value + (os.pathsep + env[name] if env.get(name) else '')
-
-    prepend('GI_TYPELIB_PATH', os.path.join(build, 'introspection'))
-    prepend('LD_LIBRARY_PATH', os.path.join(build, 'fraisewire'))
-    prepend('PYTHONPATH', os.path.join(SOURCE_ROOT, 'introspection', 'python'))
-    env['FRAISE_BENCH_PYTHON_STREAM'] = '1'
-    os.execve(sys.executable, [sys.executable] + sys.argv, env)
-
+from build_env import reexec_with_environment
 
 def report(start, cpu_start, rows, size, check):
     wall = time.perf_counter() - start
@@ -94,7 +75,7 @@ def main():
     parser.add_argument('view')
     parser.add_argument('--build', required=True, help='the build directory')
     args = parser.parse_args()
-    reexec_with_environment(os.path.abspath(args.build))
+    reexec_with_environment(args.build)
     if args.contender == 'fraise':
         run_fraise(args.uri, args.view)
     else:
