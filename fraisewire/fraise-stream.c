@@ -5,7 +5,6 @@
 
 #include "fraise-private.h"
 #include "fraise-client-private.h"
-#include "fraise-jsonl-input-stream-private.h"
 #include "fraise-stream-private.h"
 
 #include <string.h>
@@ -1050,102 +1049,6 @@ fraise_stream_cancel (FraiseStream *stream)
 }
 
 /**
- * fraise_stream_get_state:
- * @stream: a stream
- *
- * The stream's state.
- *
- * Returns: the state
- *
- * Since: 1.0
- */
-FraiseStreamState
-fraise_stream_get_state (FraiseStream *stream)
-{
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), FRAISE_STREAM_STATE_FAILED);
-  return stream->state;
-}
-
-/**
- * fraise_stream_get_stats:
- * @stream: a stream
- *
- * A snapshot of the stream's counters.
- *
- * Returns: (transfer full): the statistics
- *
- * Since: 1.0
- */
-FraiseStreamStats *
-fraise_stream_get_stats (FraiseStream *stream)
-{
-  FraiseStreamStats *stats;
-
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-
-  stats = fraise_stream_stats_copy (&stream->stats);
-  stats->rows_buffered = stream->buffer.len;
-  stats->bytes_buffered = stream->buffer.bytes;
-  stats->chunk_size = stream->chunk_size;
-  if (!stream->finished)
-    stats->elapsed_us = g_get_monotonic_time () - stream->start_time;
-  return stats;
-}
-
-/**
- * fraise_stream_get_error:
- * @stream: a stream
- *
- * Why the stream ended, once it has.
- *
- * Returns: (transfer none) (nullable): the error, or %NULL while running or
- *   after a complete stream
- *
- * Since: 1.0
- */
-const GError *
-fraise_stream_get_error (FraiseStream *stream)
-{
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-  return stream->final_error;
-}
-
-/**
- * fraise_stream_get_server_message:
- * @stream: a stream
- *
- * The last ErrorResponse the server sent during the query, with every
- * field (SQLSTATE, detail, hint, position, ...).
- *
- * Returns: (transfer none) (nullable): the server message, or %NULL
- *
- * Since: 1.0
- */
-FraiseServerMessage *
-fraise_stream_get_server_message (FraiseStream *stream)
-{
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-  return stream->server_message;
-}
-
-/**
- * fraise_stream_get_pause_reason:
- * @stream: a stream
- *
- * The reason given to the last [method@Fraise.Stream.pause].
- *
- * Returns: (nullable): the reason
- *
- * Since: 1.0
- */
-const char *
-fraise_stream_get_pause_reason (FraiseStream *stream)
-{
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-  return stream->paused ? stream->pause_reason : NULL;
-}
-
-/**
  * fraise_stream_set_pause_timeout:
  * @stream: a stream
  * @milliseconds: how long a pause may last, 0 for ever
@@ -1183,61 +1086,4 @@ fraise_stream_set_pause_timeout_action (FraiseStream *stream, FraisePauseTimeout
     return;
   stream->pause_timeout_action = action;
   g_object_notify_by_pspec (G_OBJECT (stream), properties[PROP_PAUSE_TIMEOUT_ACTION]);
-}
-
-/* ---- JSON Lines ------------------------------------------------------------------- */
-
-/**
- * fraise_stream_to_input_stream:
- * @stream: a stream
- *
- * A [class@Gio.InputStream] of the stream's rows as JSON Lines: each row's
- * text exactly as the server sent it, followed by a newline, with no
- * parsing, so rows can be spliced into a file or an HTTP body. Reading
- * pulls rows from @stream (use either the input stream or the stream's own
- * next calls, not both); a stream error is a read error. Closing the input
- * stream before the end cancels the query.
- *
- * Returns: (transfer full): a new input stream
- *
- * Since: 1.0
- */
-GInputStream *
-fraise_stream_to_input_stream (FraiseStream *stream)
-{
-  g_return_val_if_fail (FRAISE_IS_STREAM (stream), NULL);
-
-  return _fraise_jsonl_input_stream_new (stream);
-}
-
-/* ---- stats ----------------------------------------------------------------------- */
-
-/**
- * fraise_stream_stats_copy:
- * @stats: statistics
- *
- * Copies @stats.
- *
- * Returns: (transfer full): a copy
- *
- * Since: 1.0
- */
-FraiseStreamStats *
-fraise_stream_stats_copy (const FraiseStreamStats *stats)
-{
-  return g_memdup2 (stats, sizeof *stats);
-}
-
-/**
- * fraise_stream_stats_free:
- * @stats: statistics
- *
- * Frees @stats.
- *
- * Since: 1.0
- */
-void
-fraise_stream_stats_free (FraiseStreamStats *stats)
-{
-  g_free (stats);
 }
