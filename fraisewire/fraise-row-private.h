@@ -19,6 +19,11 @@ gsize _fraise_row_get_allocated_size (FraiseRow *row);
 /* The same for a new row of @len bytes of text, before it exists. */
 gsize _fraise_row_estimate_allocated_size (gsize len);
 void _fraise_row_set_object_type (FraiseRow *row, GType object_type);
+/* The errors of the field accessors: @path missing in @row; or @local
+ * (taken; TRUE when NULL) prefixed with the row index and @path, its code
+ * kept (a value of the wrong JSON type, a malformed value). */
+void _fraise_row_missing_field_error (FraiseRow *row, const char *path, GError **error);
+gboolean _fraise_row_field_error (FraiseRow *row, const char *path, GError *local, GError **error);
 /* fraise_row_dup_object() through the JsonNode tree and json-glib, the
  * reference route. */
 GObject *_fraise_row_dup_object_tree (FraiseRow *row, GType object_type, GError **error);

@@ -11,6 +11,7 @@
 #include "fraise-private.h"
 #include "fraise-row-reader.h"
 #include "fraise-json-private.h"
+#include "fraise-row-private.h"
 
 /**
  * FraiseRowReader:
@@ -37,7 +38,8 @@
  * ```
  *
  * Paths are those of [method@Fraise.Row.get_string]; the errors are the
- * same too, naming the row, the field and what was found.
+ * same too, naming the row, the field and what was found. The getters
+ * read the last row read: call them after a read.
  *
  * Since: 1.0
  */
@@ -195,30 +197,18 @@ fraise_row_reader_read (FraiseRowReader *reader, FraiseRow *row, GError **error)
 static const FraiseJsonValue *
 value_at (FraiseRowReader *reader, guint index, GError **error)
 {
-  if (reader->row == NULL || !reader->found[index])
+  if (!reader->found[index])
     {
-      g_set_error (
-        error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
-        _("row %llu has no field \"%s\""),
-           (unsigned long long) (reader->row != NULL ? fraise_row_get_index (reader->row) : 0),
-           reader->path_texts[index]);
+      _fraise_row_missing_field_error (reader->row, reader->path_texts[index], error);
       return NULL;
     }
   return &reader->values[index];
 }
 
-/* Prefixes the row index and the path to @local, keeping its code. */
 static gboolean
 convert_error (FraiseRowReader *reader, guint index, GError *local, GError **error)
 {
-  if (local == NULL)
-    return TRUE;
-  g_set_error (error, local->domain, local->code,
-               _("row %llu, field \"%s\": %s"),
-                  (unsigned long long) fraise_row_get_index (reader->row),
-                  reader->path_texts[index], local->message);
-  g_error_free (local);
-  return FALSE;
+  return _fraise_row_field_error (reader->row, reader->path_texts[index], local, error);
 }
 
 #define CHECK_INDEX(reader, index, value)                                                          \
@@ -226,6 +216,7 @@ convert_error (FraiseRowReader *reader, guint index, GError *local, GError **err
   {                                                                                                \
     g_return_val_if_fail (FRAISE_IS_ROW_READER (reader), value);                                   \
     g_return_val_if_fail ((index) < (reader)->paths->len, value);                                  \
+    g_return_val_if_fail ((reader)->row != NULL, value);                                           \
   }                                                                                                \
   G_STMT_END
 
@@ -244,7 +235,8 @@ convert_error (FraiseRowReader *reader, guint index, GError *local, GError **err
 gboolean
 fraise_row_reader_has_value (FraiseRowReader *reader, guint index)
 {
-  CHECK_INDEX (reader, index, FALSE);
+  g_return_val_if_fail (FRAISE_IS_ROW_READER (reader), FALSE);
+  g_return_val_if_fail (index < reader->paths->len, FALSE);
   return reader->row != NULL && reader->found[index];
 }
 

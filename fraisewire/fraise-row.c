@@ -446,16 +446,19 @@ lookup (FraiseRow *row, const char *path, FraiseJsonValue *value, GError **error
     g_set_error (error, local->domain, local->code,
                  _("row %llu: %s"), (unsigned long long) row->index, local->message);
   else
-    g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
-                 _("row %llu has no field \"%s\""), (unsigned long long) row->index, path);
+    _fraise_row_missing_field_error (row, path, error);
   return FALSE;
 }
 
-/* Prefixes the row index and the path to @local, keeping its code: a value of
- * the wrong JSON type (or out of range) is FRAISE_ERROR_DESERIALIZATION, a
- * malformed value FRAISE_ERROR_JSON. */
-static gboolean
-convert_error (FraiseRow *row, const char *path, GError *local, GError **error)
+void
+_fraise_row_missing_field_error (FraiseRow *row, const char *path, GError **error)
+{
+  g_set_error (error, FRAISE_ERROR, FRAISE_ERROR_DESERIALIZATION,
+               _("row %llu has no field \"%s\""), (unsigned long long) row->index, path);
+}
+
+gboolean
+_fraise_row_field_error (FraiseRow *row, const char *path, GError *local, GError **error)
 {
   if (local == NULL)
     return TRUE;
@@ -517,7 +520,7 @@ fraise_row_get_string (FraiseRow *row, const char *path, GError **error)
   if (!lookup (row, path, &value, error))
     return NULL;
   result = fraise_json_value_dup_string (&value, &local);
-  convert_error (row, path, local, error);
+  _fraise_row_field_error (row, path, local, error);
   return result;
 }
 
@@ -549,7 +552,7 @@ fraise_row_get_int (FraiseRow *row, const char *path, GError **error)
   if (!lookup (row, path, &value, error))
     return 0;
   fraise_json_value_get_int (&value, &result, &local);
-  return convert_error (row, path, local, error) ? result : 0;
+  return _fraise_row_field_error (row, path, local, error) ? result : 0;
 }
 
 /**
@@ -580,7 +583,7 @@ fraise_row_get_double (FraiseRow *row, const char *path, GError **error)
   if (!lookup (row, path, &value, error))
     return 0;
   fraise_json_value_get_double (&value, &result, &local);
-  return convert_error (row, path, local, error) ? result : 0;
+  return _fraise_row_field_error (row, path, local, error) ? result : 0;
 }
 
 /**
@@ -611,7 +614,7 @@ fraise_row_get_boolean (FraiseRow *row, const char *path, GError **error)
   if (!lookup (row, path, &value, error))
     return FALSE;
   fraise_json_value_get_boolean (&value, &result, &local);
-  return convert_error (row, path, local, error) ? result : FALSE;
+  return _fraise_row_field_error (row, path, local, error) ? result : FALSE;
 }
 
 /**
@@ -640,6 +643,6 @@ fraise_row_get_number_text (FraiseRow *row, const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
 
   result = fraise_json_get_number_text (row->text, row->len, path, &local);
-  convert_error (row, path, local, error);
+  _fraise_row_field_error (row, path, local, error);
   return result;
 }
